@@ -1,0 +1,133 @@
+import type { Rule } from './types.js';
+
+const HANDLER = 'core/chaincode/handler.go';
+
+/** PROTO: the chaincode message protocol, peer side (reference §6). */
+export const PROTO_RULES: readonly Rule[] = [
+  {
+    id: 'PROTO-01', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'Messages are well-formed ChaincodeMessages',
+    peer: 'ChaincodeMessage{type, timestamp, payload, txid, proposal, chaincode_event, channel_id}; requests must echo txid and channel_id.',
+    source: [{ repo: 'fabric-protos', path: 'peer/chaincode_shim.proto', symbols: ['ChaincodeMessage'] }],
+    remedy: 'Use an official shim; a hand-written server must set txid and channel_id on every request.',
+  },
+  {
+    id: 'PROTO-02', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'The chaincode follows the handler states',
+    peer: 'created → established (REGISTERED sent) → ready (READY sent); KEEPALIVE from the chaincode is ignored in every state.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['Handler.handleMessage'] }],
+    remedy: 'Send REGISTER first and wait for READY before sending requests.',
+  },
+  {
+    id: 'PROTO-03', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'Only REGISTER before registration',
+    peer: 'Any other message in the created state ends the stream: `[<txid>] Fabric side handler cannot handle message (<TYPE>) while in created state`, with no ERROR sent.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['handleMessageCreatedState'] }],
+    remedy: 'Send REGISTER as the first message on the stream.',
+  },
+  {
+    id: 'PROTO-04', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'REGISTER carries the exact package ID',
+    peer: 'ChaincodeID.name must equal the package ID the peer dialled for; any other name is refused with `peer will not accept external chaincode connection <name> (except in dev mode)` and no reply, and the launch times out after chaincode.startuptimeout (300s).',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['HandleRegister'] }, { repo: 'fabric', path: 'core/chaincode/handler_registry.go', symbols: ['Register', 'Launching'] }],
+    remedy: 'Start the server with the full package ID (`label:sha256`) in CHAINCODE_ID / CORE_CHAINCODE_ID_NAME / --chaincode-id, exactly as computed from the installed file.',
+  },
+  {
+    id: 'PROTO-05', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'REGISTERED and READY are accepted',
+    peer: 'After a good REGISTER the peer sends REGISTERED (no payload) then READY with ChaincodeAdditionalParams from chaincode.runtimeParams.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['sendReady'] }],
+    remedy: 'Use an official shim version that understands READY\'s payload.',
+  },
+  {
+    id: 'PROTO-06', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'Only requests and completions in the ready state',
+    peer: 'In ready, types other than COMPLETED, ERROR, KEEPALIVE and the state requests end the stream: `[<txid>] Fabric side handler cannot handle message (<TYPE>) while in ready state`.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['handleMessageReadyState'] }],
+    remedy: 'Do not send REGISTER, READY or RESPONSE after registration.',
+  },
+  {
+    id: 'PROTO-07', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'A transaction completes with COMPLETED carrying a Response',
+    peer: 'The peer sends TRANSACTION (or INIT) with ChaincodeInput and the SignedProposal; the chaincode answers COMPLETED with a marshalled protos.Response.',
+    source: [{ repo: 'fabric', path: 'core/chaincode/chaincode_support.go', symbols: ['execute', 'CheckInvocation'] }],
+    remedy: 'Return shim.Success/ctx results; make sure the function exists and returns within chaincode.executetimeout (30s).',
+  },
+  {
+    id: 'PROTO-08', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'Completions match the transaction by channel_id + txid',
+    peer: 'COMPLETED/ERROR are matched by the concatenation channel_id + txid; unmatched ones are dropped and the invocation times out; an undecodable Response is `failed to unmarshal response for transaction <txid>`.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['Notify'] }],
+    remedy: 'Echo txid and channel_id of the TRANSACTION in COMPLETED.',
+  },
+  {
+    id: 'PROTO-09', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'One outstanding request per transaction',
+    peer: 'A second request for the same channel_id + txid before the first is answered is dropped silently; unknown transactions get `<TYPE> failed: transaction ID: <txid>: no ledger context`.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['handleMessageReadyState', 'HandleTransaction'] }],
+    remedy: 'Await each state request before the next one within a transaction.',
+  },
+  {
+    id: 'PROTO-10', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'State requests get the peer\'s replies',
+    peer: 'GET_STATE, PUT_STATE, DEL_STATE and the other requests are answered with RESPONSE or ERROR `<TYPE> failed: transaction ID: <txid>: <cause>`.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['HandleGetState', 'HandlePutState', 'HandleDelState'] }],
+    remedy: 'Handle ERROR replies in the chaincode.',
+  },
+  {
+    id: 'PROTO-11', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'Range and rich queries page in batches of 100',
+    peer: 'Unpaginated queries return 100 results per RESPONSE with has_more and an iterator id; QUERY_STATE_NEXT fetches the rest.',
+    source: [{ repo: 'fabric', path: 'core/chaincode/query_response_generator.go', symbols: ['BuildQueryResponse'] }],
+    remedy: 'Iterate with the shim\'s iterator until has_more is false, and close it.',
+  },
+  {
+    id: 'PROTO-12', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'Chaincode-to-chaincode calls',
+    peer: 'INVOKE_CHAINCODE runs the callee as a TRANSACTION with the same txid; calling a chaincode that already has the txid (itself) fails `execute failed: error sending: txid: <txid>(<ch>) exists`.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['HandleInvokeChaincode'] }],
+    remedy: 'Do not invoke the same chaincode from itself.',
+  },
+  {
+    id: 'PROTO-13', family: 'PROTO', level: 'SHOULD', confidence: 'code',
+    title: 'Keys are valid for CouchDB',
+    peer: 'With CouchDB keys must be valid UTF-8, non-empty and must not start with `_`.',
+    source: [{ repo: 'fabric', path: 'core/ledger/kvledger/txmgmt/statedb/statecouchdb/couchdoc_conv.go', symbols: ['validateKey'] }],
+    remedy: 'Avoid keys starting with `_` and non-UTF-8 keys.',
+  },
+  {
+    id: 'PROTO-14', family: 'PROTO', level: 'SHOULD', confidence: 'code',
+    title: 'The chaincode tolerates peer KEEPALIVE',
+    peer: 'With chaincode.keepalive > 0 the peer sends KEEPALIVE on every stream from its start.',
+    source: [{ repo: 'fabric', path: 'core/chaincode/config.go', symbols: ['toSeconds'] }],
+    remedy: 'Use a shim that echoes KEEPALIVE (Go shim; Node shim after 2.5.8) or keep chaincode.keepalive at 0.',
+  },
+  {
+    id: 'PROTO-15', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'Transactions complete within chaincode.executetimeout',
+    peer: 'An execution waits for COMPLETED/ERROR up to chaincode.executetimeout (30s): `timeout expired while executing transaction`.',
+    source: [{ repo: 'fabric', path: 'core/chaincode/chaincode_support.go', symbols: ['executeTimeout'] }],
+    remedy: 'Make the function return; a raw-shim Invoke that rejects never answers.',
+  },
+  {
+    id: 'PROTO-16', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'The stream is kept open while transactions run',
+    peer: 'When the stream ends, in-flight executions fail with `chaincode stream terminated` and the next invocation relaunches.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['ProcessStream'] }],
+    remedy: 'Do not exit the chaincode process while the peer is connected.',
+  },
+  {
+    id: 'PROTO-17', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'REGISTER is the chaincode\'s first message, sent promptly',
+    peer: 'The shims send REGISTER{ChaincodeID{name}} as soon as Connect opens; the peer waits up to chaincode.startuptimeout for it.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['ProcessStream'] }],
+    remedy: 'Start the shim in server mode; it registers by itself.',
+  },
+  {
+    id: 'PROTO-18', family: 'PROTO', level: 'MUST', confidence: 'code',
+    title: 'The chaincode accepts a real SignedProposal',
+    peer: 'The peer passes the client\'s SignedProposal (X.509 creator, channel header, nonce, transient map) with every INIT/TRANSACTION.',
+    source: [{ repo: 'fabric', path: HANDLER, symbols: ['setChaincodeProposal'] }],
+    remedy: 'Read identities through the shim\'s ClientIdentity; do not assume a particular MSP.',
+  },
+];

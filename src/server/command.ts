@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
+import { HARNESS } from '../config/defaults.js';
+import { splitAddress } from '../dial/probe.js';
+
+/**
+ * The chaincode server under test, when the harness starts it (`--command`): a shell command in
+ * its own process group, given the package ID and address in the variables the official shims
+ * and samples read, stopped as a whole group at the end of the run.
+ */
+
+export interface ServerLaunch {
+  readonly command: string;
+  readonly packageId: string;
+  readonly address: string;
+  readonly cwd: string;
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  readonly startTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  readonly pid: number;
+  /** Milliseconds from spawn until the address accepted a TCP connection (null if it never did). */
+  readonly listeningMs: number | null;
+  /** Why it is not usable, when it is not. */
+  readonly problem: string | null;
+  /** The last lines the server wrote (stdout and stderr), for evidence. */
+  output(): string[];
+  stop(): Promise<void>;
+}
+
+/** The variables a chaincode server reads its package ID and listen address from, across shims and samples. */
+export function serverEnvironment(packageId: string, address: string): Record<string, string> {
+  return {
+    CHAINCODE_ID: packageId,
+    CORE_CHAINCODE_ID: packageId,
+    CORE_CHAINCODE_ID_NAME: packageId,
+    CHAINCODE_SERVER_ADDRESS: address,
+    CORE_CHAINCODE_ADDRESS: address,
+  };
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port });
+    const done = (ok: boolean): void => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.setTimeout(500, () => done(false));
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+  });
+}
+
+function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
+  const started = performance.now();
+  const lines: string[] = [];
+  const keep = (d: Buffer): void => {
+    for (const line of d.toString('utf8').split('\n')) if (line.trim()) lines.push(line);
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
+  };
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(l.baseEnv)) if (v !== undefined) env[k] = v;
+  Object.assign(env, serverEnvironment(l.packageId, l.address));
+  const child = spawn('/bin/sh', ['-c', l.command], { cwd: l.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: string | null = null;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = signal ? `signal ${signal}` : `exit code ${code}`;
+      resolve();
+    });
+    child.once('error', (e) => {
+      exited = e.message;
+      resolve();
+    });
+  });
+
+  const stop = async (): Promise<void> => {
+    killGroup(child, 'SIGTERM');
+    const graceful = await Promise.race([exitPromise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), HARNESS.killGraceMs))]);
+    // Children of the shell may outlive it: the whole group goes, always.
+    killGroup(child, 'SIGKILL');
+    if (!graceful) await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 1_000))]);
+  };
+
+  const hp = splitAddress(l.address);
+  const base = { pid: child.pid ?? -1, output: () => [...lines], stop };
+  if (!hp) return { ...base, listeningMs: null, problem: `cannot wait for '${l.address}': not host:port` };
+  const deadline = Date.now() + (l.startTimeoutMs ?? HARNESS.serverStartTimeoutMs);
+  while (Date.now() < deadline) {
+    if (exited) return { ...base, listeningMs: null, problem: `the server command ended (${exited}) before listening on ${l.address}` };
+    if (await canConnect(hp.host, hp.port)) return { ...base, listeningMs: Math.round(performance.now() - started), problem: null };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { ...base, listeningMs: null, problem: `the server did not listen on ${l.address} within ${l.startTimeoutMs ?? HARNESS.serverStartTimeoutMs} ms` };
+}

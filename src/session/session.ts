@@ -1,0 +1,167 @@
+import { bundledCcaasBuilder } from '../builder/bundled.js';
+import type { BuilderSpec } from '../builder/runner.js';
+import type { Dialed } from '../dial/connect.js';
+import { blocked, type Finding } from '../findings.js';
+import { WorldState } from '../ledger/worldState.js';
+import { TestMsp } from '../peer/identity.js';
+import type { RunningServer } from '../server/command.js';
+import type { RunConfig } from './config.js';
+import { BUILD_RULES, buildStage } from './stages/build.js';
+import { CONNECTION_RULES, connectionStage } from './stages/connection.js';
+import { DIAL_RULES, dialStage } from './stages/dial.js';
+import { PACKAGE_RULES, packageStage } from './stages/package.js';
+import { REGISTER_RULES, TRANSACTION_RULES, registerStage, transactionStage } from './stages/protocol.js';
+import { serverStage } from './stages/server.js';
+import type {
+  BuildStage,
+  ConnectionStage,
+  DialStage,
+  PackageStage,
+  RegisterStage,
+  ServerStage,
+  SessionContext,
+  StageName,
+  StageResult,
+  TransactionStage,
+} from './types.js';
+
+export type { StageName, StageResult } from './types.js';
+
+/**
+ * One run of the mock peer over one package: the peer's own flow (install parse → external
+ * build → connection.json → dial → REGISTER → a transaction), each stage computed once on first
+ * use (src/session/stages/), each judging its rules into findings. A stage whose input failed is
+ * blocked, and its rules are reported as skipped with the blocking rule named.
+ */
+
+function rulesOf(stage: StageName, ids: readonly string[]): Array<[string, StageName]> {
+  return ids.map((id) => [id, stage]);
+}
+
+/** Which stage judges which rule (the checks side of "one rule, one place"). */
+export const RULE_STAGE: Readonly<Record<string, StageName>> = Object.fromEntries([
+  ...rulesOf('package', PACKAGE_RULES),
+  ...rulesOf('build', BUILD_RULES),
+  ...rulesOf('connection', CONNECTION_RULES),
+  ...rulesOf('dial', DIAL_RULES),
+  ...rulesOf('register', REGISTER_RULES),
+  ...rulesOf('transaction', TRANSACTION_RULES),
+]);
+
+/** Several findings on one rule become one: the worst status, every message of that status. */
+const SEVERITY: Readonly<Record<Finding['status'], number>> = { error: 5, failed: 4, skipped: 3, 'expected-failure': 2, disabled: 1, passed: 0 };
+export function mergeFindings(list: readonly Finding[]): Finding | null {
+  if (list.length <= 1) return list[0] ?? null;
+  const worst = list.reduce((a, b) => (SEVERITY[b.status] > SEVERITY[a.status] ? b : a));
+  const relevant = list.filter((f) => f.status === worst.status);
+  return { ...worst, message: relevant.map((f) => f.message).join(' ') };
+}
+
+export class PeerSession implements SessionContext {
+  readonly ledger = new WorldState();
+  readonly msp: TestMsp;
+  private readonly memo = new Map<StageName, Promise<StageResult>>();
+  private runningServer: RunningServer | null = null;
+  private dialed: Dialed | null = null;
+
+  constructor(readonly config: RunConfig) {
+    this.msp = new TestMsp(config.mspId);
+  }
+
+  private once<T extends StageResult>(name: StageName, f: (s: SessionContext) => Promise<T>): Promise<T> {
+    let p = this.memo.get(name);
+    if (!p) {
+      p = f(this).catch((e: unknown): StageResult => ({
+        findings: [],
+        failure: { rule: 'HARNESS', peerError: null, message: `the harness failed in the ${name} stage: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` },
+      }));
+      this.memo.set(name, p);
+    }
+    return p as Promise<T>;
+  }
+
+  /** The finding for a rule, running the stage that judges it (and the stages before it). */
+  async judge(ruleId: string): Promise<Finding> {
+    const stage = RULE_STAGE[ruleId];
+    if (!stage) return { rule: ruleId, status: 'error', message: `no check judges ${ruleId} yet`, peerError: null };
+    const result = await this.stage(stage);
+    const own = mergeFindings(result.findings.filter((f) => f.rule === ruleId));
+    if (own) return own;
+    if (result.disabled) return { rule: ruleId, status: 'disabled', message: result.disabled, peerError: null };
+    if (result.failure?.rule === 'HARNESS') return { rule: ruleId, status: 'error', message: result.failure.message, peerError: null };
+    if (result.failure) return blocked(ruleId, result.failure);
+    return { rule: ruleId, status: 'error', message: `the ${stage} stage ran but did not judge ${ruleId}`, peerError: null };
+  }
+
+  stage(name: StageName): Promise<StageResult> {
+    switch (name) {
+      case 'package':
+        return this.package();
+      case 'build':
+        return this.build();
+      case 'connection':
+        return this.connection();
+      case 'server':
+        return this.server();
+      case 'dial':
+        return this.dial();
+      case 'register':
+        return this.register();
+      case 'transaction':
+        return this.transaction();
+    }
+  }
+
+  package(): Promise<PackageStage> {
+    return this.once('package', packageStage);
+  }
+  build(): Promise<BuildStage> {
+    return this.once('build', buildStage);
+  }
+  connection(): Promise<ConnectionStage> {
+    return this.once('connection', connectionStage);
+  }
+  server(): Promise<ServerStage> {
+    return this.once('server', serverStage);
+  }
+  dial(): Promise<DialStage> {
+    return this.once('dial', dialStage);
+  }
+  register(): Promise<RegisterStage> {
+    return this.once('register', registerStage);
+  }
+  transaction(): Promise<TransactionStage> {
+    return this.once('transaction', transactionStage);
+  }
+
+  /** The package ID the peer computed, once the package stage got that far. */
+  async packageId(): Promise<string | null> {
+    return (await this.package()).inspected?.packageId ?? null;
+  }
+
+  builders(): BuilderSpec[] {
+    if (this.config.builders.length === 0) return [bundledCcaasBuilder()];
+    return this.config.builders.map((b) => ({ name: b.name, path: b.path, propagateEnvironment: b.propagateEnvironment }));
+  }
+
+  adoptServer(server: RunningServer): void {
+    this.runningServer = server;
+  }
+
+  adoptDialed(dialed: Dialed): void {
+    this.dialed = dialed;
+  }
+
+  /** Output of the server started with --command, for evidence. */
+  serverOutput(): string[] {
+    return this.runningServer?.output() ?? [];
+  }
+
+  /** Ends the stream and stops the server; the work dir is the caller's. */
+  async close(): Promise<void> {
+    this.dialed?.close();
+    this.dialed = null;
+    await this.runningServer?.stop();
+    this.runningServer = null;
+  }
+}

@@ -1,0 +1,55 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readConnection } from '../../connection/index.js';
+import { failed, passed, type Finding, type PeerFailure } from '../../findings.js';
+import { chains, peerConnectionJsonPath } from '../../peer/chains.js';
+import type { ConnectionStage, SessionContext } from '../types.js';
+
+/** Lint-style rules of the connection stage: no finding means nothing wrong was seen. */
+const CONNECTION_LINT_RULES = ['CONN-04', 'DRIFT-01', 'DRIFT-02', 'DRIFT-03', 'DRIFT-05'] as const;
+
+/** Launch: connection.json from the durable release, as the peer reads it (CONN-*, doc drift). */
+export const CONNECTION_RULES = ['CONN-01', 'CONN-02', 'CONN-03', 'CONN-06', 'CONN-07', ...CONNECTION_LINT_RULES] as const;
+
+export async function connectionStage(s: SessionContext): Promise<ConnectionStage> {
+  const b = await s.build();
+  const ccid = await s.packageId();
+  if (b.failure || !b.outcome?.releaseDir || !ccid) return { findings: [], failure: b.failure, info: null, connectionJson: null };
+  const file = join(b.outcome.releaseDir, 'chaincode', 'server', 'connection.json');
+  const exists = await stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    const f: PeerFailure = {
+      rule: 'CONN-01',
+      peerError: null,
+      message: `builder '${b.outcome.builder ?? ''}' released no chaincode/server/connection.json: the peer would run bin/run instead, so this package is not chaincode-as-a-service`,
+    };
+    return { findings: [failed(f)], failure: f, info: null, connectionJson: null };
+  }
+  const bytes = await readFile(file);
+  const r = readConnection(bytes, peerConnectionJsonPath(ccid));
+  const findings: Finding[] = [passed('CONN-01', `the release holds chaincode/server/connection.json (${bytes.length} bytes)`), ...r.findings];
+  // Lint rules (SHOULD, doc drift) that found nothing pass.
+  for (const rule of CONNECTION_LINT_RULES) if (!r.findings.some((f) => f.rule === rule)) findings.push(passed(rule, 'no issue found in connection.json'));
+  if (r.failure) {
+    const full: PeerFailure = { ...r.failure, peerError: chains.launch(ccid, chains.building(r.failure.peerError ?? r.failure.message)) };
+    findings.push(failed(full));
+    // Decoding comes before validation: a later failure means the earlier checks passed.
+    if (r.failure.rule !== 'CONN-02') findings.push(passed('CONN-02', 'connection.json is one JSON object'));
+    if (r.failure.rule === 'CONN-07') findings.push(passed('CONN-03', 'every field has the peer\'s Go type'), passed('CONN-06', 'dial_timeout decodes'));
+    return { findings, failure: full, info: null, connectionJson: bytes.toString('utf8') };
+  }
+  const info = r.info;
+  if (info) {
+    const mode = info.tls ? (info.tls.client ? 'mutual TLS' : 'TLS') : 'plaintext';
+    findings.push(
+      passed('CONN-02', 'connection.json is one JSON object'),
+      passed('CONN-03', 'every field has the peer\'s Go type'),
+      passed('CONN-06', `dial timeout ${info.dialTimeoutMs} ms${info.dialTimeoutNanos === 0n ? ' (the 3 s default)' : ''}`),
+      passed('CONN-07', `address ${info.address}, ${mode}`),
+    );
+  }
+  return { findings, failure: null, info, connectionJson: bytes.toString('utf8') };
+}

@@ -1,0 +1,3 @@
+module ccaas-conformance/oracle
+
+go 1.26

@@ -1,0 +1,88 @@
+/**
+ * A client for the Go differential oracle (test/oracle): ONE long-lived process per test file,
+ * built on demand, spawned in its own process group with a deadline, killed at the end.
+ * Requests are answered in order, one JSON line each.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface OracleVerdict {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly panic?: string;
+  readonly result?: Record<string, unknown>;
+}
+
+export interface OracleRequest {
+  readonly mode: string;
+  readonly input: Uint8Array;
+  readonly args?: Readonly<Record<string, string>>;
+}
+
+/** test/oracle, found from the compiled location (dist/test/property) or the source tree. */
+export const ORACLE_DIR = [resolve(__dirname, '../../../test/oracle'), resolve(__dirname, '../oracle')].find((d) => existsSync(join(d, 'go.mod'))) ?? resolve('test/oracle');
+
+/** Why the differential tests cannot run, or null. Without `go` they skip, unless CI=true. */
+export function oracleUnavailable(): string | null {
+  const probe = spawnSync('go', ['version'], { encoding: 'utf8', timeout: 30_000 });
+  if (probe.status === 0) return null;
+  const reason = 'go not found on PATH: Go differential oracle tests skipped';
+  if (process.env['CI'] === 'true') throw new Error(`${reason} (CI=true requires them)`);
+  return reason;
+}
+
+export class Oracle {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: { resolve: (v: OracleVerdict) => void; reject: (e: Error) => void }[] = [];
+  private readonly timer: NodeJS.Timeout;
+  private stderr = '';
+  private dead: Error | null = null;
+
+  private constructor(binary: string, lifetimeMs: number) {
+    this.child = spawn(binary, [], { cwd: ORACLE_DIR, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr.on('data', (d: Buffer) => { this.stderr += d.toString(); });
+    const lines = createInterface({ input: this.child.stdout });
+    lines.on('line', (line) => this.waiting.shift()?.resolve(JSON.parse(line) as OracleVerdict));
+    this.child.on('exit', (code, signal) => this.abort(new Error(`oracle exited (${code ?? signal}): ${this.stderr.trim()}`)));
+    this.child.on('error', (e) => this.abort(e));
+    this.timer = setTimeout(() => { this.abort(new Error(`oracle deadline of ${lifetimeMs} ms passed`)); this.close(); }, lifetimeMs);
+    this.timer.unref();
+  }
+
+  /** Builds test/oracle (go build, 5 min deadline) and starts it. */
+  static start(lifetimeMs = 15 * 60_000): Oracle {
+    const binary = join(ORACLE_DIR, 'bin', 'oracle');
+    const build = spawnSync('go', ['build', '-o', binary, '.'], { cwd: ORACLE_DIR, encoding: 'utf8', timeout: 300_000 });
+    if (build.status !== 0) throw new Error(`go build of the oracle failed: ${build.stderr || build.error?.message}`);
+    return new Oracle(binary, lifetimeMs);
+  }
+
+  private abort(e: Error): void {
+    if (!this.dead) this.dead = e;
+    for (const w of this.waiting.splice(0)) w.reject(e);
+  }
+
+  ask(req: OracleRequest): Promise<OracleVerdict> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise((res, rej) => {
+      this.waiting.push({ resolve: res, reject: rej });
+      const line = JSON.stringify({ mode: req.mode, input: Buffer.from(req.input).toString('base64'), ...(req.args ? { args: req.args } : {}) });
+      this.child.stdin.write(line + '\n');
+    });
+  }
+
+  /** Many requests, pipelined. */
+  askAll(reqs: readonly OracleRequest[]): Promise<OracleVerdict[]> {
+    return Promise.all(reqs.map((r) => this.ask(r)));
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    if (this.child.exitCode === null && this.child.pid !== undefined) {
+      this.child.stdin.end();
+      try { process.kill(-this.child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+  }
+}

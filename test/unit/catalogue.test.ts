@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CATALOGUE, findRule, sourceUrl } from '../../src/catalogue/index.js';
+import { RULE_STAGE } from '../../src/session/session.js';
+import { ROOT } from '../support/cli.js';
+
+/** One rule, one place: catalogue entries, checks and scenarios point at each other by ID. */
+
+function featureScenarios(): Array<{ file: string; name: string; tags: string[] }> {
+  const dir = join(ROOT, 'features', 'conformance');
+  const out: Array<{ file: string; name: string; tags: string[] }> = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.feature'))) {
+    const lines = readFileSync(join(dir, file), 'utf8').split('\n');
+    let pending: string[] = [];
+    for (const line of lines) {
+      const t = line.trim();
+      if (t.startsWith('@')) pending.push(...t.split(/\s+/).map((x) => x.slice(1)));
+      else if (/^Scenario( Outline)?:/.test(t)) {
+        out.push({ file, name: t.replace(/^Scenario( Outline)?:\s*/, ''), tags: pending });
+        pending = [];
+      } else if (t.startsWith('Feature:')) pending = [];
+    }
+  }
+  return out;
+}
+
+describe('rule catalogue', () => {
+  it('has unique ids with the fields every report needs', () => {
+    const ids = new Set<string>();
+    for (const r of CATALOGUE) {
+      assert.ok(!ids.has(r.id), `duplicate ${r.id}`);
+      ids.add(r.id);
+      assert.match(r.id, /^(PKG|CODE|BLD|CONN|DIAL|PROTO|SHIM|DRIFT)(-[A-Z]+)?-\d{2}$/);
+      assert.ok(r.title.length > 5 && r.peer.length > 10 && r.remedy.length > 5, r.id);
+      assert.ok(r.source.length > 0, `${r.id} has no Fabric source`);
+      for (const s of r.source) assert.match(sourceUrl(s), /^https:\/\/github\.com\/hyperledger\/[a-z-]+\/blob\/[0-9a-f]{8,}\//);
+      if (r.confidence === 'settled') assert.ok(r.settledBy, `${r.id} is settled but does not say how`);
+    }
+  });
+
+  it('every scenario is tagged with exactly one catalogue rule and its level', () => {
+    const scenarios = featureScenarios();
+    assert.ok(scenarios.length > 10);
+    for (const sc of scenarios) {
+      const rules = sc.tags.filter((t) => findRule(t));
+      assert.equal(rules.length, 1, `${sc.file}: "${sc.name}" must carry one rule tag, has ${JSON.stringify(sc.tags)}`);
+      const rule = findRule(rules[0] as string);
+      assert.ok(sc.tags.includes(rule?.level ?? ''), `${sc.file}: "${sc.name}" must be tagged @${rule?.level}`);
+    }
+  });
+
+  it('every rule a check judges has a scenario, and every scenario\'s rule has a check', () => {
+    const tagged = new Set(featureScenarios().flatMap((s) => s.tags));
+    for (const id of Object.keys(RULE_STAGE)) assert.ok(findRule(id), `check for unknown rule ${id}`);
+    for (const id of tagged) if (findRule(id)) assert.ok(RULE_STAGE[id], `scenario for ${id} but no stage judges it`);
+    const mustChecked = Object.keys(RULE_STAGE).filter((id) => findRule(id)?.level === 'MUST');
+    for (const id of mustChecked) assert.ok(tagged.has(id), `MUST rule ${id} is judged but has no scenario`);
+  });
+});
