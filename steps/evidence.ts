@@ -1,6 +1,7 @@
 import type { Json } from '../src/findings.js';
+import { certificateDetails } from '../src/report/certificates.js';
 import { EVIDENCE_MEDIA_TYPE, FACTS_MEDIA_TYPE, type Evidence, type PackageFacts } from '../src/report/model.js';
-import { redact } from '../src/report/redact.js';
+import { redact, redactJson } from '../src/report/redact.js';
 import type { PeerSession, StageName } from '../src/session/session.js';
 
 /**
@@ -14,7 +15,7 @@ export interface Attachment {
 }
 
 function ev(stage: string, title: string, data: Json): Attachment {
-  const e: Evidence = { stage, title, data };
+  const e: Evidence = { stage, title, data: redactJson(data) };
   return { body: redact(JSON.stringify(e)), mediaType: EVIDENCE_MEDIA_TYPE };
 }
 
@@ -28,7 +29,11 @@ export async function stageEvidence(session: PeerSession, stage: StageName): Pro
     case 'build': {
       const b = await session.build();
       if (!b.outcome) return [];
-      return b.outcome.phases.map((ph) =>
+      const builders = ev('build', 'builders', {
+        configured: session.builders().map((x) => ({ name: x.name, path: x.path, propagateEnvironment: [...x.propagateEnvironment] })),
+        detected: b.outcome.builder,
+      });
+      return [builders, ...b.outcome.phases.map((ph) =>
         ev('build', `${ph.builder} ${ph.program}`, {
           builder: ph.builder,
           program: ph.program,
@@ -41,11 +46,21 @@ export async function stageEvidence(session: PeerSession, stage: StageName): Pro
           stderr: ph.run ? ph.run.stderrLines.slice(-50) : [],
           stdout: ph.run ? ph.run.stdout.slice(0, 2048) : '',
         }),
-      );
+      )];
     }
     case 'connection': {
       const c = await session.connection();
-      return c.connectionJson === null ? [] : [ev('connection', 'released connection.json', c.connectionJson)];
+      if (c.connectionJson === null) return [];
+      const out = [ev('connection', 'released connection.json', c.connectionJson)];
+      const tls = c.info?.tls;
+      if (tls) {
+        const certs = [
+          ...certificateDetails('root_cert', tls.rootCert, new Date()),
+          ...(tls.client ? certificateDetails('client_cert', tls.client.cert, new Date()) : []),
+        ];
+        out.push(ev('connection', 'certificates', certs));
+      }
+      return out;
     }
     case 'dial': {
       const d = await session.dial();

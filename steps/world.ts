@@ -1,6 +1,7 @@
-import { AfterAll, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
-import { FINDING_MEDIA_TYPE, type Finding } from '../src/findings.js';
-import { redact } from '../src/report/redact.js';
+import { AfterAll, Before, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { FINDING_MEDIA_TYPE, type Finding, type Json } from '../src/findings.js';
+import { RUN_MEDIA_TYPE, type RunInfo } from '../src/report/model.js';
+import { redact, redactJson } from '../src/report/redact.js';
 import type { RunConfig } from '../src/session/config.js';
 import { closeSessions, sessionFor } from '../src/session/registry.js';
 import type { PeerSession } from '../src/session/session.js';
@@ -13,6 +14,8 @@ import type { PeerSession } from '../src/session/session.js';
 
 export interface WorldParameters {
   readonly config: RunConfig;
+  /** The run's own options (baseline, selection, gate level), attached once to the stream. */
+  readonly run?: RunInfo;
 }
 
 const evidenceDone = new Map<string, Set<string>>();
@@ -38,7 +41,7 @@ export class PeerWorld extends World<WorldParameters> {
 
   /** Attaches the finding and returns what the step should do with it. */
   report(finding: Finding): 'skipped' | undefined {
-    this.attach(redact(JSON.stringify(finding)), FINDING_MEDIA_TYPE);
+    this.attach(redact(JSON.stringify(redactJson(finding as unknown as Json))), FINDING_MEDIA_TYPE);
     switch (finding.status) {
       case 'passed':
         return undefined;
@@ -46,14 +49,21 @@ export class PeerWorld extends World<WorldParameters> {
       case 'disabled':
         return 'skipped';
       case 'error':
-        throw new Error(`harness error on ${finding.rule}: ${finding.message}`);
+        throw new Error(redact(`harness error on ${finding.rule}: ${finding.message}`));
       default:
-        throw new Error(`${finding.rule} ${finding.status}: ${finding.message}${finding.peerError ? `\npeer: ${finding.peerError}` : ''}`);
+        throw new Error(redact(`${finding.rule} ${finding.status}: ${finding.message}${finding.peerError ? `\npeer: ${finding.peerError}` : ''}`));
     }
   }
 }
 
 setWorldConstructor(PeerWorld);
+
+// The run's options travel in the message stream with the findings, so every report can be
+// rendered from messages.ndjson alone.
+Before(function (this: PeerWorld) {
+  const run = this.parameters.run;
+  if (run && this.firstTime('run')) this.attach(redact(JSON.stringify(run)), RUN_MEDIA_TYPE);
+});
 // Stages have their own deadlines (dial_timeout, register, execute, builder timeouts); this only
 // catches a harness bug.
 setDefaultTimeout(10 * 60 * 1000);

@@ -30,7 +30,7 @@ export interface GoReader {
   read(max: number, hint?: ReadHint): Promise<ReadResult>;
 }
 
-export const EMPTY = Buffer.alloc(0);
+export const EMPTY: Buffer = Buffer.alloc(0);
 
 function join(parts: Buffer[], total: number): Buffer {
   if (parts.length === 1) return parts[0] as Buffer;

@@ -11,6 +11,6 @@ export function bundledCcaasBuilder(): BuilderSpec {
     name: 'ccaas_builder',
     path: '(bundled ccaas builder)',
     propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'],
-    launcher: () => ({ file: process.execPath, prefixArgs: [main] }),
+    launcher: (program) => ({ file: process.execPath, prefixArgs: [main, program] }),
   };
 }

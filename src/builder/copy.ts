@@ -1,71 +1,163 @@
-import { lstat, mkdir, readdir, readlink, copyFile, chmod, symlink, rm } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, dirname } from 'node:path';
+import { chmod, lstat, mkdir, open, readdir, readlink, rm, symlink } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { pathError, linkError } from './goerr.js';
+import { goClean, goDir, goIsAbs, goJoin, goRel } from './gopath.js';
 
 /**
- * The peer's CopyDir (BLD-09), used to persist `release` and `bld`: directories recreated with
- * their mode, regular files copied and chmod'ed, symlinks kept only when relative and resolving
- * inside the copied root; anything else refused. On error the destination is removed.
+ * The peer's CopyDir (core/container/externalbuilder/copy.go, BLD-09), used to persist `release`
+ * then `bld`: a filepath.Walk in lexical byte order; directories recreated with MkdirAll and their
+ * mode; regular files created, chmod'ed to the source mode, then filled; symlinks recreated only
+ * when relative and resolving inside the copied root; anything else refused. On the first error
+ * the destination is removed and the error returned. Paths are Go strings: binary JS strings, one
+ * char per byte, so any file name survives.
  */
 
-export type CopyResult = { readonly ok: true; readonly files: number } | { readonly ok: false; readonly error: string };
-
-function octalMode(mode: number): string {
-  // Go prints os.FileMode with %o of the mode bits including the type bits Go uses; the peer's
-  // message shows the Go FileMode in octal. For the special files it refuses, Go sets type bits
-  // (ModeNamedPipe 1<<25, ModeSocket 1<<24, ModeDevice 1<<26, ModeCharDevice 1<<21).
-  return mode.toString(8);
+export interface CopiedEntry {
+  /** Path relative to the copied root ('.' for the root), as UTF-8 text. */
+  readonly path: string;
+  readonly type: 'dir' | 'file' | 'symlink';
+  readonly mode: string;
+  readonly size?: number;
+  readonly target?: string;
 }
 
-function goFileMode(st: { mode: number; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): number {
-  let m = st.mode & 0o777;
-  if (st.isFIFO()) m += 2 ** 25;
-  if (st.isSocket()) m += 2 ** 24;
-  if (st.isBlockDevice()) m += 2 ** 26;
-  if (st.isCharacterDevice()) m += 2 ** 26 + 2 ** 21;
+export type CopyResult =
+  | { readonly ok: true; readonly entries: readonly CopiedEntry[]; readonly truncated: boolean }
+  | { readonly ok: false; readonly error: string; readonly rule: 'BLD-09' };
+
+/** Entries listed as evidence per copy. */
+const MAX_LISTED = 500;
+
+export function toBinary(p: string): string {
+  return Buffer.from(p, 'utf8').toString('latin1');
+}
+export function fromBinary(p: string): string {
+  return Buffer.from(p, 'latin1').toString('utf8');
+}
+function fsPath(p: string): Buffer {
+  return Buffer.from(p, 'latin1');
+}
+
+/**
+ * Go's os.FileMode bits for a Unix mode, as `%o` prints them in
+ * `refusing to copy unsupported file <path> with mode <octal>`.
+ */
+export function goFileMode(mode: number): number {
+  const fmt = mode & 0o170000;
+  let m = mode & 0o777;
+  if (fmt === 0o060000) m += 2 ** 26; // block device: ModeDevice
+  if (fmt === 0o020000) m += 2 ** 26 + 2 ** 21; // character device: ModeDevice | ModeCharDevice
+  if (fmt === 0o010000) m += 2 ** 25; // FIFO: ModeNamedPipe
+  if (fmt === 0o140000) m += 2 ** 24; // socket: ModeSocket
+  if (mode & 0o4000) m += 2 ** 23; // ModeSetuid
+  if (mode & 0o2000) m += 2 ** 22; // ModeSetgid
+  if (mode & 0o1000) m += 2 ** 20; // ModeSticky
   return m;
 }
 
-export async function copyDir(src: string, dest: string): Promise<CopyResult> {
-  const root = resolve(src);
-  let files = 0;
-  const walk = async (from: string, to: string): Promise<string | null> => {
-    const st = await lstat(from);
+class CopyFailure extends Error {}
+
+export async function copyDir(srcRoot: string, destRoot: string): Promise<CopyResult> {
+  const root = toBinary(srcRoot);
+  const dest = toBinary(destRoot);
+  const entries: CopiedEntry[] = [];
+  let truncated = false;
+  const list = (e: CopiedEntry): void => {
+    if (entries.length < MAX_LISTED) entries.push(e);
+    else truncated = true;
+  };
+  const show = fromBinary;
+  const fsErr = (op: string, p: string, e: unknown): CopyFailure => new CopyFailure(pathError(op, show(p), e));
+
+  const visit = async (path: string): Promise<void> => {
+    let st;
+    try {
+      st = await lstat(fsPath(path));
+    } catch (e) {
+      throw fsErr('lstat', path, e);
+    }
+    const rel = goRel(root, path);
+    const to = goJoin(dest, rel);
+    const relShown = show(rel);
     if (st.isDirectory()) {
-      await mkdir(to, { recursive: true, mode: st.mode & 0o7777 });
-      for (const name of (await readdir(from)).sort()) {
-        const err = await walk(join(from, name), join(to, name));
-        if (err) return err;
+      try {
+        await mkdir(fsPath(to), { recursive: true, mode: st.mode & 0o7777 });
+      } catch (e) {
+        throw fsErr('mkdir', to, e);
       }
-      return null;
+      list({ path: relShown, type: 'dir', mode: (st.mode & 0o7777).toString(8).padStart(4, '0') });
+      let names: string[];
+      try {
+        names = (await readdir(fsPath(path), { encoding: 'latin1' })) as unknown as string[];
+      } catch (e) {
+        throw fsErr('open', path, e);
+      }
+      names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const n of names) await visit(goJoin(path, n));
+      return;
     }
     if (st.isSymbolicLink()) {
-      const target = await readlink(from);
-      if (isAbsolute(target)) return `refusing to copy absolute symlink ${from} -> ${target}`;
-      const resolved = resolve(dirname(from), target);
-      const rel = relative(root, resolved);
-      if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) return `refusing to copy symlink ${from} -> ${target} pointing outside of source root`;
-      await symlink(target, to);
-      files++;
-      return null;
+      let target: string;
+      try {
+        target = (await readlink(fsPath(path), { encoding: 'latin1' })) as unknown as string;
+      } catch (e) {
+        throw fsErr('readlink', path, e);
+      }
+      if (goIsAbs(target)) throw new CopyFailure(`refusing to copy absolute symlink ${show(path)} -> ${show(target)}`);
+      const resolved = goClean(goJoin(goDir(path), target));
+      const relTarget = goRel(root, resolved);
+      if (relTarget.split('/')[0] === '..') throw new CopyFailure(`refusing to copy symlink ${show(path)} -> ${show(target)} pointing outside of source root`);
+      try {
+        await symlink(fsPath(target), fsPath(to));
+      } catch (e) {
+        throw new CopyFailure(linkError('symlink', show(target), show(to), e));
+      }
+      list({ path: relShown, type: 'symlink', mode: '0777', target: show(target) });
+      return;
     }
     if (st.isFile()) {
-      await mkdir(dirname(to), { recursive: true });
-      await copyFile(from, to);
-      await chmod(to, st.mode & 0o7777);
-      files++;
-      return null;
+      // copyFile: os.Open(src), os.Create(dest), os.Chmod(dest, src mode), io.Copy.
+      let input;
+      try {
+        input = await open(fsPath(path), 'r');
+      } catch (e) {
+        throw fsErr('open', path, e);
+      }
+      try {
+        let output;
+        try {
+          output = await open(fsPath(to), 'w', 0o666);
+        } catch (e) {
+          throw fsErr('open', to, e);
+        }
+        try {
+          try {
+            await chmod(fsPath(to), st.mode & 0o7777);
+          } catch (e) {
+            throw fsErr('chmod', to, e);
+          }
+          try {
+            await pipeline(input.createReadStream({ autoClose: false }), output.createWriteStream({ autoClose: false }));
+          } catch (e) {
+            throw fsErr('read', path, e);
+          }
+        } finally {
+          await output.close();
+        }
+      } finally {
+        await input.close();
+      }
+      list({ path: relShown, type: 'file', mode: (st.mode & 0o7777).toString(8).padStart(4, '0'), size: st.size });
+      return;
     }
-    return `refusing to copy unsupported file ${from} with mode ${octalMode(goFileMode(st))}`;
+    throw new CopyFailure(`refusing to copy unsupported file ${show(path)} with mode ${goFileMode(st.mode).toString(8)}`);
   };
+
   try {
-    const err = await walk(root, dest);
-    if (err) {
-      await rm(dest, { recursive: true, force: true });
-      return { ok: false, error: err };
-    }
-    return { ok: true, files };
+    await visit(root);
+    return { ok: true, entries, truncated };
   } catch (e) {
-    await rm(dest, { recursive: true, force: true });
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    await rm(fsPath(dest), { recursive: true, force: true });
+    return { ok: false, rule: 'BLD-09', error: e instanceof Error ? e.message : String(e) };
   }
 }

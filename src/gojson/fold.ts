@@ -1,32 +1,19 @@
 /**
  * encoding/json's case-insensitive key matching (Go 1.21+ foldName): ASCII letters are upper-cased;
- * every other rune becomes the smallest rune of its simple case-folding orbit. That is how
- * `addreſs` (U+017F LATIN SMALL LETTER LONG S) matches `address`, `client_Key` with U+212A KELVIN
- * SIGN matches `client_key`, and `domaın` (U+0131 DOTLESS I) matches `domain`.
+ * every other rune becomes the smallest rune of its unicode.SimpleFold orbit. That is how
+ * `addreſs` (U+017F LATIN SMALL LETTER LONG S) matches `address` and `client_Key` with U+212A
+ * KELVIN SIGN matches `client_key`; U+0131 (dotless i) matches nothing.
  */
+import { GO_FOLD_RUNS } from './fold-table.js';
 
-const single = (s: string): number | null => {
-  const cp = s.codePointAt(0)!;
-  return String.fromCodePoint(cp).length === s.length ? cp : null;
-};
-
-/** The smallest rune reachable from r through one-rune upper/lower mappings (Go's foldRune). */
+/** Go's foldRune for a non-ASCII rune. */
 export function foldRune(r: number): number {
-  const seen = new Set<number>([r]);
-  const todo = [r];
-  while (todo.length > 0) {
-    const ch = String.fromCodePoint(todo.pop()!);
-    for (const mapped of [ch.toLowerCase(), ch.toUpperCase()]) {
-      const cp = single(mapped);
-      if (cp !== null && !seen.has(cp)) {
-        seen.add(cp);
-        todo.push(cp);
-      }
-    }
+  for (let i = 0; i < GO_FOLD_RUNS.length; i += 4) {
+    const lo = GO_FOLD_RUNS[i]!;
+    if (r < lo) break;
+    if (r <= GO_FOLD_RUNS[i + 1]! && (r - lo) % GO_FOLD_RUNS[i + 2]! === 0) return r + GO_FOLD_RUNS[i + 3]!;
   }
-  let min = r;
-  for (const cp of seen) if (cp < min) min = cp;
-  return min;
+  return r;
 }
 
 /** Go's foldName on a decoded key (a well-formed string). */

@@ -11,3 +11,4 @@ export { goQuote, isPrint, formatSharpU, jsonQuoteChar, timeQuote } from './quot
 export { foldName } from './fold.js';
 export { unquote } from './unquote.js';
 export { decodeRune, encodeRune, goBytesToString, validUtf8 } from './utf8.js';
+export { marshalString } from './marshal.js';

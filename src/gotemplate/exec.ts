@@ -2,7 +2,7 @@
  * text/template execution (Go 1.26 exec.go) over JSON-decoded data, with Option("missingkey=error")
  * as the ccaas builder sets it. Reproduced: text, comments, actions, pipelines, fields and chains,
  * variables, if/else/with/range/break/continue, literals, and the builtins not, and, or, len, index,
- * print, println, eq, ne, html, urlquery. Everything else throws Unsupported instead of guessing.
+ * print, println, eq, ne, lt, le, gt, ge, html, urlquery. Everything else throws Unsupported instead of guessing.
  */
 import { goQuote, type GoMap } from '../gojson/index.js';
 import { nodeString, type BranchNode, type CommandNode, type Node, type NumberNode, type PipeNode, type VariableNode } from './nodes.js';
@@ -108,7 +108,7 @@ export class State {
       const one = (index: Val, elem: Val): void => {
         const decl = r.pipe.decl;
         if (decl.length > 0) {
-          if (r.pipe.isAssign) this.setVar(decl[decl.length > 1 ? 0 : 0]!.ident[0]!, decl.length > 1 ? index : elem);
+          if (r.pipe.isAssign) this.setVar(decl[0]!.ident[0]!, decl.length > 1 ? index : elem);
           else this.setTopVar(1, elem);
         }
         if (decl.length > 1) {
@@ -169,7 +169,7 @@ export class State {
     switch (first.type) {
       case 'field':
         this.at(first);
-        return this.evalFieldChain(dot, dot, first, first.ident, cmd.args, final);
+        return this.evalFieldChain(dot, first.ident, cmd.args, final);
       case 'chain': return this.evalChain(dot, first, cmd.args, final);
       case 'identifier':
         this.at(first);
@@ -177,7 +177,7 @@ export class State {
       case 'pipe':
         this.notAFunction(cmd.args, final);
         return this.evalPipeline(dot, first);
-      case 'variable': return this.evalVariable(dot, first, cmd.args, final);
+      case 'variable': return this.evalVariable(first, cmd.args, final);
     }
     this.at(first);
     this.notAFunction(cmd.args, final);
@@ -185,7 +185,6 @@ export class State {
       case 'bool': return { k: 'bool', v: first.value };
       case 'dot': return dot;
       case 'nil': this.errorf('nil is not a command');
-      // eslint-disable-next-line no-fallthrough
       case 'number': return this.idealConstant(first);
       case 'string': return { k: 'string', v: first.text };
     }
@@ -196,20 +195,20 @@ export class State {
     this.at(chain);
     if (chain.node.type === 'nil') this.errorf(`indirection through explicit nil in ${nodeString(chain)}`);
     const pipe = this.evalArgAny(dot, chain.node);
-    return this.evalFieldChain(dot, pipe, chain, chain.field, args, final);
+    return this.evalFieldChain(pipe, chain.field, args, final);
   }
 
-  evalVariable(dot: Val, v: VariableNode, args: readonly Node[] | null, final: Final): Val {
+  evalVariable(v: VariableNode, args: readonly Node[] | null, final: Final): Val {
     this.at(v);
     const value = this.varValue(v.ident[0]!);
     if (v.ident.length === 1) {
       this.notAFunction(args ?? [v], final);
       return value;
     }
-    return this.evalFieldChain(dot, value, v, v.ident.slice(1), args, final);
+    return this.evalFieldChain(value, v.ident.slice(1), args, final);
   }
 
-  evalFieldChain(dot: Val, receiver: Val, node: Node, ident: readonly string[], args: readonly Node[] | null, final: Final): Val {
+  evalFieldChain(receiver: Val, ident: readonly string[], args: readonly Node[] | null, final: Final): Val {
     let r = receiver;
     for (let i = 0; i < ident.length - 1; i++) r = this.evalField(ident[i]!, null, null, r);
     return this.evalField(ident[ident.length - 1]!, args, final, r);
@@ -243,8 +242,8 @@ export class State {
     this.at(n);
     switch (n.type) {
       case 'dot': return dot;
-      case 'field': return this.evalFieldChain(dot, dot, n, n.ident, [n], null);
-      case 'variable': return this.evalVariable(dot, n, null, null);
+      case 'field': return this.evalFieldChain(dot, n.ident, [n], null);
+      case 'variable': return this.evalVariable(n, null, null);
       case 'pipe': return this.evalPipeline(dot, n);
       case 'chain': return this.evalChain(dot, n, null, null);
       case 'identifier': return callBuiltin(this, dot, n.ident, n, null, null);

@@ -341,7 +341,6 @@ class Tree {
         case 'variable': node = { type: 'variable', pos, ident: [...node.ident, ...fields] }; break;
         case 'bool': case 'string': case 'number': case 'nil': case 'dot':
           this.errorf(`unexpected . after term ${goQuote(termString(node))}`);
-        // eslint-disable-next-line no-fallthrough
         default: node = { type: 'chain', pos, node, field: fields };
       }
     }

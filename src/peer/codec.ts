@@ -1,4 +1,6 @@
-import { common, msp, peer } from '@hyperledger/fabric-protos';
+import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { BinaryReader } from 'google-protobuf';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 
 /**
@@ -49,6 +51,14 @@ export function toWire(m: ChaincodeMsg): WireMessage {
   if (m.txid) w.setTxid(m.txid);
   if (m.channelId) w.setChannelId(m.channelId);
   if (m.proposal) w.setProposal(peer.SignedProposal.deserializeBinary(m.proposal));
+  if (m.event) {
+    const ev = new peer.ChaincodeEvent();
+    ev.setChaincodeId(m.event.chaincodeId);
+    ev.setTxId(m.event.txId);
+    ev.setEventName(m.event.eventName);
+    if (m.event.payload.length > 0) ev.setPayload(m.event.payload);
+    w.setChaincodeEvent(ev);
+  }
   return w;
 }
 
@@ -225,4 +235,422 @@ export function encodeSignedProposal(f: ProposalFields, sign: (proposalBytes: Ui
   sp.setProposalBytes(propBytes);
   sp.setSignature(sign(propBytes));
   return sp.serializeBinary();
+}
+
+// ---- Payloads of the chaincode's requests and the peer's replies (PROTO-10/11/12) -----------------
+
+/** The gRPC service `protos.Chaincode` (Connect), for servers that speak ChaincodeMessage (impostors). */
+export const ChaincodeServiceDefinition: ServiceDefinition<UntypedServiceImplementation> = peer.ChaincodeService;
+
+/**
+ * Whether string field `field` of a message is valid UTF-8 on the wire. jspb decodes strings
+ * lossily, so the CouchDB key rule (`must be a UTF-8 string`) needs the raw bytes.
+ */
+export function rawStringField(b: Uint8Array, field: number): { bytes: Uint8Array; utf8: boolean } | null {
+  return safe(() => {
+    const r = new BinaryReader(b);
+    let found: Uint8Array = new Uint8Array();
+    while (r.nextField()) {
+      if (r.isEndGroup()) break;
+      if (r.getFieldNumber() === field && r.getWireType() === 2) found = r.readBytes();
+      else r.skipField();
+    }
+    let utf8 = true;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(found);
+    } catch {
+      utf8 = false;
+    }
+    return { bytes: found, utf8 };
+  });
+}
+
+function keyUtf8(b: Uint8Array): boolean {
+  return rawStringField(b, 1)?.utf8 ?? true;
+}
+
+export function encodeGetState(key: string, collection = ''): Uint8Array {
+  const g = new peer.GetState();
+  g.setKey(key);
+  g.setCollection(collection);
+  return g.serializeBinary();
+}
+
+export function encodePutState(key: string, value: Uint8Array, collection = ''): Uint8Array {
+  const p = new peer.PutState();
+  p.setKey(key);
+  p.setValue(value);
+  p.setCollection(collection);
+  return p.serializeBinary();
+}
+
+export function encodeDelState(key: string, collection = ''): Uint8Array {
+  const d = new peer.DelState();
+  d.setKey(key);
+  d.setCollection(collection);
+  return d.serializeBinary();
+}
+
+export function decodeGetStateUtf8(b: Uint8Array): { key: string; collection: string; keyUtf8: boolean } | null {
+  const g = decodeGetState(b);
+  return g ? { ...g, keyUtf8: keyUtf8(b) } : null;
+}
+
+export function decodePutStateUtf8(b: Uint8Array): { key: string; value: Uint8Array; collection: string; keyUtf8: boolean } | null {
+  const p = decodePutState(b);
+  return p ? { ...p, keyUtf8: keyUtf8(b) } : null;
+}
+
+export function decodeDelStateUtf8(b: Uint8Array): { key: string; collection: string; keyUtf8: boolean } | null {
+  const d = decodeDelState(b);
+  return d ? { ...d, keyUtf8: keyUtf8(b) } : null;
+}
+
+export function decodeGetStateMultiple(b: Uint8Array): { keys: string[]; collection: string } | null {
+  return safe(() => {
+    const g = peer.GetStateMultiple.deserializeBinary(b);
+    return { keys: g.getKeysList(), collection: g.getCollection() };
+  });
+}
+
+export function encodeGetStateMultiple(keys: readonly string[], collection = ''): Uint8Array {
+  const g = new peer.GetStateMultiple();
+  g.setKeysList([...keys]);
+  g.setCollection(collection);
+  return g.serializeBinary();
+}
+
+export function encodeGetStateMultipleResult(values: ReadonlyArray<Uint8Array | undefined>): Uint8Array {
+  const r = new peer.GetStateMultipleResult();
+  r.setValuesList(values.map((v) => v ?? new Uint8Array()));
+  return r.serializeBinary();
+}
+
+export function decodeGetStateMultipleResult(b: Uint8Array): Uint8Array[] | null {
+  return safe(() => peer.GetStateMultipleResult.deserializeBinary(b).getValuesList_asU8());
+}
+
+export interface QueryMetadataData {
+  readonly pageSize: number;
+  readonly bookmark: string;
+}
+
+export function decodeQueryMetadata(b: Uint8Array): QueryMetadataData | null {
+  return safe(() => {
+    const m = peer.QueryMetadata.deserializeBinary(b);
+    return { pageSize: m.getPagesize(), bookmark: m.getBookmark() };
+  });
+}
+
+export function encodeQueryMetadata(pageSize: number, bookmark: string): Uint8Array {
+  const m = new peer.QueryMetadata();
+  m.setPagesize(pageSize);
+  m.setBookmark(bookmark);
+  return m.serializeBinary();
+}
+
+export interface RangeRequest {
+  readonly startKey: string;
+  readonly endKey: string;
+  readonly collection: string;
+  /** The marshalled QueryMetadata, or null when the field is absent. */
+  readonly metadata: Uint8Array | null;
+}
+
+export function decodeGetStateByRange(b: Uint8Array): RangeRequest | null {
+  return safe(() => {
+    const g = peer.GetStateByRange.deserializeBinary(b);
+    const md = g.getMetadata_asU8();
+    return { startKey: g.getStartkey(), endKey: g.getEndkey(), collection: g.getCollection(), metadata: md.length > 0 ? md : null };
+  });
+}
+
+export function encodeGetStateByRange(startKey: string, endKey: string, collection = '', metadata?: Uint8Array): Uint8Array {
+  const g = new peer.GetStateByRange();
+  g.setStartkey(startKey);
+  g.setEndkey(endKey);
+  g.setCollection(collection);
+  if (metadata) g.setMetadata(metadata);
+  return g.serializeBinary();
+}
+
+export function decodeGetQueryResult(b: Uint8Array): { query: string; collection: string; metadata: Uint8Array | null } | null {
+  return safe(() => {
+    const g = peer.GetQueryResult.deserializeBinary(b);
+    const md = g.getMetadata_asU8();
+    return { query: g.getQuery(), collection: g.getCollection(), metadata: md.length > 0 ? md : null };
+  });
+}
+
+export function encodeGetQueryResult(query: string, collection = '', metadata?: Uint8Array): Uint8Array {
+  const g = new peer.GetQueryResult();
+  g.setQuery(query);
+  g.setCollection(collection);
+  if (metadata) g.setMetadata(metadata);
+  return g.serializeBinary();
+}
+
+export function decodeGetHistoryForKey(b: Uint8Array): { key: string } | null {
+  return safe(() => ({ key: peer.GetHistoryForKey.deserializeBinary(b).getKey() }));
+}
+
+export function encodeGetHistoryForKey(key: string): Uint8Array {
+  const g = new peer.GetHistoryForKey();
+  g.setKey(key);
+  return g.serializeBinary();
+}
+
+/** QueryStateNext and QueryStateClose have the same shape: `{id}`. */
+export function decodeQueryStateId(b: Uint8Array): { id: string } | null {
+  return safe(() => ({ id: peer.QueryStateNext.deserializeBinary(b).getId() }));
+}
+
+export function encodeQueryStateId(id: string): Uint8Array {
+  const q = new peer.QueryStateNext();
+  q.setId(id);
+  return q.serializeBinary();
+}
+
+/** One item of a QueryResponse: a state KV or a history KeyModification. */
+export type QueryResultItem =
+  | { readonly kind: 'kv'; readonly namespace: string; readonly key: string; readonly value: Uint8Array }
+  | { readonly kind: 'km'; readonly txId: string; readonly value: Uint8Array; readonly timestamp: Date; readonly isDelete: boolean };
+
+function encodeResultItem(item: QueryResultItem): Uint8Array {
+  if (item.kind === 'kv') {
+    const kv = new ledger.queryresult.KV();
+    kv.setNamespace(item.namespace);
+    kv.setKey(item.key);
+    kv.setValue(item.value);
+    return kv.serializeBinary();
+  }
+  const km = new ledger.queryresult.KeyModification();
+  km.setTxId(item.txId);
+  km.setValue(item.value);
+  km.setTimestamp(Timestamp.fromDate(item.timestamp));
+  km.setIsDelete(item.isDelete);
+  return km.serializeBinary();
+}
+
+export interface QueryResponseData {
+  readonly results: readonly QueryResultItem[];
+  readonly hasMore: boolean;
+  readonly id: string;
+  /** The marshalled QueryResponseMetadata (paginated queries only). */
+  readonly metadata?: Uint8Array;
+}
+
+export function encodeQueryResponse(q: QueryResponseData): Uint8Array {
+  const r = new peer.QueryResponse();
+  r.setResultsList(
+    q.results.map((item) => {
+      const qb = new peer.QueryResultBytes();
+      qb.setResultbytes(encodeResultItem(item));
+      return qb;
+    }),
+  );
+  r.setHasMore(q.hasMore);
+  r.setId(q.id);
+  if (q.metadata) r.setMetadata(q.metadata);
+  return r.serializeBinary();
+}
+
+/** Decodes a QueryResponse; results are returned as raw bytes (decode them with decodeKV/decodeKeyModification). */
+export function decodeQueryResponse(b: Uint8Array): { results: Uint8Array[]; hasMore: boolean; id: string; metadata: Uint8Array | null } | null {
+  return safe(() => {
+    const r = peer.QueryResponse.deserializeBinary(b);
+    const md = r.getMetadata_asU8();
+    return { results: r.getResultsList().map((x) => x.getResultbytes_asU8()), hasMore: r.getHasMore(), id: r.getId(), metadata: md.length > 0 ? md : null };
+  });
+}
+
+export function decodeKV(b: Uint8Array): { namespace: string; key: string; value: Uint8Array } | null {
+  return safe(() => {
+    const kv = ledger.queryresult.KV.deserializeBinary(b);
+    return { namespace: kv.getNamespace(), key: kv.getKey(), value: kv.getValue_asU8() };
+  });
+}
+
+export function decodeKeyModification(b: Uint8Array): { txId: string; value: Uint8Array; isDelete: boolean; timestamp: Date | null } | null {
+  return safe(() => {
+    const km = ledger.queryresult.KeyModification.deserializeBinary(b);
+    const ts = km.getTimestamp();
+    return { txId: km.getTxId(), value: km.getValue_asU8(), isDelete: km.getIsDelete(), timestamp: ts ? ts.toDate() : null };
+  });
+}
+
+export function encodeQueryResponseMetadata(fetchedRecordsCount: number, bookmark: string): Uint8Array {
+  const m = new peer.QueryResponseMetadata();
+  m.setFetchedRecordsCount(fetchedRecordsCount);
+  m.setBookmark(bookmark);
+  return m.serializeBinary();
+}
+
+export function decodeQueryResponseMetadata(b: Uint8Array): { fetchedRecordsCount: number; bookmark: string } | null {
+  return safe(() => {
+    const m = peer.QueryResponseMetadata.deserializeBinary(b);
+    return { fetchedRecordsCount: m.getFetchedRecordsCount(), bookmark: m.getBookmark() };
+  });
+}
+
+export function decodeGetStateMetadata(b: Uint8Array): { key: string; collection: string } | null {
+  return safe(() => {
+    const g = peer.GetStateMetadata.deserializeBinary(b);
+    return { key: g.getKey(), collection: g.getCollection() };
+  });
+}
+
+export function encodeGetStateMetadata(key: string, collection = ''): Uint8Array {
+  const g = new peer.GetStateMetadata();
+  g.setKey(key);
+  g.setCollection(collection);
+  return g.serializeBinary();
+}
+
+export function encodeStateMetadataResult(entries: ReadonlyMap<string, Uint8Array>): Uint8Array {
+  const r = new peer.StateMetadataResult();
+  r.setEntriesList(
+    [...entries].map(([k, v]) => {
+      const e = new peer.StateMetadata();
+      e.setMetakey(k);
+      e.setValue(v);
+      return e;
+    }),
+  );
+  return r.serializeBinary();
+}
+
+export function decodeStateMetadataResult(b: Uint8Array): Map<string, Uint8Array> | null {
+  return safe(() => new Map(peer.StateMetadataResult.deserializeBinary(b).getEntriesList().map((e) => [e.getMetakey(), e.getValue_asU8()] as const)));
+}
+
+export interface StateMetadataData {
+  readonly metakey: string;
+  readonly value: Uint8Array;
+}
+
+export function decodePutStateMetadata(b: Uint8Array): { key: string; collection: string; metadata: StateMetadataData | null } | null {
+  return safe(() => {
+    const p = peer.PutStateMetadata.deserializeBinary(b);
+    const md = p.getMetadata();
+    return { key: p.getKey(), collection: p.getCollection(), metadata: md ? { metakey: md.getMetakey(), value: md.getValue_asU8() } : null };
+  });
+}
+
+export function encodePutStateMetadata(key: string, metadata: StateMetadataData | null, collection = ''): Uint8Array {
+  const p = new peer.PutStateMetadata();
+  p.setKey(key);
+  p.setCollection(collection);
+  if (metadata) {
+    const md = new peer.StateMetadata();
+    md.setMetakey(metadata.metakey);
+    md.setValue(metadata.value);
+    p.setMetadata(md);
+  }
+  return p.serializeBinary();
+}
+
+export interface WriteRecordData {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly collection: string;
+  readonly metadata: StateMetadataData | null;
+  /** WriteRecord.Type: UNDEFINED 0, PUT_STATE 9, DEL_STATE 10, PUT_STATE_METADATA 21, PURGE_PRIVATE_DATA 23. */
+  readonly type: number;
+}
+
+export function decodeWriteBatchState(b: Uint8Array): WriteRecordData[] | null {
+  return safe(() =>
+    peer.WriteBatchState.deserializeBinary(b)
+      .getRecList()
+      .map((r) => {
+        const md = r.getMetadata();
+        return { key: r.getKey(), value: r.getValue_asU8(), collection: r.getCollection(), metadata: md ? { metakey: md.getMetakey(), value: md.getValue_asU8() } : null, type: r.getType() };
+      }),
+  );
+}
+
+export function encodeWriteBatchState(recs: readonly WriteRecordData[]): Uint8Array {
+  const w = new peer.WriteBatchState();
+  w.setRecList(
+    recs.map((r) => {
+      const rec = new peer.WriteRecord();
+      rec.setKey(r.key);
+      rec.setValue(r.value);
+      rec.setCollection(r.collection);
+      if (r.metadata) {
+        const md = new peer.StateMetadata();
+        md.setMetakey(r.metadata.metakey);
+        md.setValue(r.metadata.value);
+        rec.setMetadata(md);
+      }
+      rec.setType(r.type as peer.WriteRecord.TypeMap[keyof peer.WriteRecord.TypeMap]);
+      return rec;
+    }),
+  );
+  return w.serializeBinary();
+}
+
+/** INVOKE_CHAINCODE's payload: the callee's name (`name`, `name:version`, `name/channel`) and input. */
+export function decodeChaincodeSpec(b: Uint8Array): { name: string; args: Uint8Array[]; isInit: boolean } | null {
+  return safe(() => {
+    const s = peer.ChaincodeSpec.deserializeBinary(b);
+    const input = s.getInput();
+    return { name: s.getChaincodeId()?.getName() ?? '', args: input ? input.getArgsList_asU8() : [], isInit: input?.getIsInit() ?? false };
+  });
+}
+
+export function encodeChaincodeSpec(name: string, args: readonly Uint8Array[]): Uint8Array {
+  const id = new peer.ChaincodeID();
+  id.setName(name);
+  const input = new peer.ChaincodeInput();
+  input.setArgsList([...args]);
+  const s = new peer.ChaincodeSpec();
+  s.setChaincodeId(id);
+  s.setInput(input);
+  return s.serializeBinary();
+}
+
+export function decodeChaincodeInput(b: Uint8Array): { args: Uint8Array[]; isInit: boolean } | null {
+  return safe(() => {
+    const i = peer.ChaincodeInput.deserializeBinary(b);
+    return { args: i.getArgsList_asU8(), isInit: i.getIsInit() };
+  });
+}
+
+export function encodeResponse(r: ResponseData): Uint8Array {
+  const p = new peer.Response();
+  p.setStatus(r.status);
+  if (r.message) p.setMessage(r.message);
+  if (r.payload.length > 0) p.setPayload(r.payload);
+  return p.serializeBinary();
+}
+
+/** A whole ChaincodeMessage from its bytes (INVOKE_CHAINCODE's RESPONSE carries one). */
+export function decodeChaincodeMessage(b: Uint8Array): ChaincodeMsg | null {
+  return safe(() => fromWire(peer.ChaincodeMessage.deserializeBinary(b)));
+}
+
+/** What the peer reads from a SignedProposal: the creator (for collection membership) and the transient map. */
+export interface ProposalView {
+  readonly mspId: string;
+  readonly creator: Uint8Array;
+  readonly channelId: string;
+  readonly txId: string;
+  readonly transient: ReadonlyMap<string, Uint8Array>;
+}
+
+export function decodeSignedProposal(b: Uint8Array): ProposalView | null {
+  return safe(() => {
+    const sp = peer.SignedProposal.deserializeBinary(b);
+    const prop = peer.Proposal.deserializeBinary(sp.getProposalBytes_asU8());
+    const hdr = common.Header.deserializeBinary(prop.getHeader_asU8());
+    const sh = common.SignatureHeader.deserializeBinary(hdr.getSignatureHeader_asU8());
+    const ch = common.ChannelHeader.deserializeBinary(hdr.getChannelHeader_asU8());
+    const sid = msp.SerializedIdentity.deserializeBinary(sh.getCreator_asU8());
+    const ccpp = peer.ChaincodeProposalPayload.deserializeBinary(prop.getPayload_asU8());
+    const transient = new Map<string, Uint8Array>();
+    ccpp.getTransientmapMap().forEach((v, k) => transient.set(k, typeof v === 'string' ? Buffer.from(v, 'base64') : v));
+    return { mspId: sid.getMspid(), creator: sh.getCreator_asU8(), channelId: ch.getChannelId(), txId: ch.getTxId(), transient };
+  });
 }

@@ -1,26 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { ResultsIterator, TxSimulator } from '../ledger/simulator.js';
+import type { WorldState } from '../ledger/worldState.js';
 import {
   MessageType as T,
   decodeChaincodeId,
-  decodeDelState,
-  decodeGetState,
-  decodePutState,
-  decodeResponse,
+  decodeChaincodeSpec,
+  decodeDelStateUtf8,
+  decodeGetHistoryForKey,
+  decodeGetQueryResult,
+  decodeGetStateByRange,
+  decodeGetStateMetadata,
+  decodeGetStateMultiple,
+  decodeGetStateUtf8,
+  decodePutStateMetadata,
+  decodePutStateUtf8,
+  decodeQueryMetadata,
+  decodeQueryStateId,
+  decodeWriteBatchState,
   encodeAdditionalParams,
   encodeChaincodeInput,
+  encodeGetStateMultipleResult,
+  encodeQueryResponse,
+  encodeQueryResponseMetadata,
+  encodeStateMetadataResult,
+  messageBytes,
   typeName,
   type ChaincodeMsg,
+  type ProposalView,
+  type QueryMetadataData,
+  type QueryResultItem,
   type ResponseData,
   type RuntimeParams,
 } from './codec.js';
+import { ChaincodeRegistry, parseChaincodeName, SYSTEM_CHAINCODES } from './registry.js';
 import type { ChaincodeStream } from './stream.js';
 import { Transcript } from './stream.js';
-import { TxSimulator, type WorldState } from '../ledger/worldState.js';
 
 /**
  * The peer's side of one chaincode stream, as Fabric's `core/chaincode/handler.go` behaves:
- * states created → established → ready, REGISTER handling, READY with runtime params, INIT and
- * TRANSACTION executions matched by channel_id + txid, and the chaincode's state requests
- * answered from the mock ledger.
+ * states created → established → ready; REGISTER outcomes through the peer-wide registry;
+ * READY with ChaincodeAdditionalParams; INIT/TRANSACTION executions keyed by the concatenation
+ * channel_id + txid; every request type of the ready state answered from the mock ledger with the
+ * peer's RESPONSE payloads and ERROR texts; one outstanding request per channel+txid; query
+ * iterators in batches of 100; peer KEEPALIVE when configured; stream-termination semantics.
  */
 
 export type HandlerState = 'created' | 'established' | 'ready';
@@ -28,59 +50,132 @@ export type HandlerState = 'created' | 'established' | 'ready';
 export type RegisterOutcome =
   | { readonly kind: 'registered'; readonly name: string; readonly ms: number }
   | { readonly kind: 'wrong-name'; readonly name: string; readonly ms: number; readonly peerError: string }
+  | { readonly kind: 'duplicate'; readonly name: string; readonly ms: number; readonly peerError: string }
   | { readonly kind: 'empty-name'; readonly ms: number }
   | { readonly kind: 'undecodable'; readonly ms: number }
   | { readonly kind: 'timeout'; readonly ms: number }
   | { readonly kind: 'ended'; readonly ms: number; readonly reason: string | null }
   | { readonly kind: 'violation'; readonly ms: number; readonly peerError: string };
 
+/** One invocation as the session reports it: completed with a Response, or failed with the peer's text. */
 export type ExecuteOutcome =
   | { readonly kind: 'completed'; readonly ms: number; readonly response: ResponseData; readonly eventName: string | null }
   | { readonly kind: 'failed'; readonly ms: number; readonly peerError: string };
 
+/** What Handler.Execute returns: the chaincode's COMPLETED/ERROR message, or the peer's error. */
+export type ExecResult = { readonly ok: true; readonly message: ChaincodeMsg; readonly ms: number } | { readonly ok: false; readonly error: string; readonly ms: number };
+
+/** Everything the peer knows about one execution (ccprovider.TransactionParams). */
+export interface TxParams {
+  readonly txId: string;
+  readonly channelId: string;
+  readonly signedProposal: Uint8Array | null;
+  readonly proposal: ProposalView | null;
+  readonly simulator: TxSimulator;
+}
+
+/** INVOKE_CHAINCODE's way into the rest of the peer (ChaincodeSupport.Invoke). */
+export interface Invoker {
+  invoke(params: TxParams, chaincodeName: string, args: readonly Uint8Array[], isInit: boolean): Promise<{ ok: true; message: ChaincodeMsg } | { ok: false; error: string }>;
+  /** Whether the peer has a ledger for this channel. */
+  hasChannel(channelId: string): boolean;
+  /** A new simulator on another channel's ledger (cross-channel calls). */
+  newSimulator(channelId: string, txId: string): TxSimulator;
+}
+
 export interface HandlerOptions {
-  /** The package ID the peer launched the chaincode for. */
+  /** The package ID the peer launched the chaincode for (registered with the registry if none is given). */
   readonly packageId: string;
-  /** The chaincode (namespace) name in the definition. */
-  readonly chaincodeName: string;
   readonly runtimeParams: RuntimeParams;
   readonly ledger: WorldState;
   readonly transcript?: Transcript;
+  /** Peer-wide registry (shared by the peer's streams); a private one expecting `packageId` otherwise. */
+  readonly registry?: ChaincodeRegistry;
+  /** core.yaml chaincode.keepalive in whole seconds; 0 (default) sends none. */
+  readonly keepaliveSeconds?: number;
+  /** ledger.state.totalQueryLimit (sample core.yaml 100000). */
+  readonly totalQueryLimit?: number;
+  /** The channel's application capability level, e.g. 2.5 (V2_5), 1.3 (V1_3), 1.2 (V1_2). */
+  readonly applicationCapability?: number;
+  readonly invoker?: Invoker;
 }
 
-export interface Execution {
-  readonly channelId: string;
-  readonly txId: string;
-  readonly args: readonly Uint8Array[];
-  readonly isInit: boolean;
-  readonly signedProposal: Uint8Array;
+/** Results per RESPONSE for unpaginated queries (chaincode_support.go MaxResultLimit). */
+export const MAX_RESULT_LIMIT = 100;
+export const ERROR_EXECUTION_TIMEOUT = 'timeout expired while executing transaction';
+export const ERROR_STREAM_TERMINATED = 'chaincode stream terminated';
+
+interface QueryState {
+  readonly iter: ResultsIterator;
+  pending: QueryResultItem[];
+  total: number;
 }
 
 interface TxContext {
-  readonly txId: string;
-  readonly simulator: TxSimulator;
-  resolve(m: ChaincodeMsg): void;
+  readonly params: TxParams;
+  readonly namespace: string;
+  readonly isInit: boolean;
+  readonly queries: Map<string, QueryState>;
+  notify(m: ChaincodeMsg | null): void;
+}
+
+type Reply = { readonly type: number; readonly payload: Uint8Array } | { readonly error: string };
+
+function okPayload(payload: Uint8Array = new Uint8Array()): Reply {
+  return { type: T.RESPONSE, payload };
+}
+
+function fail(error: string): Reply {
+  return { error };
 }
 
 export class PeerHandler {
   state: HandlerState = 'created';
   readonly transcript: Transcript;
+  /** The name the chaincode registered with, once registered. */
+  chaincodeId: string | null = null;
   private readonly t0 = performance.now();
   private readonly contexts = new Map<string, TxContext>();
   private readonly activeRequests = new Set<string>();
+  private readonly registry: ChaincodeRegistry;
+  private readonly keepaliveTimer: NodeJS.Timeout | null = null;
   private registerWaiter: ((o: RegisterOutcome) => void) | null = null;
   private pendingRegister: RegisterOutcome | null = null;
   private ended: { reason: string | null } | null = null;
+  private readonly endWaiters: Array<(reason: string | null) => void> = [];
   /** Why the peer ended the stream itself (a protocol violation by the chaincode), if it did. */
   violation: string | null = null;
+  /** Every request type the chaincode used, with counts (for findings such as "uses write batches"). */
+  readonly requestCounts = new Map<string, number>();
 
   constructor(
     private readonly stream: ChaincodeStream,
     private readonly opts: HandlerOptions,
   ) {
     this.transcript = opts.transcript ?? new Transcript();
+    if (opts.registry) this.registry = opts.registry;
+    else {
+      this.registry = new ChaincodeRegistry();
+      this.registry.launch(opts.packageId);
+    }
     stream.onMessage((m) => this.receive(m));
     stream.onEnd((reason) => this.onEnd(reason));
+    const ka = opts.keepaliveSeconds ?? 0;
+    if (ka > 0) {
+      // ProcessStream: a ticker from the start of the stream, also before REGISTER; send errors ignored.
+      this.keepaliveTimer = setInterval(() => {
+        if (!this.ended) this.send({ type: T.KEEPALIVE, payload: new Uint8Array(), txid: '', channelId: '' });
+      }, ka * 1000);
+      this.keepaliveTimer.unref();
+    }
+  }
+
+  get packageId(): string {
+    return this.opts.packageId;
+  }
+
+  get isEnded(): boolean {
+    return this.ended !== null;
   }
 
   private ms(): number {
@@ -109,6 +204,18 @@ export class PeerHandler {
     });
   }
 
+  /** Resolves when the stream ends (null reason: EOF), or after `timeoutMs` with 'open'. */
+  awaitEnd(timeoutMs: number): Promise<{ ended: true; reason: string | null } | { ended: false }> {
+    if (this.ended) return Promise.resolve({ ended: true, reason: this.ended.reason });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve({ ended: false }), timeoutMs);
+      this.endWaiters.push((reason) => {
+        clearTimeout(timer);
+        resolve({ ended: true, reason });
+      });
+    });
+  }
+
   private settleRegister(o: RegisterOutcome): void {
     if (this.registerWaiter) this.registerWaiter(o);
     else this.pendingRegister ??= o;
@@ -117,12 +224,23 @@ export class PeerHandler {
   private onEnd(reason: string | null): void {
     if (this.ended) return;
     this.ended = { reason };
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
     this.transcript.note(reason ? `stream ended: ${reason}` : 'stream ended (EOF)');
+    if (this.chaincodeId) this.registry.deregister(this.chaincodeId, this);
     this.settleRegister({ kind: 'ended', ms: this.ms(), reason });
     for (const [key, ctx] of this.contexts) {
       this.contexts.delete(key);
-      ctx.resolve({ type: -1, payload: new Uint8Array(), txid: ctx.txId, channelId: '' });
+      ctx.queries.clear();
+      ctx.notify(null);
     }
+    for (const w of this.endWaiters.splice(0)) w(reason);
+  }
+
+  /** Ends the stream from the peer's side (what the peer does when its handler returns). */
+  close(): void {
+    if (this.ended) return;
+    this.stream.close();
+    this.onEnd('closed by the peer');
   }
 
   /** Ends the stream as the peer does on a protocol violation: logged, no ERROR sent. */
@@ -136,17 +254,19 @@ export class PeerHandler {
 
   private receive(m: ChaincodeMsg): void {
     this.transcript.record('cc→peer', m);
+    if (this.ended) return;
     if (m.type === T.KEEPALIVE) return; // accepted and ignored in every state (PROTO-02)
+    const prefix = 'error handling message, ending stream: ';
     if (this.state === 'created') {
       if (m.type !== T.REGISTER) {
-        this.endStream(`error handling message, ending stream: [${m.txid}] Fabric side handler cannot handle message (${typeName(m.type)}) while in created state`);
+        this.endStream(`${prefix}[${m.txid}] Fabric side handler cannot handle message (${typeName(m.type)}) while in created state`);
         return;
       }
       this.handleRegister(m);
       return;
     }
     if (this.state === 'established') {
-      this.endStream(`error handling message, ending stream: handle message: invalid state established for transaction ${m.txid}`);
+      this.endStream(`${prefix}handle message: invalid state established for transaction ${m.txid}`);
       return;
     }
     switch (m.type) {
@@ -169,31 +289,34 @@ export class PeerHandler {
       case T.PURGE_PRIVATE_DATA:
       case T.WRITE_BATCH_STATE:
       case T.GET_STATE_MULTIPLE:
-        this.handleRequest(m);
+        this.requestCounts.set(typeName(m.type), (this.requestCounts.get(typeName(m.type)) ?? 0) + 1);
+        void this.handleTransaction(m);
         return;
       default:
-        this.endStream(`error handling message, ending stream: [${m.txid}] Fabric side handler cannot handle message (${typeName(m.type)}) while in ready state`);
+        this.endStream(`${prefix}[${m.txid}] Fabric side handler cannot handle message (${typeName(m.type)}) while in ready state`);
     }
   }
 
   private handleRegister(m: ChaincodeMsg): void {
     const id = decodeChaincodeId(m.payload);
     if (!id) {
-      this.transcript.note('REGISTER payload is not a ChaincodeID: the peer logs the error and does not reply');
+      this.transcript.note('REGISTER payload is not a ChaincodeID: the peer logs the error, does not reply and stays in created');
       this.settleRegister({ kind: 'undecodable', ms: this.ms() });
       return;
     }
     if (id.name === '') {
-      this.transcript.note('REGISTER with an empty name: the peer does not reply');
+      this.transcript.note('error in handling register chaincode, chaincodeID name is empty: no reply, still created');
       this.settleRegister({ kind: 'empty-name', ms: this.ms() });
       return;
     }
-    if (id.name !== this.opts.packageId) {
-      const peerError = `peer will not accept external chaincode connection ${id.name} (except in dev mode)`;
-      this.transcript.note(peerError);
-      this.settleRegister({ kind: 'wrong-name', name: id.name, ms: this.ms(), peerError });
+    const verdict = this.registry.register(id.name, this);
+    if (!verdict.ok) {
+      this.transcript.note(`${verdict.error}: no reply, still created`);
+      const kind = verdict.error.startsWith('duplicate') ? 'duplicate' : 'wrong-name';
+      this.settleRegister({ kind, name: id.name, ms: this.ms(), peerError: verdict.error });
       return;
     }
+    this.chaincodeId = id.name;
     this.send({ type: T.REGISTERED, payload: new Uint8Array(), txid: '', channelId: '' });
     this.state = 'established';
     this.send({ type: T.READY, payload: encodeAdditionalParams(this.opts.runtimeParams), txid: '', channelId: '' });
@@ -201,97 +324,368 @@ export class PeerHandler {
     this.settleRegister({ kind: 'registered', name: id.name, ms: this.ms() });
   }
 
-  /** Sends INIT or TRANSACTION and waits for the chaincode's completion (PROTO-07/08). */
-  execute(e: Execution, timeoutMs: number): Promise<ExecuteOutcome> {
+  /**
+   * Handler.Execute: creates the transaction context (channel_id + txid must be new), sends INIT
+   * or TRANSACTION with the SignedProposal, and waits for COMPLETED/ERROR, the timeout or the end
+   * of the stream. Error texts are the peer's, before ChaincodeSupport wraps them.
+   */
+  execute(params: TxParams, namespace: string, type: 'INIT' | 'TRANSACTION', args: readonly Uint8Array[], timeoutMs: number): Promise<ExecResult> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
-    const key = e.channelId + e.txId;
-    if (this.ended) return Promise.resolve({ kind: 'failed', ms: 0, peerError: 'chaincode stream terminated' });
-    if (this.contexts.has(key)) return Promise.resolve({ kind: 'failed', ms: 0, peerError: `error sending: txid: ${e.txId}(${e.channelId}) exists` });
+    const key = params.channelId + params.txId;
+    if (this.contexts.has(key)) return Promise.resolve({ ok: false, error: `txid: ${params.txId}(${params.channelId}) exists`, ms: 0 });
+    if (this.ended) return Promise.resolve({ ok: false, error: ERROR_STREAM_TERMINATED, ms: 0 });
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.contexts.delete(key);
-        resolve({ kind: 'failed', ms: elapsed(), peerError: 'timeout expired while executing transaction' });
+        this.transcript.note(`no COMPLETED for ${params.txId} within ${timeoutMs} ms: ${ERROR_EXECUTION_TIMEOUT}`);
+        resolve({ ok: false, error: ERROR_EXECUTION_TIMEOUT, ms: elapsed() });
       }, timeoutMs);
-      const simulator = new TxSimulator(this.opts.ledger, e.channelId, this.opts.chaincodeName, e.txId);
       this.contexts.set(key, {
-        txId: e.txId,
-        simulator,
-        resolve: (m) => {
+        params,
+        namespace,
+        isInit: type === 'INIT',
+        queries: new Map(),
+        notify: (m) => {
           clearTimeout(timer);
           this.contexts.delete(key);
-          resolve(this.completion(m, e.txId, elapsed(), simulator));
+          resolve(m ? { ok: true, message: m, ms: elapsed() } : { ok: false, error: ERROR_STREAM_TERMINATED, ms: elapsed() });
         },
       });
       this.send({
-        type: e.isInit ? T.INIT : T.TRANSACTION,
-        payload: encodeChaincodeInput(e.args, e.isInit),
-        txid: e.txId,
-        channelId: e.channelId,
-        proposal: e.signedProposal,
+        type: type === 'INIT' ? T.INIT : T.TRANSACTION,
+        payload: encodeChaincodeInput(args, type === 'INIT'),
+        txid: params.txId,
+        channelId: params.channelId,
+        ...(params.signedProposal ? { proposal: params.signedProposal } : {}),
       });
     });
   }
 
-  private completion(m: ChaincodeMsg, txId: string, ms: number, sim: TxSimulator): ExecuteOutcome {
-    if (m.type === -1) return { kind: 'failed', ms, peerError: 'chaincode stream terminated' };
-    if (m.type === T.ERROR) return { kind: 'failed', ms, peerError: `transaction returned with failure: ${Buffer.from(m.payload).toString('utf8')}` };
-    const response = decodeResponse(m.payload);
-    if (!response) return { kind: 'failed', ms, peerError: `failed to unmarshal response for transaction ${txId}` };
-    if (response.status < 400) sim.commit();
-    return { kind: 'completed', ms, response, eventName: m.event?.eventName ?? null };
-  }
-
+  /** Handler.Notify: the first completion for channel_id + txid wins; unmatched ones are dropped. */
   private notify(m: ChaincodeMsg): void {
     const ctx = this.contexts.get(m.channelId + m.txid);
     if (!ctx) {
-      this.transcript.note(`${typeName(m.type)} for unknown transaction ${m.channelId}${m.txid}: dropped`);
+      this.transcript.note(`notifier Txid:${m.txid}, channelID:${m.channelId} does not exist for handling message ${typeName(m.type)}: dropped`);
       return;
     }
-    ctx.resolve(m);
+    ctx.queries.clear(); // CloseQueryIterators
+    ctx.notify(m);
   }
 
-  private handleRequest(m: ChaincodeMsg): void {
+  /** HandleTransaction: one outstanding request per channel+txid, context lookup, reply or ERROR. */
+  private async handleTransaction(m: ChaincodeMsg): Promise<void> {
     const key = m.channelId + m.txid;
     if (this.activeRequests.has(key)) {
-      this.transcript.note(`second ${typeName(m.type)} for ${key} while one is outstanding: dropped without reply (PROTO-09)`);
+      this.transcript.note(`[${m.txid.slice(0, 8)}] Another request pending for this CC: ${this.chaincodeId ?? ''}, Txid: ${m.txid}, ChannelID: ${m.channelId}. Cannot process.`);
       return;
     }
     this.activeRequests.add(key);
-    const reply = (type: number, payload: Uint8Array): void => {
-      this.activeRequests.delete(key);
-      if (this.ended) return;
-      this.send({ type, payload, txid: m.txid, channelId: m.channelId });
-    };
-    const fail = (cause: string): void => reply(T.ERROR, Buffer.from(`${typeName(m.type)} failed: transaction ID: ${m.txid}: ${cause}`));
-    const ctx = this.contexts.get(key);
-    if (!ctx) {
-      fail('no ledger context');
-      return;
+    let reply: Reply;
+    try {
+      const ctx = m.type === T.INVOKE_CHAINCODE ? this.contextForInvoke(m) : this.validTxSim(m, 'no ledger context');
+      reply = 'error' in ctx ? ctx : await this.dispatch(m, ctx);
+    } catch (e) {
+      this.transcript.note(`recovered from panic handling ${typeName(m.type)}: ${e instanceof Error ? e.message : String(e)}`);
+      reply = fail('panic during execution');
     }
+    this.activeRequests.delete(key);
+    if (this.ended) return;
+    if ('error' in reply) this.send({ type: T.ERROR, payload: Buffer.from(`${typeName(m.type)} failed: transaction ID: ${m.txid}: ${reply.error}`), txid: m.txid, channelId: m.channelId });
+    else this.send({ type: reply.type, payload: reply.payload, txid: m.txid, channelId: m.channelId });
+  }
+
+  private validTxSim(m: ChaincodeMsg, text: string): TxContext | { error: string } {
+    const ctx = this.contexts.get(m.channelId + m.txid);
+    return ctx ?? { error: text };
+  }
+
+  private contextForInvoke(m: ChaincodeMsg): TxContext | { error: string } {
+    if (m.channelId !== '') return this.validTxSim(m, 'could not get valid transaction');
+    const spec = decodeChaincodeSpec(m.payload);
+    if (!spec) return { error: 'unmarshal failed: proto: cannot parse invalid wire-format data' };
+    if (!SYSTEM_CHAINCODES.has(parseChaincodeName(spec.name).name)) return this.validTxSim(m, 'could not get valid transaction');
+    return this.validTxSim(m, 'failed to get transaction context');
+  }
+
+  private capability(): number {
+    return this.opts.applicationCapability ?? 2.5;
+  }
+
+  private checkMetadataCap(): string | null {
+    return this.capability() >= 1.3 ? null : 'key level endorsement is not enabled, channel application capability of V1_3 or later is required';
+  }
+
+  private checkPurgeCap(): string | null {
+    return this.capability() >= 2.5 ? null : 'purge private data is not enabled, channel application capability of V2_5 or later is required';
+  }
+
+  /** errorIfCreatorHasNo{Read,Write}Permission via the collection's membership. */
+  private permission(ctx: TxContext, collection: string, access: 'read' | 'write'): string | null {
+    const c = this.opts.ledger.collection(ctx.params.channelId, ctx.namespace, collection);
+    if (!c) return `collection ${ctx.params.channelId}/${ctx.namespace}/${collection} could not be found`;
+    const member = ctx.params.proposal ? c.memberOrgs.includes(ctx.params.proposal.mspId) : false;
+    const allowed = member || (access === 'read' ? !c.memberOnlyRead : !c.memberOnlyWrite);
+    return allowed ? null : `tx creator does not have ${access} access permission on privatedata in chaincodeName:${ctx.namespace} collectionName: ${collection}`;
+  }
+
+  private privateCheck(ctx: TxContext, collection: string, access: 'read' | 'write' | null): string | null {
+    if (ctx.isInit) return 'private data APIs are not allowed in chaincode Init()';
+    return access ? this.permission(ctx, collection, access) : null;
+  }
+
+  private totalLimit(md: QueryMetadataData | null): number {
+    const total = this.opts.totalQueryLimit ?? 100_000;
+    if (md && md.pageSize > 0 && md.pageSize < total) return md.pageSize;
+    return total;
+  }
+
+  /** QueryResponseGenerator.BuildQueryResponse. */
+  private buildQueryResponse(ctx: TxContext, id: string, isPaginated: boolean, limit: number): Uint8Array {
+    const q = ctx.queries.get(id) as QueryState;
+    const create = (): Uint8Array => {
+      const batch = q.pending;
+      q.pending = [];
+      ctx.queries.delete(id);
+      if (isPaginated) return encodeQueryResponse({ results: batch, hasMore: false, id, metadata: encodeQueryResponseMetadata(q.total, q.iter.bookmark()) });
+      return encodeQueryResponse({ results: batch, hasMore: false, id });
+    };
+    for (;;) {
+      if (q.total >= limit) return create();
+      const item = q.iter.next();
+      if (item === null) return create();
+      if (!isPaginated && q.pending.length === MAX_RESULT_LIMIT) {
+        const batch = q.pending;
+        q.pending = [item];
+        q.total += 1;
+        return encodeQueryResponse({ results: batch, hasMore: true, id });
+      }
+      q.pending.push(item);
+      q.total += 1;
+    }
+  }
+
+  private startQuery(ctx: TxContext, iter: ResultsIterator, isPaginated: boolean, limit: number): Reply {
+    const id = randomUUID();
+    for (const n of iter.notes) this.transcript.note(n);
+    ctx.queries.set(id, { iter, pending: [], total: 0 });
+    return okPayload(this.buildQueryResponse(ctx, id, isPaginated, limit));
+  }
+
+  private metadataOf(b: Uint8Array | null): { md: QueryMetadataData | null } | { error: string } {
+    if (!b) return { md: null };
+    const md = decodeQueryMetadata(b);
+    return md ? { md } : { error: 'unmarshal failed: proto: cannot parse invalid wire-format data' };
+  }
+
+  private async dispatch(m: ChaincodeMsg, ctx: TxContext): Promise<Reply> {
+    const UNMARSHAL = 'unmarshal failed: proto: cannot parse invalid wire-format data';
+    const sim = ctx.params.simulator;
+    const ns = ctx.namespace;
     switch (m.type) {
       case T.GET_STATE: {
-        const g = decodeGetState(m.payload);
-        if (!g) return fail('unmarshal failed: invalid wire format');
-        if (g.collection) return fail('private data is not supported by this mock peer yet');
-        return reply(T.RESPONSE, ctx.simulator.getState(g.key) ?? new Uint8Array());
+        const g = decodeGetStateUtf8(m.payload);
+        if (!g) return fail(UNMARSHAL);
+        if (g.collection) {
+          const e = this.privateCheck(ctx, g.collection, 'read');
+          if (e) return fail(e);
+          const r = sim.getPrivateData(ns, g.collection, g.key);
+          return r.ok ? okPayload(r.value) : fail(r.error);
+        }
+        return okPayload(sim.getState(ns, g.key));
+      }
+      case T.GET_STATE_MULTIPLE: {
+        const g = decodeGetStateMultiple(m.payload);
+        if (!g) return fail(UNMARSHAL);
+        if (g.collection) {
+          const e = this.privateCheck(ctx, g.collection, 'read');
+          if (e) return fail(e);
+          const r = sim.getPrivateDataMultiple(ns, g.collection, g.keys);
+          return r.ok ? okPayload(encodeGetStateMultipleResult(r.value)) : fail(r.error);
+        }
+        return okPayload(encodeGetStateMultipleResult(sim.getStateMultiple(ns, g.keys)));
+      }
+      case T.GET_PRIVATE_DATA_HASH: {
+        const g = decodeGetStateUtf8(m.payload);
+        if (!g) return fail(UNMARSHAL);
+        if (ctx.isInit) return fail('private data APIs are not allowed in chaincode Init()');
+        const r = sim.getPrivateDataHash(ns, g.collection, g.key);
+        return r.ok ? okPayload(r.value) : fail(r.error);
+      }
+      case T.GET_STATE_METADATA: {
+        const cap = this.checkMetadataCap();
+        if (cap) return fail(cap);
+        const g = decodeGetStateMetadata(m.payload);
+        if (!g) return fail(UNMARSHAL);
+        if (g.collection) {
+          const e = this.privateCheck(ctx, g.collection, 'read');
+          if (e) return fail(e);
+          const r = sim.getPrivateDataMetadata(ns, g.collection, g.key);
+          return r.ok ? okPayload(encodeStateMetadataResult(r.value)) : fail(r.error);
+        }
+        return okPayload(encodeStateMetadataResult(sim.getStateMetadata(ns, g.key)));
       }
       case T.PUT_STATE: {
-        const p = decodePutState(m.payload);
-        if (!p) return fail('unmarshal failed: invalid wire format');
-        if (p.collection) return fail('private data is not supported by this mock peer yet');
-        ctx.simulator.putState(p.key, p.value);
-        return reply(T.RESPONSE, new Uint8Array());
+        const p = decodePutStateUtf8(m.payload);
+        if (!p) return fail(UNMARSHAL);
+        const e = this.putState(ctx, p.key, p.value, p.collection, p.keyUtf8);
+        return e ? fail(e) : okPayload();
       }
       case T.DEL_STATE: {
-        const d = decodeDelState(m.payload);
-        if (!d) return fail('unmarshal failed: invalid wire format');
-        if (d.collection) return fail('private data is not supported by this mock peer yet');
-        ctx.simulator.delState(d.key);
-        return reply(T.RESPONSE, new Uint8Array());
+        const d = decodeDelStateUtf8(m.payload);
+        if (!d) return fail(UNMARSHAL);
+        const e = this.delState(ctx, d.key, d.collection, d.keyUtf8);
+        return e ? fail(e) : okPayload();
       }
+      case T.PUT_STATE_METADATA: {
+        const p = decodePutStateMetadata(m.payload);
+        if (!p) return fail(UNMARSHAL);
+        const e = this.putStateMetadata(ctx, p.key, p.collection, p.metadata);
+        return e ? fail(e) : okPayload();
+      }
+      case T.PURGE_PRIVATE_DATA: {
+        const d = decodeDelStateUtf8(m.payload);
+        if (!d) return fail(UNMARSHAL);
+        const e = this.purge(ctx, d.key, d.collection);
+        return e ? fail(e) : okPayload();
+      }
+      case T.WRITE_BATCH_STATE: {
+        const recs = decodeWriteBatchState(m.payload);
+        if (!recs) return fail(UNMARSHAL);
+        for (const r of recs) {
+          let e: string | null;
+          switch (r.type) {
+            case T.PUT_STATE:
+              e = this.putState(ctx, r.key, r.value, r.collection, true);
+              break;
+            case T.DEL_STATE:
+              e = this.delState(ctx, r.key, r.collection, true);
+              break;
+            case T.PURGE_PRIVATE_DATA:
+              e = this.purge(ctx, r.key, r.collection);
+              break;
+            case T.PUT_STATE_METADATA:
+              e = this.putStateMetadata(ctx, r.key, r.collection, r.metadata ?? { metakey: '', value: new Uint8Array() });
+              break;
+            default:
+              e = 'unknown operation type';
+          }
+          if (e) return fail(e); // earlier records stay applied to the simulator
+        }
+        return okPayload();
+      }
+      case T.GET_STATE_BY_RANGE: {
+        const g = decodeGetStateByRange(m.payload);
+        if (!g) return fail(UNMARSHAL);
+        const mdr = this.metadataOf(g.metadata);
+        if ('error' in mdr) return fail(mdr.error);
+        const md = mdr.md;
+        const limit = this.totalLimit(md);
+        const paginated = md !== null && (md.pageSize !== 0 || md.bookmark !== '');
+        if (g.collection) {
+          const e = this.privateCheck(ctx, g.collection, 'read');
+          if (e) return fail(e);
+          const it = sim.getPrivateDataRangeScanIterator(ns, g.collection, g.startKey, g.endKey);
+          return it.ok ? this.startQuery(ctx, it.value, false, limit) : fail(it.error);
+        }
+        if (paginated && md) {
+          const start = md.bookmark !== '' ? md.bookmark : g.startKey;
+          const it = sim.getStateRangeScanIteratorWithPagination(ns, start, g.endKey, md.pageSize);
+          return it.ok ? this.startQuery(ctx, it.value, true, limit) : fail(it.error);
+        }
+        const it = sim.getStateRangeScanIterator(ns, g.startKey, g.endKey);
+        return it.ok ? this.startQuery(ctx, it.value, false, limit) : fail(it.error);
+      }
+      case T.GET_QUERY_RESULT: {
+        const g = decodeGetQueryResult(m.payload);
+        if (!g) return fail(UNMARSHAL);
+        const mdr = this.metadataOf(g.metadata);
+        if ('error' in mdr) return fail(mdr.error);
+        const md = mdr.md;
+        const limit = this.totalLimit(md);
+        const paginated = md !== null && (md.pageSize !== 0 || md.bookmark !== '');
+        if (g.collection) {
+          const e = this.privateCheck(ctx, g.collection, 'read');
+          if (e) return fail(e);
+          const it = sim.executeQueryOnPrivateData(ns, g.collection, g.query);
+          return it.ok ? this.startQuery(ctx, it.value, false, limit) : fail(it.error);
+        }
+        if (paginated && md) {
+          const it = sim.executeQueryWithPagination(ns, g.query, md.bookmark, md.pageSize);
+          return it.ok ? this.startQuery(ctx, it.value, true, limit) : fail(it.error);
+        }
+        const it = sim.executeQuery(ns, g.query);
+        return it.ok ? this.startQuery(ctx, it.value, false, limit) : fail(it.error);
+      }
+      case T.GET_HISTORY_FOR_KEY: {
+        if (!this.opts.ledger.historyEnabled) return fail('history database is not enabled');
+        const g = decodeGetHistoryForKey(m.payload);
+        if (!g) return fail(UNMARSHAL);
+        const it = sim.getHistoryForKey(ns, g.key);
+        return it.ok ? this.startQuery(ctx, it.value, false, this.totalLimit(null)) : fail(it.error);
+      }
+      case T.QUERY_STATE_NEXT: {
+        const q = decodeQueryStateId(m.payload);
+        if (!q) return fail(UNMARSHAL);
+        if (!ctx.queries.has(q.id)) return fail('query iterator not found');
+        return okPayload(this.buildQueryResponse(ctx, q.id, false, this.totalLimit(null)));
+      }
+      case T.QUERY_STATE_CLOSE: {
+        const q = decodeQueryStateId(m.payload);
+        if (!q) return fail(UNMARSHAL);
+        ctx.queries.delete(q.id);
+        return okPayload(encodeQueryResponse({ results: [], hasMore: false, id: q.id }));
+      }
+      case T.INVOKE_CHAINCODE:
+        return this.invokeChaincode(m, ctx);
       default:
-        return fail(`${typeName(m.type)} is not supported by this mock peer yet`);
+        return fail(`unexpected message type ${typeName(m.type)}`);
     }
+  }
+
+  private putState(ctx: TxContext, key: string, value: Uint8Array, collection: string, keyUtf8: boolean): string | null {
+    if (collection) return this.privateCheck(ctx, collection, 'write') ?? ctx.params.simulator.setPrivateData(ctx.namespace, collection, key, value, keyUtf8);
+    return ctx.params.simulator.setState(ctx.namespace, key, value, keyUtf8);
+  }
+
+  private delState(ctx: TxContext, key: string, collection: string, keyUtf8: boolean): string | null {
+    if (collection) return this.privateCheck(ctx, collection, 'write') ?? ctx.params.simulator.setPrivateData(ctx.namespace, collection, key, null, keyUtf8);
+    return ctx.params.simulator.setState(ctx.namespace, key, null, keyUtf8);
+  }
+
+  private putStateMetadata(ctx: TxContext, key: string, collection: string, md: { metakey: string; value: Uint8Array } | null): string | null {
+    const cap = this.checkMetadataCap();
+    if (cap) return cap;
+    // msg.Metadata.Metakey on a nil Metadata is a nil-pointer dereference: recovered as a panic.
+    if (!md) throw new Error('runtime error: invalid memory address or nil pointer dereference');
+    const entries = new Map([[md.metakey, md.value]]);
+    if (collection) return this.privateCheck(ctx, collection, 'write') ?? ctx.params.simulator.setPrivateDataMetadata(ctx.namespace, collection, key, entries);
+    return ctx.params.simulator.setStateMetadata(ctx.namespace, key, entries);
+  }
+
+  private purge(ctx: TxContext, key: string, collection: string): string | null {
+    const cap = this.checkPurgeCap();
+    if (cap) return cap;
+    if (collection === '') return 'only applicable for private data';
+    return this.privateCheck(ctx, collection, 'write') ?? ctx.params.simulator.purgePrivateData(ctx.namespace, collection, key);
+  }
+
+  /** HandleInvokeChaincode: the callee runs with the same txid; its reply is the callee's whole ChaincodeMessage. */
+  private async invokeChaincode(m: ChaincodeMsg, ctx: TxContext): Promise<Reply> {
+    const spec = decodeChaincodeSpec(m.payload);
+    if (!spec) return fail('unmarshal failed: proto: cannot parse invalid wire-format data');
+    const target = parseChaincodeName(spec.name);
+    const channel = target.channel || ctx.params.channelId;
+    const invoker = this.opts.invoker;
+    if (!invoker) return fail('execute failed: this mock peer has no other chaincode to call');
+    if (!SYSTEM_CHAINCODES.has(target.name) && !ctx.params.signedProposal) return fail(`signed proposal must not be nil from caller [${target.name}]`);
+    let params: TxParams = ctx.params;
+    if (channel !== ctx.params.channelId) {
+      if (!invoker.hasChannel(channel)) return fail(`failed to find ledger for channel: ${channel}`);
+      params = { ...ctx.params, channelId: channel, simulator: invoker.newSimulator(channel, m.txid) };
+    }
+    const r = await invoker.invoke(params, target.name, spec.args, spec.isInit);
+    if (!r.ok) return fail(`execute failed: ${r.error}`);
+    return okPayload(messageBytes(r.message));
   }
 }

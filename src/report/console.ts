@@ -1,22 +1,83 @@
-import type { ComplianceModel } from './model.js';
+import type { ComplianceModel, RuleResult } from './model.js';
+import { shellQuote } from './selection.js';
 
-/** The console summary: verdict first, then what failed and how to fix it. */
-export function toConsole(m: ComplianceModel, reportDir: string): string {
+/**
+ * The console summary: verdict first, then what failed and how to fix it, what fails the exit
+ * code and why, where the reports are, and one line that re-runs only the rules that did not pass.
+ */
+
+export interface ConsoleOptions {
+  /** ANSI colours (only on a terminal). */
+  readonly color?: boolean;
+}
+
+const VERDICT_TEXT: Readonly<Record<ComplianceModel['verdict'], string>> = {
+  conformant: 'CONFORMANT',
+  partial: 'PARTIAL (not every MUST rule judged)',
+  'non-conformant': 'NOT CONFORMANT',
+  error: 'HARNESS ERROR',
+};
+
+export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOptions = {}): string {
+  const paint = (code: string, s: string): string => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const red = (s: string): string => paint('31', s);
+  const green = (s: string): string => paint('32', s);
+  const yellow = (s: string): string => paint('33', s);
+  const dim = (s: string): string => paint('2', s);
+  const bold = (s: string): string => paint('1', s);
   const lines: string[] = [];
   const id = m.facts?.packageId ?? '(no package ID)';
-  const c = (level: 'MUST' | 'SHOULD', s: string): number => m.counts[level][s] ?? 0;
-  lines.push(`ccaas-conformance: ${m.verdict.toUpperCase()}  ${id}`);
-  lines.push(
-    `  MUST: ${c('MUST', 'passed')} passed, ${c('MUST', 'failed')} failed, ${c('MUST', 'skipped')} skipped, ${c('MUST', 'disabled')} disabled, ${c('MUST', 'error')} error` +
-      ` | SHOULD: ${c('SHOULD', 'passed')} passed, ${c('SHOULD', 'failed')} failed`,
-  );
-  for (const r of m.rules) {
-    if (r.status !== 'failed' && r.status !== 'error') continue;
-    lines.push(`  ✗ ${r.id} [${r.level}] ${r.rule?.title ?? ''}`);
+  const verdict = VERDICT_TEXT[m.verdict];
+  const vcolor = m.verdict === 'conformant' ? green : m.verdict === 'partial' ? yellow : red;
+  lines.push(`ccaas-conformance: ${bold(vcolor(verdict))}  ${id}`);
+  lines.push(`  ${m.summary}`);
+  const c = (level: 'MUST' | 'SHOULD'): string =>
+    (['passed', 'failed', 'expected-failure', 'skipped', 'disabled', 'error'] as const)
+      .filter((s) => s === 'passed' || s === 'failed' || (m.counts[level][s] ?? 0) > 0)
+      .map((s) => `${m.counts[level][s] ?? 0} ${s}`)
+      .join(', ');
+  lines.push(`  MUST:   ${c('MUST')}`);
+  lines.push(`  SHOULD: ${c('SHOULD')}`);
+
+  const show = (r: RuleResult, mark: string): void => {
+    lines.push(`  ${mark} ${r.id} [${r.level}] ${r.rule?.title ?? ''}`.trimEnd());
     lines.push(`      ${r.message}`);
     if (r.peerError) lines.push(`      peer: ${r.peerError}`);
     if (r.remedy) lines.push(`      fix:  ${r.remedy}`);
+  };
+  const failing = m.rules.filter((r) => r.status === 'error' || (r.status === 'failed' && r.level === 'MUST'));
+  const warnings = m.rules.filter((r) => r.status === 'failed' && r.level === 'SHOULD');
+  if (failing.length + warnings.length > 0) lines.push('');
+  for (const r of failing) show(r, r.status === 'error' ? red('!') : red('✗'));
+  for (const r of warnings) show(r, m.gate.level === 'should' ? red('✗') : yellow('⚠'));
+  const blocked = new Map<string, string[]>();
+  for (const r of m.rules.filter((x) => x.status === 'skipped')) {
+    const by = r.blockedBy ?? 'a scenario that did not run';
+    blocked.set(by, [...(blocked.get(by) ?? []), r.id]);
   }
-  lines.push(`  report: ${reportDir}/index.html`);
+  for (const [by, ids] of blocked) lines.push(`  ${dim('○')} ${ids.length} rule${ids.length === 1 ? '' : 's'} not judged, blocked by ${by}: ${ids.join(', ')}`);
+  const expected = m.rules.filter((r) => r.status === 'expected-failure');
+  if (expected.length > 0) lines.push(`  ${dim('≈')} expected failure${expected.length === 1 ? '' : 's'} (${m.run?.expectedFailures?.file ?? 'baseline'}): ${expected.map((r) => r.id).join(', ')}`);
+  for (const idStale of m.gate.stale) lines.push(`  ${red('✗')} stale expected-failure: ${idStale} is listed in ${m.run?.expectedFailures?.file ?? 'the expected-failures file'} but now passes; remove it from the list`);
+  if (m.gate.notJudged.length > 0) lines.push(`  ${dim('·')} listed as expected failures but not judged in this run: ${m.gate.notJudged.join(', ')}`);
+  const disabled = m.rules.filter((r) => r.status === 'disabled' && r.reason !== 'not-applicable');
+  if (disabled.length > 0) lines.push(`  ${dim('–')} ${disabled.length} rule${disabled.length === 1 ? '' : 's'} disabled by configuration: ${disabled.map((r) => r.id).join(', ')}`);
+
+  lines.push('');
+  const gate = m.gate;
+  if (gate.exitCode === 0) lines.push(`  exit 0 (--level ${gate.level}): ${green('the run passes')}`);
+  else {
+    const shown = gate.reasons.slice(0, 6);
+    lines.push(`  exit ${gate.exitCode} (--level ${gate.level}): ${red(shown.join('; '))}${gate.reasons.length > shown.length ? `; and ${gate.reasons.length - shown.length} more` : ''}`);
+  }
+  lines.push(`  report: ${reportDir}/index.html  ${dim('(result.json, junit.xml, messages.ndjson, cucumber.html beside it)')}`);
+  const line = rerunLine(m);
+  if (line) lines.push(`  re-run what did not pass: ${line}`);
   return lines.join('\n');
+}
+
+/** `npx ccaas-conformance <same arguments> --run <the rules that did not pass>`, or null. */
+export function rerunLine(m: ComplianceModel): string | null {
+  if (!m.run || m.gate.rerun.length === 0) return null;
+  return ['npx', 'ccaas-conformance', ...m.run.rerunBase, '--run', m.gate.rerun.join(',')].map(shellQuote).join(' ');
 }

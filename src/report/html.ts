@@ -1,81 +1,510 @@
 import { sourceUrl } from '../catalogue/index.js';
-import type { ComplianceModel, RuleResult } from './model.js';
+import type { Json, Status } from '../findings.js';
+import { rerunLine } from './console.js';
+import { STATUSES, type Bar, type ComplianceModel, type Evidence, type RuleResult, type Section } from './model.js';
 
-/** `index.html`: the self-contained compliance page (no external resources). */
+/**
+ * `index.html`, the compliance report: one self-contained page (inline CSS and script, no
+ * external resource, readable offline) rendered from the compliance model only. Verdict banner
+ * with counts, package facts, a waterfall of the stages, then one section per stage with its
+ * timings, its rules (status, message, the peer's exact error text, the fix, the Fabric source)
+ * and its evidence drawers. Filters by status and level run in the page.
+ */
 
 function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+const STATUS_LABEL: Readonly<Record<Status, string>> = {
+  passed: 'passed',
+  failed: 'failed',
+  error: 'error',
+  skipped: 'skipped',
+  disabled: 'disabled',
+  'expected-failure': 'expected failure',
+};
+
+const STATUS_ICON: Readonly<Record<Status, string>> = { passed: '✓', failed: '✗', error: '!', skipped: '○', disabled: '–', 'expected-failure': '≈' };
+
+const STATUS_HELP: Readonly<Record<Status, string>> = {
+  passed: 'judged, and the peer would accept it',
+  failed: 'judged, and the peer would reject it',
+  error: 'the harness itself failed: no verdict on this rule',
+  skipped: 'not judged: an earlier rule failed (blocked)',
+  disabled: 'not judged: turned off by configuration, or not applicable',
+  'expected-failure': 'failed, and listed in --expected-failures',
+};
+
+const VERDICT: Readonly<Record<ComplianceModel['verdict'], { label: string; icon: string }>> = {
+  conformant: { label: 'Conformant', icon: '✓' },
+  partial: { label: 'Partial result', icon: '◐' },
+  'non-conformant': { label: 'Not conformant', icon: '✗' },
+  error: { label: 'Harness error', icon: '!' },
+};
+
 const STYLE = `
-:root{--ok:#1a7f37;--bad:#cf222e;--warn:#9a6700;--mute:#57606a;--bg:#f6f8fa;--line:#d0d7de}
-*{box-sizing:border-box}body{font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif;margin:0;color:#1f2328;background:#fff}
-header{padding:24px 32px;border-bottom:1px solid var(--line)}h1{margin:0 0 4px;font-size:22px}
-.banner{display:flex;gap:16px;align-items:center;padding:16px 32px;color:#fff;font-size:18px;font-weight:600}
-.banner.conformant{background:var(--ok)}.banner.non-conformant{background:var(--bad)}.banner.error{background:var(--warn)}
-.counts{display:flex;gap:12px;flex-wrap:wrap;padding:12px 32px;background:var(--bg);border-bottom:1px solid var(--line)}
-.pill{border-radius:12px;padding:2px 10px;font-size:12px;font-weight:600;border:1px solid var(--line);background:#fff}
-main{padding:16px 32px}table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:8px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:var(--bg);font-size:12px;text-transform:uppercase;color:var(--mute)}
-.status{font-weight:700;text-transform:uppercase;font-size:12px}.passed{color:var(--ok)}.failed,.error{color:var(--bad)}.skipped,.disabled,.expected-failure{color:var(--mute)}
-code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{white-space:pre-wrap;word-break:break-word;background:var(--bg);padding:8px;border-radius:6px;margin:4px 0}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:8px 0}dt{color:var(--mute)}dd{margin:0;font-family:ui-monospace,monospace;word-break:break-all}
-details{margin:4px 0}summary{cursor:pointer;color:var(--mute)}.filters{margin:8px 0 12px;display:flex;gap:8px;flex-wrap:wrap}
-.filters label{font-size:12px;border:1px solid var(--line);border-radius:12px;padding:2px 10px;cursor:pointer}
-a{color:#0969da}.level{font-size:11px;font-weight:700;border-radius:4px;padding:1px 6px;background:#ddf4ff;color:#0550ae}.level.SHOULD{background:#fff8c5;color:#7d4e00}
+:root{--ok:#1a7f37;--ok-bg:#dafbe1;--bad:#cf222e;--bad-bg:#ffebe9;--err:#bc4c00;--err-bg:#fff1e5;--skip:#9a6700;--skip-bg:#fff8c5;--off:#6e7781;--off-bg:#eaeef2;--xf:#8250df;--xf-bg:#fbefff;--ink:#1f2328;--mute:#59636e;--line:#d1d9e0;--soft:#f6f8fa;--link:#0969da;--card:#fff}
+*{box-sizing:border-box}
+html{background:var(--soft)}
+body{font:14px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Liberation Sans",Helvetica,Arial,sans-serif;margin:0;color:var(--ink)}
+code,pre,.mono{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace;font-size:12.5px}
+a{color:var(--link);text-decoration:none}a:hover{text-decoration:underline}
+.wrap{max-width:1180px;margin:0 auto;padding:0 28px}
+.top{background:#fff;border-bottom:1px solid var(--line)}
+.top .wrap{padding-top:18px;padding-bottom:16px}
+.brand{font-size:12px;font-weight:600;letter-spacing:.06em;text-transform:uppercase;color:var(--mute)}
+.top h1{margin:2px 0 2px;font-size:22px;font-weight:650}
+.top .sub{margin:0;color:var(--mute)}
+.verdict{color:#fff}
+.verdict .wrap{display:flex;gap:28px;align-items:center;justify-content:space-between;flex-wrap:wrap;padding-top:22px;padding-bottom:22px}
+.v-conformant{background:linear-gradient(100deg,#116329,#1a7f37)}
+.v-non-conformant{background:linear-gradient(100deg,#a40e26,#cf222e)}
+.v-partial{background:linear-gradient(100deg,#7d4e00,#9a6700)}
+.v-error{background:linear-gradient(100deg,#953800,#bc4c00)}
+.verdict-main{display:flex;gap:16px;align-items:center;flex:1 1 420px}
+.verdict-icon{width:54px;height:54px;border-radius:50%;background:rgba(255,255,255,.18);display:flex;align-items:center;justify-content:center;font-size:28px;font-weight:700;flex:none}
+.verdict-label{font-size:26px;font-weight:700;letter-spacing:.01em}
+.verdict p{margin:2px 0 0;max-width:620px;opacity:.95}
+.tiles{display:flex;gap:12px;flex-wrap:wrap}
+.tile{background:rgba(255,255,255,.14);border:1px solid rgba(255,255,255,.25);border-radius:10px;padding:10px 14px;min-width:150px}
+.tile-head{font-size:11px;font-weight:700;letter-spacing:.08em;text-transform:uppercase;opacity:.85}
+.tile-nums{display:flex;gap:12px;margin-top:2px;flex-wrap:wrap}
+.tile-nums div{display:flex;flex-direction:column;line-height:1.15}
+.tile-nums b{font-size:22px}.tile-nums span{font-size:11px;opacity:.9}
+.tile.gate b{font-size:22px}
+main.wrap{padding-top:20px;padding-bottom:40px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 20px;margin-bottom:18px}
+.card h2,.stage h2{font-size:16px;margin:0 0 10px;font-weight:650}
+.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:12px 24px;margin:0}
+.facts div{min-width:0}.facts dt{font-size:11px;font-weight:600;letter-spacing:.05em;text-transform:uppercase;color:var(--mute)}
+.facts dd{margin:1px 0 0;overflow-wrap:anywhere}
+.facts .wide{grid-column:1/-1}
+.pkgid{font-size:13.5px;background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:3px 8px;display:inline-block}
+.wf{display:grid;grid-template-columns:minmax(180px,300px) 1fr 74px;gap:5px 12px;align-items:center;font-size:12.5px}
+.wf .lbl{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.wf .lbl.sub{padding-left:14px;color:var(--mute)}
+.wf .trk{position:relative;height:14px;background:var(--soft);border-radius:4px}
+.wf .bar{position:absolute;top:2px;height:10px;border-radius:3px;min-width:3px;background:#54aeff}
+.wf .bar.ok{background:#4ac26b}.wf .bar.failed{background:var(--bad)}.wf .bar.skipped{background:#d4a72c}.wf .bar.info{background:#8c959f}
+.wf .ms{text-align:right;color:var(--mute);font-variant-numeric:tabular-nums}
+.wf .axis{grid-column:2;display:flex;justify-content:space-between;color:var(--mute);font-size:11px;border-top:1px solid var(--line);padding-top:2px}
+.wf-title{font-size:12px;font-weight:600;color:var(--mute);margin:12px 0 6px;text-transform:uppercase;letter-spacing:.05em}
+.toolbar{position:sticky;top:0;z-index:5;background:rgba(246,248,250,.96);backdrop-filter:blur(4px);border-bottom:1px solid var(--line);margin:0 -28px 18px;padding:10px 28px;display:flex;gap:8px 18px;flex-wrap:wrap;align-items:center}
+.toolbar .grp{display:flex;gap:6px;flex-wrap:wrap;align-items:center}
+.toolbar .grp>span{font-size:11px;font-weight:700;letter-spacing:.06em;text-transform:uppercase;color:var(--mute);margin-right:2px}
+.chip{display:inline-flex;align-items:center;gap:6px;border:1px solid var(--line);background:#fff;border-radius:999px;padding:3px 10px;font-size:12.5px;cursor:pointer;user-select:none}
+.chip input{margin:0;accent-color:#0969da}
+.chip .k{font-weight:700;font-variant-numeric:tabular-nums}
+.chip.off{opacity:.5}
+.toolbar button{border:1px solid var(--line);background:#fff;border-radius:6px;padding:4px 10px;font:inherit;font-size:12.5px;cursor:pointer}
+.toolbar input[type=search]{border:1px solid var(--line);border-radius:6px;padding:4px 10px;font:inherit;font-size:12.5px;width:200px}
+.stage{background:var(--card);border:1px solid var(--line);border-radius:10px;margin-bottom:18px;overflow:hidden}
+.stage>header{display:flex;justify-content:space-between;align-items:baseline;gap:12px;padding:14px 20px 4px;flex-wrap:wrap}
+.stage>header h2{margin:0}
+.stage .num{display:inline-flex;width:22px;height:22px;border-radius:50%;background:var(--ink);color:#fff;font-size:12px;align-items:center;justify-content:center;margin-right:8px;vertical-align:1px}
+.stage-meta{color:var(--mute);font-size:12.5px;display:flex;gap:10px;flex-wrap:wrap}
+.stage .desc{margin:0 20px 10px;color:var(--mute);max-width:880px}
+.stage .timing{padding:0 20px 10px}
+table.rules{border-collapse:collapse;width:100%;table-layout:fixed}
+table.rules th{font-size:11px;font-weight:700;letter-spacing:.06em;text-transform:uppercase;color:var(--mute);text-align:left;background:var(--soft);padding:7px 12px;border-top:1px solid var(--line);border-bottom:1px solid var(--line)}
+table.rules td{padding:10px 12px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+table.rules tr:last-child td{border-bottom:0}
+table.rules col.c1{width:132px}table.rules col.c2{width:150px}table.rules col.c4{width:210px}
+tr.rule:target td{background:#fff8c5}
+.rid{font-weight:700;white-space:nowrap}
+.lvl{display:inline-block;margin-top:4px;font-size:10.5px;font-weight:700;letter-spacing:.05em;border-radius:4px;padding:0 6px;background:#ddf4ff;color:#0550ae}
+.lvl.SHOULD{background:#fff8c5;color:#7d4e00}
+.st{display:inline-flex;align-items:center;gap:5px;font-size:12px;font-weight:700;border-radius:999px;padding:2px 9px;white-space:nowrap}
+.st.passed{color:var(--ok);background:var(--ok-bg)}.st.failed{color:var(--bad);background:var(--bad-bg)}.st.error{color:var(--err);background:var(--err-bg)}
+.st.skipped{color:var(--skip);background:var(--skip-bg)}.st.disabled{color:var(--off);background:var(--off-bg)}.st.expected-failure{color:var(--xf);background:var(--xf-bg)}
+.why{display:block;font-size:11.5px;color:var(--mute);margin-top:4px}
+.title{font-weight:600}
+.msg{margin-top:2px}
+.peer{margin-top:8px;border-left:3px solid var(--bad);background:#fff6f5;border-radius:0 6px 6px 0;padding:6px 10px}
+.peer .h,.fix .h{font-size:11px;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:var(--mute)}
+.peer pre{margin:2px 0 0;white-space:pre-wrap;word-break:break-word;color:#82071e}
+.fix{margin-top:8px;border-left:3px solid #0969da;background:#f3f8ff;border-radius:0 6px 6px 0;padding:6px 10px}
+.tag{display:inline-block;font-size:11px;font-weight:700;border-radius:4px;padding:0 6px;margin-left:6px;background:var(--xf-bg);color:var(--xf)}
+.tag.stale{background:var(--bad-bg);color:var(--bad)}
+.src a{display:inline-block}.src .sym{display:block;color:var(--mute);font-size:11.5px;overflow-wrap:anywhere}
+details{margin-top:6px}
+details>summary{cursor:pointer;color:var(--link);font-size:12.5px;list-style:none}
+details>summary::-webkit-details-marker{display:none}
+details>summary::before{content:"▸";display:inline-block;width:14px;color:var(--mute);transition:transform .1s}
+details[open]>summary::before{transform:rotate(90deg)}
+pre.box{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:8px 10px;margin:6px 0 0;white-space:pre-wrap;word-break:break-word;max-height:420px;overflow:auto}
+.drawers{border-top:1px solid var(--line);padding:10px 20px 14px;background:#fbfcfd}
+.drawers>.h{font-size:11px;font-weight:700;letter-spacing:.06em;text-transform:uppercase;color:var(--mute);margin-bottom:2px}
+.drawer{border:1px solid var(--line);border-radius:8px;background:#fff;margin-top:8px}
+.drawer>summary{padding:8px 12px;color:var(--ink);font-weight:600;font-size:13px}
+.drawer>summary .meta{font-weight:400;color:var(--mute);margin-left:8px}
+.drawer .body{padding:0 14px 12px}
+table.kv{border-collapse:collapse;width:100%;margin-top:6px;font-size:12.5px}
+table.kv th{width:170px;text-align:left;font-weight:600;color:var(--mute);padding:3px 10px 3px 0;vertical-align:top}
+table.kv td{padding:3px 0;overflow-wrap:anywhere}
+table.grid{border-collapse:collapse;width:100%;margin-top:6px;font-size:12.5px}
+table.grid th{text-align:left;font-size:11px;color:var(--mute);text-transform:uppercase;letter-spacing:.04em;border-bottom:1px solid var(--line);padding:4px 8px}
+table.grid td{padding:4px 8px;border-bottom:1px solid #eef1f4;vertical-align:top;overflow-wrap:anywhere}
+.keys{display:flex;gap:4px;flex-wrap:wrap}.keys code{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:0 5px}
+.ok-t{color:var(--ok);font-weight:600}.bad-t{color:var(--bad);font-weight:600}
+.empty-note{display:none;padding:12px 20px;color:var(--mute);font-style:italic}
+.stage.empty .empty-note{display:block}.stage.empty table.rules{display:none}
+footer.card{font-size:13px}
+footer .cmd{display:flex;gap:8px;align-items:flex-start}
+footer pre{flex:1;margin:4px 0 0}
+.muted{color:var(--mute)}
+@media (max-width:760px){.wf{grid-template-columns:120px 1fr 56px}table.rules col.c4{width:110px}table.rules col.c2{width:110px}}
 `;
 
 const SCRIPT = `
-document.querySelectorAll('.filters input').forEach(function(box){box.addEventListener('change',function(){
-  var on={};document.querySelectorAll('.filters input').forEach(function(b){on[b.value]=b.checked});
-  document.querySelectorAll('tr.rule').forEach(function(tr){tr.style.display=(on[tr.dataset.status]&&on[tr.dataset.level])?'':'none'});
-});});
+(function(){
+  var boxes=[].slice.call(document.querySelectorAll('#filters input[type=checkbox]'));
+  var search=document.getElementById('search');
+  function apply(){
+    var on={};boxes.forEach(function(b){on[b.value]=b.checked;b.parentNode.classList.toggle('off',!b.checked);});
+    var q=(search&&search.value||'').toLowerCase();
+    document.querySelectorAll('section.stage').forEach(function(sec){
+      var shown=0;
+      sec.querySelectorAll('tr.rule').forEach(function(tr){
+        var ok=on[tr.getAttribute('data-status')]&&on[tr.getAttribute('data-level')]&&(!q||tr.textContent.toLowerCase().indexOf(q)>=0);
+        tr.hidden=!ok;if(ok)shown++;
+      });
+      sec.classList.toggle('empty',shown===0);
+    });
+  }
+  boxes.forEach(function(b){b.addEventListener('change',apply);});
+  if(search)search.addEventListener('input',apply);
+  var problems=document.getElementById('only-problems');
+  if(problems)problems.addEventListener('click',function(){boxes.forEach(function(b){if(b.name==='status')b.checked=(b.value!=='passed'&&b.value!=='disabled');});apply();});
+  var all=document.getElementById('show-all');
+  if(all)all.addEventListener('click',function(){boxes.forEach(function(b){b.checked=true;});if(search)search.value='';apply();});
+  var open=document.getElementById('open-all');
+  if(open)open.addEventListener('click',function(){var ds=document.querySelectorAll('main details');var anyClosed=[].some.call(ds,function(d){return !d.open;});ds.forEach(function(d){d.open=anyClosed;});});
+  apply();
+})();
 `;
+
+function fmtMs(ms: number): string {
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 10) return `${Math.round(ms)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}
+
+function waterfall(bars: readonly Bar[], opts: { sub?: ReadonlySet<number>; scale?: number; offset?: number } = {}): string {
+  if (bars.length === 0) return '';
+  const offset = opts.offset ?? 0;
+  const end = Math.max(1, opts.scale ?? Math.max(...bars.map((b) => b.startMs - offset + b.durationMs)));
+  const rows = bars
+    .map((b, i) => {
+      const left = Math.max(0, Math.min(100, ((b.startMs - offset) / end) * 100));
+      const width = Math.max(0, Math.min(100 - left, (b.durationMs / end) * 100));
+      const tip = `${b.label}: ${fmtMs(b.durationMs)} at +${fmtMs(b.startMs - offset)}${b.detail ? ` (${b.detail})` : ''}`;
+      return `<div class="lbl${opts.sub?.has(i) ? ' sub' : ''}" title="${esc(tip)}">${esc(b.label)}</div><div class="trk" title="${esc(tip)}"><div class="bar ${b.state}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%"></div></div><div class="ms">${fmtMs(b.durationMs)}</div>`;
+    })
+    .join('');
+  const axis = `<div></div><div class="axis"><span>0</span><span>${fmtMs(end / 4)}</span><span>${fmtMs(end / 2)}</span><span>${fmtMs((3 * end) / 4)}</span><span>${fmtMs(end)}</span></div><div></div>`;
+  return `<div class="wf">${rows}${axis}</div>`;
+}
+
+function statusPill(s: Status): string {
+  return `<span class="st ${s}" title="${esc(STATUS_HELP[s])}">${STATUS_ICON[s]} ${esc(STATUS_LABEL[s])}</span>`;
+}
+
+function whyLine(r: RuleResult): string {
+  switch (r.reason) {
+    case 'blocked':
+      return `<span class="why">blocked by <a href="#rule-${esc(r.blockedBy ?? '')}">${esc(r.blockedBy ?? '')}</a></span>`;
+    case 'not-applicable':
+      return '<span class="why">not applicable to this package</span>';
+    case 'configuration':
+      return '<span class="why">by configuration</span>';
+    case 'selection':
+      return '<span class="why">not selected</span>';
+    case 'not-run':
+      return '<span class="why">scenario did not run</span>';
+    default:
+      return '';
+  }
+}
 
 function ruleRow(r: RuleResult): string {
   const src = r.rule?.source[0];
-  const link = src ? `<a href="${esc(sourceUrl(src))}">${esc(src.path.split('/').pop() ?? src.path)}</a>` : '';
-  const details = [
-    r.peerError ? `<div>Peer says:</div><pre>${esc(r.peerError)}</pre>` : '',
-    r.remedy ? `<div>Fix: ${esc(r.remedy)}</div>` : '',
-    r.evidence ? `<details><summary>evidence</summary><pre>${esc(JSON.stringify(r.evidence, null, 2))}</pre></details>` : '',
-    r.rule ? `<details><summary>what the peer does</summary><div>${esc(r.rule.peer)}</div>${r.rule.docSays ? `<div><b>The docs say:</b> ${esc(r.rule.docSays)}</div>` : ''}</details>` : '',
+  const link = src
+    ? `<a href="${esc(sourceUrl(src))}" title="${esc(`${src.repo}: ${src.path}`)}">${esc(src.path.split('/').pop() ?? src.path)}</a><span class="sym">${esc(src.repo)}${src.symbols && src.symbols.length > 0 ? ` · ${esc(src.symbols.join(', '))}` : ''}</span>`
+    : '<span class="muted">—</span>';
+  const tags = [
+    r.baseline === 'expected-failure' ? '<span class="tag">expected failure</span>' : '',
+    r.baseline === 'stale' ? '<span class="tag stale">stale expected-failure</span>' : '',
+    r.baseline === 'listed-not-judged' ? '<span class="tag">listed as expected failure</span>' : '',
   ].join('');
-  return `<tr class="rule" data-status="${r.status}" data-level="${r.level}" id="${esc(r.id)}">
-<td><code>${esc(r.id)}</code><br><span class="level ${r.level}">${r.level}</span></td>
-<td><span class="status ${r.status}">${esc(r.status)}</span></td>
-<td><b>${esc(r.rule?.title ?? r.id)}</b><div>${esc(r.message)}</div>${details}</td>
-<td>${link}</td></tr>`;
+  const more = [
+    r.evidence ? `<details><summary>evidence</summary><pre class="box">${esc(JSON.stringify(r.evidence, null, 2))}</pre></details>` : '',
+    r.rule
+      ? `<details><summary>what the peer does</summary><div class="msg">${esc(r.rule.peer)}</div>${r.rule.docSays ? `<div class="msg"><b>The documentation says:</b> ${esc(r.rule.docSays)}</div>` : ''}</details>`
+      : '',
+  ].join('');
+  return `<tr class="rule" id="rule-${esc(r.id)}" data-status="${r.status}" data-level="${r.level}">
+<td><span class="rid mono">${esc(r.id)}</span><br><span class="lvl ${r.level}">${r.level}</span></td>
+<td>${statusPill(r.status)}${whyLine(r)}</td>
+<td><div class="title">${esc(r.rule?.title ?? r.id)}${tags}</div><div class="msg">${esc(r.message)}</div>${
+    r.peerError ? `<div class="peer"><div class="h">The peer says</div><pre>${esc(r.peerError)}</pre></div>` : ''
+  }${r.remedy ? `<div class="fix"><span class="h">Fix</span> ${esc(r.remedy)}</div>` : ''}${more}</td>
+<td class="src">${link}</td></tr>`;
+}
+
+// ---- evidence drawers -------------------------------------------------------------------------
+
+function isRecord(v: Json | undefined): v is { [key: string]: Json } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+const str = (v: Json | undefined): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : JSON.stringify(v));
+const arr = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : []);
+
+function kv(rows: ReadonlyArray<[string, string]>): string {
+  return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table>`;
+}
+
+function drawer(title: string, meta: string, body: string, kind: string): string {
+  return `<details class="drawer" data-evidence="${esc(kind)}"><summary>${esc(title)}${meta ? `<span class="meta">${esc(meta)}</span>` : ''}</summary><div class="body">${body}</div></details>`;
+}
+
+function buildDrawer(e: Evidence): string {
+  const d = e.data;
+  if (!isRecord(d)) return genericDrawer(e);
+  if (e.title === 'builders') {
+    const configured = arr(d['configured']).filter(isRecord);
+    return drawer(
+      'External builders',
+      d['detected'] ? `detected by ${str(d['detected'])}` : 'none detected',
+      `<table class="grid"><tr><th>name</th><th>path</th><th>propagateEnvironment</th></tr>${configured
+        .map((b) => `<tr><td class="mono">${esc(str(b['name']))}</td><td class="mono">${esc(str(b['path']))}</td><td>${keysList(arr(b['propagateEnvironment']))}</td></tr>`)
+        .join('')}</table>`,
+      'builders',
+    );
+  }
+  const stderr = arr(d['stderr']).map(str);
+  const argv = arr(d['argv']).map(str);
+  const exit = d['skipped'] ? `skipped: ${str(d['skipped'])}` : str(d['exit']);
+  const ok = exit === 'exit status 0';
+  const body = kv([
+    ['argv', `<code>${esc(argv.join(' '))}</code>`],
+    ['result', `<span class="${ok ? 'ok-t' : d['skipped'] ? '' : 'bad-t'}">${esc(exit || '—')}</span>${d['timedOut'] === true ? ' <span class="bad-t">(timed out)</span>' : ''}`],
+    ['duration', d['durationMs'] === null ? '—' : esc(fmtMs(Number(d['durationMs'])))],
+    ['environment keys', keysList(arr(d['envKeys']))],
+  ]) + `<div class="wf-title">stderr (the peer logs it line by line)</div><pre class="box">${stderr.length > 0 ? esc(stderr.join('\n')) : '<span class="muted">(empty)</span>'}</pre>${
+    str(d['stdout']) ? `<div class="wf-title">stdout (the peer discards it)</div><pre class="box">${esc(str(d['stdout']))}</pre>` : ''
+  }`;
+  return drawer(`${str(d['builder'])} bin/${str(d['program'])}`, `${exit || '—'}${typeof d['durationMs'] === 'number' ? ` · ${fmtMs(d['durationMs'])}` : ''}`, body, `build-${str(d['program'])}`);
+}
+
+function keysList(keys: readonly Json[]): string {
+  return keys.length === 0 ? '<span class="muted">none</span>' : `<span class="keys">${keys.map((k) => `<code>${esc(str(k))}</code>`).join('')}</span>`;
+}
+
+function connectionDrawer(e: Evidence): string {
+  if (e.title === 'certificates') {
+    const certs = arr(e.data).filter(isRecord);
+    const body = certs
+      .map((c) => {
+        if (c['problem']) return `<div class="bad-t">${esc(str(c['field']))}: ${esc(str(c['problem']))}</div>`;
+        const names = [...arr(c['dnsNames']).map((n) => `DNS:${str(n)}`), ...arr(c['ipAddresses']).map((n) => `IP:${str(n)}`)];
+        const days = Number(c['daysLeft']);
+        return `<div class="wf-title">${esc(str(c['field']))}${Number(c['index']) > 0 ? ` #${Number(c['index']) + 1}` : ''}</div>${kv([
+          ['subject', esc(str(c['subject']))],
+          ['issuer', esc(str(c['issuer']))],
+          ['names (SAN)', names.length > 0 ? esc(names.join(', ')) : `<span class="bad-t">${c['hasSanExtension'] === true ? 'empty SAN extension' : 'no SAN extension (Go ignores the Common Name)'}</span>`],
+          ['valid', `${esc(str(c['notBefore']))} → ${esc(str(c['notAfter']))} <span class="${days < 0 ? 'bad-t' : days < 30 ? 'bad-t' : 'muted'}">(${days < 0 ? `expired ${-days} days ago` : `${days} days left`})</span>`],
+          ['CA', c['isCA'] === true ? `yes${c['selfIssued'] === true ? ', self-issued' : ''}` : 'no'],
+          ['extended key usage', c['extKeyUsage'] === null ? '<span class="muted">any (no extension)</span>' : esc(arr(c['extKeyUsage']).map(str).join(', '))],
+          ['key', esc(`${str(c['key'])}, signed ${str(c['signatureAlgorithm'])}`)],
+          ['SHA-256 fingerprint', `<code>${esc(str(c['fingerprint256']))}</code>`],
+        ])}`;
+      })
+      .join('');
+    return drawer('Certificates in connection.json', `${certs.length} certificate${certs.length === 1 ? '' : 's'}; private keys are never shown`, body, 'certificates');
+  }
+  const raw = str(e.data);
+  let pretty = raw;
+  try {
+    pretty = JSON.stringify(JSON.parse(raw) as Json, null, 2);
+  } catch {
+    // shown as released: it may be exactly what the peer could not parse
+  }
+  return drawer('Released connection.json', 'as the peer reads it from the durable release; private keys redacted', `<pre class="box">${esc(pretty)}</pre>`, 'connection-json');
+}
+
+function dialDrawer(e: Evidence): string {
+  if (e.stage === 'server') {
+    const lines = arr(e.data).map(str);
+    return drawer('Chaincode server output', `last ${lines.length} lines`, `<pre class="box">${lines.length > 0 ? esc(lines.join('\n')) : '<span class="muted">(empty)</span>'}</pre>`, 'server-output');
+  }
+  const d = e.data;
+  if (!isRecord(d)) return genericDrawer(e);
+  const probe = isRecord(d['probe']) ? d['probe'] : null;
+  const stages = probe ? arr(probe['stages']).filter(isRecord) : [];
+  const body =
+    kv([
+      ['address', `<code>${esc(str(d['address']))}</code>`],
+      ['security', esc(str(d['tls']))],
+      ['dial timeout', typeof d['dialTimeoutMs'] === 'number' ? esc(fmtMs(d['dialTimeoutMs'])) : '—'],
+      ['connected in', typeof d['connectMs'] === 'number' ? `<span class="ok-t">${esc(fmtMs(d['connectMs']))}</span>` : '<span class="bad-t">not connected</span>'],
+      ...(probe ? ([['probe', `<b>${esc(str(probe['classification']))}</b>: ${esc(str(probe['explanation']))}`]] as Array<[string, string]>) : []),
+    ]) +
+    (stages.length > 0
+      ? `<table class="grid"><tr><th>stage</th><th>result</th><th>time</th><th>detail</th></tr>${stages
+          .map((s) => `<tr><td class="mono">${esc(str(s['name']))}</td><td>${s['ok'] === true ? '<span class="ok-t">ok</span>' : '<span class="bad-t">failed</span>'}</td><td>${esc(fmtMs(Number(s['ms'])))}</td><td>${esc(str(s['detail']))}</td></tr>`)
+          .join('')}</table>`
+      : '');
+  return drawer('Dial', `${str(d['tls'])}${typeof d['connectMs'] === 'number' ? ` · connected in ${fmtMs(d['connectMs'])}` : probe ? ` · ${str(probe['classification'])}` : ''}`, body, 'dial');
+}
+
+function transcriptDrawer(e: Evidence): string {
+  const entries = arr(e.data).filter(isRecord);
+  const rows = entries
+    .map((m) => {
+      const dir = str(m['dir']);
+      const arrow = dir === 'peer→cc' ? 'peer → chaincode' : dir === 'cc→peer' ? 'chaincode → peer' : 'note';
+      const txid = str(m['txid']);
+      return `<tr><td class="mono">${esc(fmtMs(Number(m['at'])))}</td><td>${esc(arrow)}</td><td class="mono"><b>${esc(str(m['type']))}</b></td><td class="mono" title="${esc(txid)}">${esc(txid.length > 12 ? `${txid.slice(0, 12)}…` : txid)}</td><td class="mono">${esc(str(m['channelId']))}</td><td>${esc(str(m['payloadBytes']))}</td><td>${esc(str(m['note']))}</td></tr>`;
+    })
+    .join('');
+  return drawer(
+    'ChaincodeMessage transcript',
+    `${entries.length} message${entries.length === 1 ? '' : 's'} on /protos.Chaincode/Connect`,
+    `<table class="grid"><tr><th>t</th><th>direction</th><th>type</th><th>txid</th><th>channel</th><th>bytes</th><th>note</th></tr>${rows}</table>`,
+    'transcript',
+  );
+}
+
+function genericDrawer(e: Evidence): string {
+  return drawer(`${e.stage}: ${e.title}`, '', `<pre class="box">${esc(JSON.stringify(e.data, null, 2))}</pre>`, `${e.stage}-${e.title}`.replace(/[^a-z0-9-]+/gi, '-'));
+}
+
+function evidenceDrawer(e: Evidence): string {
+  if (e.stage === 'build') return buildDrawer(e);
+  if (e.stage === 'connection') return connectionDrawer(e);
+  if (e.stage === 'dial' || e.stage === 'server') return dialDrawer(e);
+  if (e.stage === 'protocol' && Array.isArray(e.data)) return transcriptDrawer(e);
+  return genericDrawer(e);
+}
+
+// ---- page ---------------------------------------------------------------------------------------
+
+function section(s: Section, i: number, m: ComplianceModel): string {
+  const rules = m.rules.filter((r) => r.section === s.id);
+  const c = new Map<Status, number>();
+  for (const r of rules) c.set(r.status, (c.get(r.status) ?? 0) + 1);
+  const meta = STATUSES.filter((st) => (c.get(st) ?? 0) > 0)
+    .map((st) => `<span class="st ${st}">${STATUS_ICON[st]} ${c.get(st)} ${esc(STATUS_LABEL[st])}</span>`)
+    .join('');
+  const stageChart = s.stages.length > 0 ? `<div class="wf-title">Stage on the run's clock</div>${waterfall(s.stages, { offset: 0, scale: Math.max(1, m.durationMs) })}` : '';
+  const phaseTitle = s.evidence.some((e) => e.stage === 'build')
+    ? 'Builder programs'
+    : s.evidence.some((e) => e.stage === 'protocol')
+      ? 'Messages on the stream (time since it opened)'
+      : s.evidence.some((e) => e.stage === 'dial')
+        ? 'Dial'
+        : 'Inside the stage';
+  const phaseChart = s.phases.length > 0 ? `<div class="wf-title">${esc(phaseTitle)}</div>${waterfall(s.phases)}` : '';
+  const drawers = s.evidence.length > 0 ? `<div class="drawers"><div class="h">Evidence</div>${s.evidence.map(evidenceDrawer).join('')}${s.id === 'package' ? '' : ''}</div>` : '';
+  return `<section class="stage" id="stage-${esc(s.id)}" data-stage="${esc(s.id)}">
+<header><h2><span class="num">${i + 1}</span>${esc(s.title)}</h2><div class="stage-meta">${meta}<span>${esc(fmtMs(s.durationMs))}</span></div></header>
+${s.description ? `<p class="desc">${esc(s.description)}</p>` : ''}
+${stageChart || phaseChart ? `<div class="timing">${stageChart}${phaseChart}</div>` : ''}
+<table class="rules"><colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup>
+<thead><tr><th>Rule</th><th>Status</th><th>Finding</th><th>Fabric source</th></tr></thead><tbody>
+${rules.map(ruleRow).join('\n')}
+</tbody></table><div class="empty-note">No rule of this stage matches the filters.</div>
+${drawers}
+</section>`;
+}
+
+function tiles(m: ComplianceModel): string {
+  const tile = (level: 'MUST' | 'SHOULD'): string => {
+    const counts = m.counts[level];
+    const shown = STATUSES.filter((s) => s === 'passed' || s === 'failed' || (counts[s] ?? 0) > 0);
+    return `<div class="tile" data-level="${level}"><div class="tile-head">${level} rules</div><div class="tile-nums">${shown
+      .map((s) => `<div data-count="${s}"><b>${counts[s] ?? 0}</b><span>${esc(STATUS_LABEL[s])}</span></div>`)
+      .join('')}</div></div>`;
+  };
+  return `<div class="tiles" id="counts">${tile('MUST')}${tile('SHOULD')}<div class="tile gate"><div class="tile-head">exit code</div><div class="tile-nums"><div><b>${m.gate.exitCode}</b><span>--level ${esc(m.gate.level)}</span></div></div></div></div>`;
+}
+
+function facts(m: ComplianceModel): string {
+  const f = m.facts;
+  const builders = m.evidence.find((e) => e.stage === 'build' && e.title === 'builders');
+  const detected = builders && isRecord(builders.data) ? str(builders.data['detected']) : '';
+  const peer = m.run?.peer;
+  const item = (k: string, v: string, wide = false): string => `<div${wide ? ' class="wide"' : ''}><dt>${esc(k)}</dt><dd>${v}</dd></div>`;
+  const dash = '<span class="muted">—</span>';
+  return `<section class="card" id="package"><h2>Package</h2><dl class="facts">
+${item('package ID', f?.packageId ? `<code class="pkgid" id="package-id">${esc(f.packageId)}</code>` : dash, true)}
+${item('label', f?.label ? `<code>${esc(f.label)}</code>` : dash)}
+${item('type', f?.type ? `<code>${esc(f.type)}</code>` : dash)}
+${item('builder', detected ? `<code>${esc(detected)}</code>` : peer ? esc(peer.builders.join(', ')) : dash)}
+${item('peers', peer ? esc(peer.peers.join(', ')) : dash)}
+${item('size', f?.size !== null && f?.size !== undefined ? `${f.size.toLocaleString('en-US')} bytes` : dash)}
+${item('SHA-256', f?.sha256 ? `<code>${esc(f.sha256)}</code>` : dash, true)}
+${item('file', f?.path ? `<code>${esc(f.path)}</code>` : dash, true)}
+</dl></section>`;
+}
+
+function toolbar(m: ComplianceModel): string {
+  const count = (s: Status): number => (m.counts.MUST[s] ?? 0) + (m.counts.SHOULD[s] ?? 0);
+  const statuses = STATUSES.filter((s) => count(s) > 0 || s === 'passed' || s === 'failed');
+  const levelCount = (l: 'MUST' | 'SHOULD'): number => m.rules.filter((r) => r.level === l).length;
+  return `<nav class="toolbar" id="filters" aria-label="Filter rules">
+<div class="grp"><span>Status</span>${statuses
+    .map((s) => `<label class="chip" title="${esc(STATUS_HELP[s])}"><input type="checkbox" name="status" value="${s}" checked>${STATUS_ICON[s]} ${esc(STATUS_LABEL[s])} <span class="k">${count(s)}</span></label>`)
+    .join('')}</div>
+<div class="grp"><span>Level</span>${(['MUST', 'SHOULD'] as const).map((l) => `<label class="chip"><input type="checkbox" name="level" value="${l}" checked>${l} <span class="k">${levelCount(l)}</span></label>`).join('')}</div>
+<div class="grp"><button type="button" id="only-problems">Only problems</button><button type="button" id="show-all">Show all</button><button type="button" id="open-all">Open / close drawers</button><input type="search" id="search" placeholder="Search rules…" aria-label="Search rules"></div>
+</nav>`;
 }
 
 export function toHtml(m: ComplianceModel): string {
-  const f = m.facts;
-  const mustFailed = (m.counts.MUST.failed ?? 0) + (m.counts.MUST.error ?? 0);
-  const statuses = ['passed', 'failed', 'error', 'skipped', 'disabled', 'expected-failure'];
-  const pills = (['MUST', 'SHOULD'] as const)
-    .map((lvl) => statuses.filter((s) => (m.counts[lvl][s] ?? 0) > 0).map((s) => `<span class="pill ${s}">${lvl} ${s}: ${m.counts[lvl][s]}</span>`).join(''))
-    .join('');
-  const evidence = m.evidence
-    .map((e) => `<details><summary>${esc(e.stage)}: ${esc(e.title)}</summary><pre>${esc(JSON.stringify(e.data, null, 2))}</pre></details>`)
-    .join('');
-  const filters = [...statuses, 'MUST', 'SHOULD'].map((s) => `<label><input type="checkbox" value="${s}" checked> ${s}</label>`).join('');
+  const v = VERDICT[m.verdict];
+  const rerun = rerunLine(m);
+  const when = m.startedAt ? m.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '';
+  const tool = m.run?.tool ? `${m.run.tool.name} ${m.run.tool.version}` : 'ccaas-conformance';
+  const timeline = m.timeline.length > 0 ? `<section class="card" id="timeline"><h2>Stages</h2>${waterfall(m.timeline, { scale: Math.max(1, m.durationMs) })}</section>` : '';
+  const sections = m.sections.map((s, i) => section(s, i, m)).join('\n');
+  const orphans = m.rules.filter((r) => !m.sections.some((s) => s.id === r.section));
+  const orphanTable =
+    orphans.length > 0
+      ? `<section class="stage" id="stage-other"><header><h2>Other rules</h2></header><table class="rules"><colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup><tbody>${orphans.map(ruleRow).join('\n')}</tbody></table><div class="empty-note">No rule matches the filters.</div></section>`
+      : '';
+  const runErr = m.runError ? `<section class="card"><h2>The harness failed</h2><pre class="box">${esc(m.runError)}</pre></section>` : '';
+  const gateReasons =
+    m.gate.reasons.length > 0 ? `<p><b>Exit code ${m.gate.exitCode}</b> (--level ${esc(m.gate.level)}) because:</p><ul>${m.gate.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : `<p><b>Exit code 0</b> (--level ${esc(m.gate.level)}): the run passes.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>ccaas-conformance: ${esc(m.verdict)} ${esc(f?.packageId ?? '')}</title><style>${STYLE}</style></head>
+<meta name="generator" content="${esc(tool)}">
+<title>${esc(v.label)} · ${esc(m.facts?.label ?? m.facts?.packageId ?? 'package')} · ccaas-conformance</title><style>${STYLE}</style></head>
 <body>
-<header><h1>Chaincode-as-a-service compliance report</h1><div>What a Hyperledger Fabric peer would do with this package and chaincode server.</div></header>
-<div class="banner ${m.verdict}" id="verdict">${esc(m.verdict.toUpperCase())}<span style="font-weight:400;font-size:14px">${mustFailed > 0 ? `${mustFailed} MUST rule(s) fail: the real peer would reject this setup` : m.verdict === 'conformant' ? 'every MUST rule passes' : ''}</span></div>
-<div class="counts" id="counts">${pills}</div>
-<main>
-<section><h2>Package</h2><dl class="facts">
-<dt>file</dt><dd>${esc(f?.path ?? '')}</dd><dt>label</dt><dd>${esc(f?.label ?? '—')}</dd><dt>type</dt><dd>${esc(f?.type ?? '—')}</dd>
-<dt>package ID</dt><dd id="package-id">${esc(f?.packageId ?? '—')}</dd><dt>size</dt><dd>${f?.size ?? '—'} bytes</dd><dt>run time</dt><dd>${m.durationMs} ms</dd>
-</dl></section>
-<section><h2>Rules</h2><div class="filters">${filters}</div>
-<table><thead><tr><th>Rule</th><th>Status</th><th>Finding</th><th>Fabric source</th></tr></thead><tbody>
-${m.rules.map(ruleRow).join('\n')}
-</tbody></table></section>
-<section><h2>Evidence</h2>${evidence || '<p>No evidence recorded.</p>'}</section>
+<header class="top"><div class="wrap"><div class="brand">ccaas-conformance · Hyperledger Fabric chaincode-as-a-service</div>
+<h1>Compliance report${m.facts?.label ? `: <span class="mono">${esc(m.facts.label)}</span>` : ''}</h1>
+<p class="sub">What a Fabric peer would do with this package and chaincode server${when ? ` · run ${esc(when)}` : ''} · ${esc(fmtMs(m.durationMs))}</p></div></header>
+<section class="verdict v-${m.verdict}" id="verdict" data-verdict="${m.verdict}"><div class="wrap">
+<div class="verdict-main"><div class="verdict-icon" aria-hidden="true">${v.icon}</div><div><div class="verdict-label">${esc(v.label)}</div><p>${esc(m.summary)}</p></div></div>
+${tiles(m)}
+</div></section>
+<main class="wrap">
+${runErr}
+${facts(m)}
+${timeline}
+${toolbar(m)}
+${sections}
+${orphanTable}
+<footer class="card" id="run">
+<h2>This run</h2>
+${gateReasons}
+${rerun ? `<div class="cmd"><div style="flex:1"><div class="wf-title">Re-run only what did not pass</div><pre class="box" id="rerun">${esc(rerun)}</pre></div></div>` : ''}
+${m.run ? `<div class="wf-title">Command line</div><pre class="box">${esc(['ccaas-conformance', ...m.run.argv].join(' '))}</pre>` : ''}
+<p class="muted">Every report of this run is rendered from one Cucumber message stream: <a href="messages.ndjson">messages.ndjson</a> · <a href="result.json">result.json</a> · <a href="junit.xml">junit.xml</a> · <a href="cucumber.html">cucumber.html</a> (Cucumber's own report). Private keys are redacted from every artifact. Generated by ${esc(tool)}.</p>
+<p class="muted">Statuses: ${STATUSES.map((s) => `<b>${esc(STATUS_LABEL[s])}</b>: ${esc(STATUS_HELP[s])}`).join('; ')}.</p>
+</footer>
 </main><script>${SCRIPT}</script></body></html>
 `;
 }

@@ -1,30 +1,66 @@
-import type { ComplianceModel } from './model.js';
+import { sourceUrl } from '../catalogue/index.js';
+import { rerunLine } from './console.js';
+import type { Baseline, ComplianceModel, Gate, Reason } from './model.js';
 
-/** `result.json`, schema ccaas-conformance/result@1 (the CLI contract). */
+/**
+ * `result.json`, schema ccaas-conformance/result@1 (the CLI contract, docs/reports.md). Fields
+ * are only ever added to this schema; a change of meaning gets a new schema name.
+ */
 export interface ResultJson {
   readonly schema: 'ccaas-conformance/result@1';
+  readonly tool: { readonly name: string; readonly version: string } | null;
   readonly verdict: ComplianceModel['verdict'];
-  readonly package: { readonly path: string; readonly label: string | null; readonly type: string | null; readonly packageId: string | null };
+  readonly summary: string;
+  readonly package: { readonly path: string; readonly label: string | null; readonly type: string | null; readonly packageId: string | null; readonly sha256: string | null; readonly size: number | null };
   readonly rules: ReadonlyArray<{
     readonly id: string;
     readonly level: 'MUST' | 'SHOULD';
     readonly status: string;
+    readonly reason: Reason;
+    readonly blockedBy: string | null;
+    readonly baseline: Baseline;
     readonly message: string;
     readonly peerError: string | null;
     readonly remedy: string | null;
     readonly title: string | null;
+    readonly stage: string;
+    readonly source: string | null;
+    readonly durationMs: number;
   }>;
   readonly counts: ComplianceModel['counts'];
+  readonly gate: Gate & { readonly rerunCommand: string | null };
+  readonly expectedFailures: { readonly file: string; readonly rules: readonly string[] } | null;
+  readonly startedAt: string | null;
   readonly durationMs: number;
 }
 
 export function toResultJson(m: ComplianceModel, packagePath: string): ResultJson {
+  const f = m.facts;
   return {
     schema: 'ccaas-conformance/result@1',
+    tool: m.run?.tool ?? null,
     verdict: m.verdict,
-    package: { path: m.facts?.path ?? packagePath, label: m.facts?.label ?? null, type: m.facts?.type ?? null, packageId: m.facts?.packageId ?? null },
-    rules: m.rules.map((r) => ({ id: r.id, level: r.level, status: r.status, message: r.message, peerError: r.peerError, remedy: r.remedy, title: r.rule?.title ?? null })),
+    summary: m.summary,
+    package: { path: f?.path ?? packagePath, label: f?.label ?? null, type: f?.type ?? null, packageId: f?.packageId ?? null, sha256: f?.sha256 ?? null, size: f?.size ?? null },
+    rules: m.rules.map((r) => ({
+      id: r.id,
+      level: r.level,
+      status: r.status,
+      reason: r.reason,
+      blockedBy: r.blockedBy,
+      baseline: r.baseline,
+      message: r.message,
+      peerError: r.peerError,
+      remedy: r.remedy,
+      title: r.rule?.title ?? null,
+      stage: r.section,
+      source: r.rule?.source[0] ? sourceUrl(r.rule.source[0]) : null,
+      durationMs: r.durationMs,
+    })),
     counts: m.counts,
+    gate: { ...m.gate, rerunCommand: rerunLine(m) },
+    expectedFailures: m.run?.expectedFailures ? { file: m.run.expectedFailures.file, rules: m.run.expectedFailures.entries.map((e) => e.rule) } : null,
+    startedAt: m.startedAt,
     durationMs: m.durationMs,
   };
 }

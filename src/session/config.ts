@@ -25,6 +25,24 @@ export interface RunConfig {
   /** The smoke transaction: function and arguments. */
   readonly smoke: { readonly fn: string; readonly args: readonly string[] };
   readonly mspId: string;
+  /** The mock peer's own settings (core.yaml chaincode.* and ledger.*, the chaincode definition); absent = the peer's defaults. */
+  readonly peer?: PeerSettings;
+}
+
+/** Settings of the mock peer's protocol side, ledger and chaincode definition (src/session/stages/protocol.ts). */
+export interface PeerSettings {
+  /** ledger.state.stateDatabase: goleveldb (default) or CouchDB key rules and Mango queries. */
+  readonly stateDb?: 'leveldb' | 'couchdb';
+  /** chaincode.keepalive in whole seconds; 0 (default) sends no KEEPALIVE. */
+  readonly keepaliveSeconds?: number;
+  /** The definition's --init-required: the first invocation must be INIT. */
+  readonly initRequired?: boolean;
+  /** Private data collections of the definition (member MSP IDs). */
+  readonly collections?: ReadonlyArray<{ readonly name: string; readonly memberOrgs: readonly string[]; readonly memberOnlyRead?: boolean; readonly memberOnlyWrite?: boolean }>;
+  /** chaincode.runtimeParams for READY (default: the sample core.yaml's). */
+  readonly runtimeParams?: { readonly useWriteBatch: boolean; readonly maxSizeWriteBatch: number; readonly useGetMultipleKeys: boolean; readonly maxSizeGetMultipleKeys: number };
+  /** Skip the extra server checks (second peer, reconnect, concurrency) of the transaction stage. */
+  readonly smokeOnly?: boolean;
 }
 
 export function defaultRunConfig(packagePath: string, workDir: string): RunConfig {

@@ -3,13 +3,14 @@
 // The types below are written for this oracle from the documented behaviour; they are not Fabric's.
 //
 // Modes:
-//   metadata    json.Unmarshal(input, &ChaincodePackageMetadata{}) → error text, or the three strings.
-//   connection  json.Unmarshal(input, &ptr) with ptr := &ChaincodeServerUserData{} (pointer to pointer),
-//               then the peer's ChaincodeServerInfo validation. args.path names the file in errors.
-//               A top-level null panics like the peer does (nil dereference).
-//   duration    time.ParseDuration(string(input)) → nanoseconds as a decimal string.
-//   config      json.Unmarshal(input, &map[string]interface{}) → error text (CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG).
-//   go-isprint  the code-point ranges where strconv.IsPrint is true (checks our generated table).
+//
+//	metadata    json.Unmarshal(input, &ChaincodePackageMetadata{}) → error text, or the three strings.
+//	connection  json.Unmarshal(input, &ptr) with ptr := &ChaincodeServerUserData{} (pointer to pointer),
+//	            then the peer's ChaincodeServerInfo validation. args.path names the file in errors.
+//	            A top-level null panics like the peer does (nil dereference).
+//	duration    time.ParseDuration(string(input)) → nanoseconds as a decimal string.
+//	config      json.Unmarshal(input, &map[string]interface{}) → error text (CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG).
+//	go-isprint  the code-point ranges where strconv.IsPrint is true (checks our generated table).
 //
 // Package names: the peer's types live in packages `persistence` and `externalbuilder`; a single
 // main program cannot declare those, so Go prints `main.<Type>` in top-level type errors. The oracle
@@ -24,7 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+	"unicode"
 )
 
 type ChaincodePackageMetadata struct {
@@ -150,19 +151,28 @@ func judgeConfig(req Request) Verdict {
 }
 
 func judgeIsPrint(Request) Verdict {
-	var ranges []any
-	in := false
-	var lo rune
-	for r := rune(0); r <= utf8.MaxRune+1; r++ {
-		p := r <= utf8.MaxRune && strconv.IsPrint(r)
-		if p && !in {
-			lo, in = r, true
-		} else if !p && in {
-			ranges = append(ranges, lo, r-1)
-			in = false
+	return Verdict{OK: true, Result: map[string]any{"ranges": runeRanges(strconv.IsPrint)}}
+}
+
+// jsonFoldRune is encoding/json's key folding of one rune: the smallest rune of its SimpleFold orbit.
+func jsonFoldRune(r rune) rune {
+	for {
+		next := unicode.SimpleFold(r)
+		if next <= r {
+			return next
+		}
+		r = next
+	}
+}
+
+func judgeFold(Request) Verdict {
+	var pairs []any
+	for r := rune(0x80); r <= unicode.MaxRune; r++ {
+		if f := jsonFoldRune(r); f != r {
+			pairs = append(pairs, r, f)
 		}
 	}
-	return Verdict{OK: true, Result: map[string]any{"ranges": ranges}}
+	return Verdict{OK: true, Result: map[string]any{"pairs": pairs}}
 }
 
 func init() {
@@ -171,4 +181,5 @@ func init() {
 	register("duration", judgeDuration)
 	register("config", judgeConfig)
 	register("go-isprint", judgeIsPrint)
+	register("go-fold", judgeFold)
 }

@@ -4,7 +4,7 @@
  * Requests are answered in order, one JSON line each.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -51,11 +51,19 @@ export class Oracle {
     this.timer.unref();
   }
 
-  /** Builds test/oracle (go build, 5 min deadline) and starts it. */
+  /**
+   * Builds test/oracle (go build, 5 min deadline) and starts it. Test files run in parallel, so each
+   * builds to its own name and renames it into place: a rename never disturbs a running binary.
+   */
   static start(lifetimeMs = 15 * 60_000): Oracle {
     const binary = join(ORACLE_DIR, 'bin', 'oracle');
-    const build = spawnSync('go', ['build', '-o', binary, '.'], { cwd: ORACLE_DIR, encoding: 'utf8', timeout: 300_000 });
-    if (build.status !== 0) throw new Error(`go build of the oracle failed: ${build.stderr || build.error?.message}`);
+    const staged = `${binary}.${process.pid}`;
+    const build = spawnSync('go', ['build', '-o', staged, '.'], { cwd: ORACLE_DIR, encoding: 'utf8', timeout: 300_000 });
+    if (build.status !== 0) {
+      rmSync(staged, { force: true });
+      throw new Error(`go build of the oracle failed: ${build.stderr || build.error?.message}`);
+    }
+    renameSync(staged, binary);
     return new Oracle(binary, lifetimeMs);
   }
 
@@ -85,4 +93,18 @@ export class Oracle {
       try { process.kill(-this.child.pid, 'SIGKILL'); } catch { /* already gone */ }
     }
   }
+}
+
+/** The fast-check seed for a property file: FC_SEED when set, else random; printed for replay. */
+export function propertySeed(file: string): number {
+  const env = process.env['FC_SEED'];
+  const seed = env !== undefined && env !== '' ? Number(env) : Math.floor(Math.random() * 0x7fffffff);
+  process.stdout.write(`# ${file}: seed ${seed} (replay with FC_SEED=${seed})\n`);
+  return seed;
+}
+
+/** A property's run count: the file's default, or more with FC_RUNS=<n> for a deeper local soak. */
+export function propertyRuns(defaultRuns: number): number {
+  const n = Number(process.env['FC_RUNS'] ?? '');
+  return Number.isInteger(n) && n > defaultRuns ? n : defaultRuns;
 }

@@ -1,4 +1,6 @@
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import type * as messages from '@cucumber/messages';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -7,13 +9,15 @@ import type { Json } from '../../findings.js';
 import { toConsole } from '../../report/console.js';
 import { toHtml } from '../../report/html.js';
 import { toJunit } from '../../report/junit.js';
-import { buildModel, parseEnvelopes, type ComplianceModel } from '../../report/model.js';
+import { buildModel, parseEnvelopes, type ComplianceModel, type GateLevel, type RunInfo } from '../../report/model.js';
+import { Progress } from '../../report/progress.js';
 import { redact } from '../../report/redact.js';
 import { toResultJson } from '../../report/result.js';
+import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
 import { closeSessions } from '../../session/registry.js';
-import { bool, list, parseArgs, positiveInt, str, type FlagSpec } from '../args.js';
-import { EXIT, UsageError } from '../exit.js';
+import { bool, list, parseArgs, positiveInt, str, type FlagSpec, type Parsed } from '../args.js';
+import { UsageError } from '../exit.js';
 
 /**
  * The main job: `ccaas-conformance <package> [...]` runs the bundled conformance features through
@@ -35,6 +39,10 @@ export const CHECK_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'builder-timeout': { kind: 'string' },
   'register-timeout': { kind: 'string' },
   'execute-timeout': { kind: 'string' },
+  'expected-failures': { kind: 'string' },
+  run: { kind: 'list' },
+  skip: { kind: 'list' },
+  level: { kind: 'string' },
 };
 
 /** Where the project's own files are, from dist/src/cli/commands. */
@@ -45,11 +53,75 @@ export interface CheckOutcome {
   readonly model: ComplianceModel | null;
 }
 
+/** How the run is reported and gated (not the mock peer's business: travels in RunInfo). */
+export interface ReportOptions {
+  readonly run: RunInfo;
+  /** The Cucumber tag expression: --tags joined with the --run/--skip selection. */
+  readonly tags: string;
+}
+
+function toolVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** --expected-failures, --run/--skip, --tags and --level, validated before anything runs. */
+export async function buildReportOptions(p: Parsed, argv: readonly string[], config: RunConfig): Promise<ReportOptions> {
+  const levelText = (str(p, 'level') ?? 'must').toLowerCase();
+  if (levelText !== 'must' && levelText !== 'should') throw new UsageError(`--level takes must or should, not '${str(p, 'level') ?? ''}'`);
+  const level: GateLevel = levelText;
+  const runPatterns = splitPatterns(list(p, 'run'));
+  const skipPatterns = splitPatterns(list(p, 'skip'));
+  let expectedFailures: RunInfo['expectedFailures'] = null;
+  let tagExpression: string | null = null;
+  try {
+    const all = featureRuleIds(join(PROJECT_ROOT, 'features', 'conformance'));
+    tagExpression = selectRules(all, runPatterns, skipPatterns).tagExpression;
+    const file = str(p, 'expected-failures');
+    if (file !== null) {
+      const text = await readFile(resolve(file), 'utf8').catch(() => {
+        throw new UsageError(`cannot read --expected-failures ${file}: no such file`);
+      });
+      expectedFailures = { file, entries: parseExpectedFailures(text, file).map((e) => ({ rule: e.rule, reason: e.reason })) };
+    }
+  } catch (e) {
+    if (e instanceof SelectionError) throw new UsageError(e.message);
+    throw e;
+  }
+  const userTags = str(p, 'tags');
+  const run: RunInfo = {
+    tool: { name: 'ccaas-conformance', version: toolVersion() },
+    argv: argv.map(redact),
+    rerunBase: withoutSelection(argv).map(redact),
+    level,
+    expectedFailures,
+    selection: { run: runPatterns, skip: skipPatterns, tags: userTags },
+    offline: config.offline,
+    peer: {
+      mspId: config.mspId,
+      channelId: config.channelId,
+      builders: config.builders.length > 0 ? config.builders.map((b) => `${b.name} (${b.path})`) : ['ccaas_builder (bundled twin of Fabric\'s built-in builder)'],
+      peers: peersOf(config),
+    },
+  };
+  return { run, tags: combineTags(userTags, tagExpression) };
+}
+
+/** The peers a run renders for, when the configuration names several; else the one mock peer. */
+function peersOf(config: RunConfig): string[] {
+  const peers = (config as unknown as { peers?: unknown }).peers;
+  if (Array.isArray(peers) && peers.length > 0) return peers.map((x) => (typeof x === 'string' ? x : typeof x === 'object' && x && 'name' in x ? String((x as { name: unknown }).name) : JSON.stringify(x)));
+  return [`mock peer (${config.mspId}, channel ${config.channelId})`];
+}
+
 function splitWords(s: string): string[] {
   return s.split(/\s+/).filter((w) => w.length > 0);
 }
 
-export async function buildRunConfig(argv: readonly string[], workDir: string): Promise<{ config: RunConfig; reportDir: string; json: boolean; quiet: boolean; tags: string | null }> {
+export async function buildRunConfig(argv: readonly string[], workDir: string): Promise<{ config: RunConfig; reportDir: string; json: boolean; quiet: boolean; tags: string | null; report: ReportOptions }> {
   const p = parseArgs(argv, CHECK_FLAGS);
   if (p.positionals.length !== 1) throw new UsageError(p.positionals.length === 0 ? 'missing <package> argument' : `expected one package, got ${p.positionals.length}`);
   const packagePath = resolve(p.positionals[0] as string);
@@ -76,7 +148,8 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
     executeTimeoutMs: positiveInt(p, 'execute-timeout') ?? base.executeTimeoutMs,
     smoke: smokeWords && smokeWords.length > 0 ? { fn: smokeWords[0] as string, args: smokeWords.slice(1) } : base.smoke,
   };
-  return { config, reportDir: resolve(str(p, 'report-dir') ?? 'reports'), json: bool(p, 'json'), quiet: bool(p, 'quiet'), tags: str(p, 'tags') };
+  const report = await buildReportOptions(p, argv, config);
+  return { config, reportDir: resolve(str(p, 'report-dir') ?? 'reports'), json: bool(p, 'json'), quiet: bool(p, 'quiet'), tags: str(p, 'tags'), report };
 }
 
 /** Runs the conformance features for one package; writes the reports; returns the exit code. */
@@ -92,9 +165,10 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const { config, reportDir, json, quiet, tags } = await buildRunConfig(argv, workDir);
+    const { config, reportDir, json, quiet, report } = await buildRunConfig(argv, workDir);
     await mkdir(reportDir, { recursive: true });
     const messagesFile = join(reportDir, 'messages.ndjson');
+    const htmlFile = join(reportDir, 'cucumber.html');
     const features = join(PROJECT_ROOT, 'features', 'conformance');
     const steps = join(PROJECT_ROOT, 'dist', 'steps');
     const { runConfiguration } = await loadConfiguration({
@@ -102,19 +176,39 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
       provided: {
         paths: [join(features, '*.feature')],
         require: [join(steps, '*.js')],
-        format: [`message:${messagesFile}`, `html:${join(reportDir, 'cucumber.html')}`, ...(quiet || json ? [] : ['progress'])],
-        worldParameters: JSON.parse(JSON.stringify({ config })) as { [key: string]: Json },
-        tags: tags ?? '',
+        format: [`html:${htmlFile}`],
+        worldParameters: JSON.parse(JSON.stringify({ config, run: report.run })) as { [key: string]: Json },
+        tags: report.tags,
       },
     });
-    const progress = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        process.stderr.write(chunk);
+    // messages.ndjson is written here, one redacted envelope per line, and feeds the live progress.
+    const out = json ? process.stderr : process.stdout;
+    const tty = !quiet && out.isTTY === true;
+    const progress = quiet ? null : new Progress(out, tty, () => Date.now(), out.columns ?? 100);
+    const ndjson = createWriteStream(messagesFile);
+    const onMessage = (e: messages.Envelope): void => {
+      ndjson.write(`${redact(JSON.stringify(e))}\n`);
+      progress?.onEnvelope(e);
+    };
+    // Cucumber's own console output is not wanted: the summary below says it all.
+    const silent = new Writable({
+      write(_chunk: Buffer, _enc, cb) {
         cb();
       },
     });
-    await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: progress, stderr: process.stderr, env: process.env });
-    await closeSessions();
+    try {
+      await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: silent, stderr: process.stderr, env: process.env }, onMessage);
+    } finally {
+      progress?.end();
+      await new Promise<void>((res, rej) => ndjson.end((err?: Error | null) => (err ? rej(err) : res())));
+      await closeSessions();
+    }
+    // Cucumber's own HTML report embeds the same envelopes: redact it as well.
+    const cucumberHtml = await readFile(htmlFile, 'utf8').catch(() => null);
+    if (cucumberHtml !== null) {
+      const clean = redact(cucumberHtml);
+      if (clean !== cucumberHtml) await writeFile(htmlFile, clean);
+    }
     const envelopes = parseEnvelopes(await readFile(messagesFile, 'utf8'));
     const model = buildModel(envelopes);
     const result = toResultJson(model, config.packagePath);
@@ -123,9 +217,8 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     await writeFile(join(reportDir, 'index.html'), redact(toHtml(model)));
     await writeFile(join(reportDir, 'junit.xml'), redact(toJunit(model)));
     if (json) process.stdout.write(`${resultText}\n`);
-    if (!quiet) (json ? process.stderr : process.stdout).write(`${redact(toConsole(model, reportDir))}\n`);
-    const exitCode = model.verdict === 'conformant' ? EXIT.CONFORMANT : model.verdict === 'non-conformant' ? EXIT.NON_CONFORMANT : EXIT.HARNESS_ERROR;
-    return { exitCode, model };
+    if (!quiet) out.write(`${redact(toConsole(model, reportDir, { color: tty }))}\n`);
+    return { exitCode: model.gate.exitCode, model };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,13 +1,65 @@
 import { PEER } from '../../config/defaults.js';
-import { failed, passed, type PeerFailure } from '../../findings.js';
+import { dial, type DialTarget, type Dialed } from '../../dial/connect.js';
+import { failed, passed, type Finding, type PeerFailure } from '../../findings.js';
 import { chains } from '../../peer/chains.js';
-import { PeerHandler, type ExecuteOutcome, type RegisterOutcome } from '../../peer/handler.js';
-import { buildProposal } from '../../peer/proposal.js';
+import type { RegisterOutcome } from '../../peer/handler.js';
+import { PeerHandler } from '../../peer/handler.js';
+import { MockPeer } from '../../peer/mockPeer.js';
+import type { ProposalResult } from '../../peer/endorser.js';
+import type { PeerSettings, RunConfig } from '../config.js';
 import type { RegisterStage, SessionContext, StageResult, TransactionStage } from '../types.js';
 
-/** Launch and invoke: REGISTER on the stream, then one smoke transaction (PROTO-*). */
-export const REGISTER_RULES = ['PROTO-03', 'PROTO-04', 'PROTO-05', 'PROTO-17'] as const;
-export const TRANSACTION_RULES = ['PROTO-07', 'PROTO-08', 'PROTO-15', 'PROTO-18'] as const;
+/**
+ * Launch and invoke: REGISTER on the stream, then transactions judged against the server
+ * itself (PROTO-*): the smoke transaction, an unknown function, concurrent transactions on one
+ * stream, a second peer connecting at the same time, a reconnect after the stream ends, peer
+ * KEEPALIVE when configured, and what the server did with READY's write-batch advice.
+ */
+export const REGISTER_RULES = ['PROTO-02', 'PROTO-03', 'PROTO-04', 'PROTO-05', 'PROTO-17'] as const;
+export const TRANSACTION_RULES = ['PROTO-01', 'PROTO-07', 'PROTO-08', 'PROTO-14', 'PROTO-15', 'PROTO-16', 'PROTO-18', 'PROTO-19'] as const;
+
+const peers = new WeakMap<SessionContext, MockPeer>();
+
+/** The session's mock peer (ledger, MSP, definitions, registry), created on first use. */
+export function sessionPeer(s: SessionContext): MockPeer {
+  let p = peers.get(s);
+  if (!p) {
+    p = newPeer(s.config, s);
+    peers.set(s, p);
+  }
+  return p;
+}
+
+function settings(c: RunConfig): PeerSettings {
+  return c.peer ?? {};
+}
+
+function newPeer(c: RunConfig, s?: SessionContext, executeTimeoutMs = c.executeTimeoutMs): MockPeer {
+  const ps = settings(c);
+  return new MockPeer(
+    {
+      channels: [c.channelId],
+      runtimeParams: ps.runtimeParams ?? PEER.runtimeParams,
+      executeTimeoutMs,
+      ...(ps.keepaliveSeconds ? { keepaliveSeconds: ps.keepaliveSeconds } : {}),
+      ...(ps.stateDb ? { stateDb: ps.stateDb } : {}),
+    },
+    s?.ledger,
+    s?.msp,
+  );
+}
+
+/** The chaincode definition the session's package is committed under: name = the label. */
+function define(peer: MockPeer, c: RunConfig, name: string, packageId: string): void {
+  const ps = settings(c);
+  peer.define({
+    name,
+    packageId,
+    version: '1.0',
+    initRequired: ps.initRequired ?? false,
+    collections: (ps.collections ?? []).map((col) => ({ name: col.name, memberOrgs: [...col.memberOrgs], memberOnlyRead: col.memberOnlyRead ?? true, memberOnlyWrite: col.memberOnlyWrite ?? true })),
+  });
+}
 
 export async function registerStage(s: SessionContext): Promise<RegisterStage> {
   const d = await s.dial();
@@ -15,27 +67,11 @@ export async function registerStage(s: SessionContext): Promise<RegisterStage> {
   const pkg = await s.package();
   if (d.disabled) return { findings: [], failure: null, disabled: d.disabled, outcome: null, handler: null };
   if (d.failure || !d.dialed || !ccid) return { findings: [], failure: d.failure, outcome: null, handler: null };
-  const handler = new PeerHandler(d.dialed.stream, {
-    packageId: ccid,
-    chaincodeName: pkg.inspected.label ?? ccid,
-    runtimeParams: PEER.runtimeParams,
-    ledger: s.ledger,
-  });
+  const peer = sessionPeer(s);
+  define(peer, s.config, pkg.inspected.label ?? ccid, ccid);
+  const handler = peer.attach(d.dialed.stream, ccid);
   const outcome = await handler.awaitRegister(s.config.registerTimeoutMs);
   return { ...registerFindings(outcome, ccid, s.config.registerTimeoutMs), outcome, handler };
-}
-
-export async function transactionStage(s: SessionContext): Promise<TransactionStage> {
-  const r = await s.register();
-  if (r.disabled) return { findings: [], failure: null, disabled: r.disabled, outcome: null, txId: null };
-  const pkg = await s.package();
-  if (r.failure || !r.handler) return { findings: [], failure: r.failure, outcome: null, txId: null };
-  const creator = s.msp.user('User1');
-  const args = [s.config.smoke.fn, ...s.config.smoke.args].map((a) => Buffer.from(a, 'utf8'));
-  const chaincodeName = pkg.inspected.label ?? 'chaincode';
-  const { txId, signedProposal } = buildProposal({ channelId: s.config.channelId, chaincodeName, args, isInit: false, creator });
-  const outcome = await r.handler.execute({ channelId: s.config.channelId, txId, args, isInit: false, signedProposal }, s.config.executeTimeoutMs);
-  return { ...transactionFindings(outcome, s.config.smoke.fn, txId, s.config.executeTimeoutMs), outcome, txId };
 }
 
 function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number): StageResult {
@@ -48,15 +84,20 @@ function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number): 
         findings: [
           passed('PROTO-17', `REGISTER arrived ${o.ms} ms after the stream opened`),
           passed('PROTO-03', 'the chaincode sent nothing but REGISTER before registration'),
+          passed('PROTO-02', 'the chaincode waited for REGISTERED and READY (states created → established → ready)'),
           passed('PROTO-04', `REGISTER carries the exact package ID ${o.name}`),
-          passed('PROTO-05', 'the chaincode accepted REGISTERED and READY'),
+          passed('PROTO-05', 'the chaincode accepted REGISTERED and READY with ChaincodeAdditionalParams'),
         ],
       };
-    case 'wrong-name': {
+    case 'wrong-name':
+    case 'duplicate': {
       const f: PeerFailure = {
         rule: 'PROTO-04',
         peerError: o.peerError,
-        message: `REGISTER names '${o.name}', not the package ID '${ccid}': the peer refuses it without a reply; ${never} with '${timeoutChain}'`,
+        message:
+          o.kind === 'duplicate'
+            ? `REGISTER names '${o.name}', which already has a registered handler: the peer refuses it without a reply (the pending launch fails: chaincode registration failed: ${o.peerError})`
+            : `REGISTER names '${o.name}', not the package ID '${ccid}': the peer refuses it without a reply; ${never} with '${timeoutChain}' (judged here in ${o.ms} ms)`,
         remedy: `Start the chaincode server with CHAINCODE_ID / CORE_CHAINCODE_ID_NAME set to ${ccid}.`,
         evidence: { registered: o.name, expected: ccid },
       };
@@ -67,7 +108,7 @@ function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number): 
       const f: PeerFailure = {
         rule: 'PROTO-04',
         peerError: timeoutChain,
-        message: `REGISTER ${o.kind === 'empty-name' ? 'has an empty chaincode name' : 'payload is not a ChaincodeID'}: the peer does not reply; ${never}`,
+        message: `REGISTER ${o.kind === 'empty-name' ? 'has an empty chaincode name' : 'payload is not a ChaincodeID'}: the peer does not reply and stays in created; ${never}`,
       };
       return { failure: f, findings: [failed(f)] };
     }
@@ -80,37 +121,149 @@ function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number): 
       return { failure: f, findings: [failed(f)] };
     }
     case 'violation': {
-      const f: PeerFailure = { rule: 'PROTO-03', peerError: o.peerError, message: 'the chaincode sent another message before REGISTER; the peer ends the stream' };
+      const f: PeerFailure = { rule: 'PROTO-03', peerError: o.peerError, message: 'the chaincode sent another message before REGISTER; the peer ends the stream without an ERROR' };
       return { failure: f, findings: [failed(f)] };
     }
   }
 }
 
-function transactionFindings(o: ExecuteOutcome, fn: string, txId: string, timeoutMs: number): StageResult {
-  if (o.kind === 'completed') {
-    const status = o.response.status;
-    const ok = status === 200;
+function describe(r: ProposalResult): string {
+  return r.peerError ?? `status ${r.response.status}${r.response.message ? ` (${r.response.message})` : ''}`;
+}
+
+async function smoke(peer: MockPeer, s: SessionContext, name: string): Promise<ProposalResult> {
+  const args = [s.config.smoke.fn, ...s.config.smoke.args].map((a) => Buffer.from(a, 'utf8'));
+  return peer.propose({ channelId: s.config.channelId, chaincodeName: name, args, creator: s.msp.user('User1'), commit: false });
+}
+
+/** Dials the server again as another peer (its own registry) and registers; null on failure. */
+async function secondPeer(s: SessionContext, target: DialTarget, ccid: string, name: string, budget: number): Promise<{ peer: MockPeer; handler: PeerHandler; dialed: Dialed } | { error: string }> {
+  const r = await dial(target);
+  if (!r.ok) return { error: `the second connection failed: ${r.grpcError}` };
+  const peer = newPeer(s.config, undefined, budget);
+  define(peer, s.config, name, ccid);
+  const handler = peer.attach(r.dialed.stream, ccid);
+  const o = await handler.awaitRegister(s.config.registerTimeoutMs);
+  if (o.kind !== 'registered') {
+    r.dialed.close();
+    return { error: `the second stream did not register (${o.kind})` };
+  }
+  return { peer, handler, dialed: r.dialed };
+}
+
+export async function transactionStage(s: SessionContext): Promise<TransactionStage> {
+  const r = await s.register();
+  if (r.disabled) return { findings: [], failure: null, disabled: r.disabled, outcome: null, txId: null };
+  const pkg = await s.package();
+  const ccid = await s.packageId();
+  if (r.failure || !r.handler || !ccid) return { findings: [], failure: r.failure, outcome: null, txId: null };
+  const peer = sessionPeer(s);
+  const name = pkg.inspected.label ?? ccid;
+  const fn = s.config.smoke.fn;
+  const first = await smoke(peer, s, name);
+  const findings: Finding[] = [];
+  const outcome = first.peerError
+    ? ({ kind: 'failed', ms: first.ms, peerError: first.peerError } as const)
+    : ({ kind: 'completed', ms: first.ms, response: first.response, eventName: first.event?.name ?? null } as const);
+  if (first.peerError) {
+    const rule = /timeout expired/.test(first.peerError) ? 'PROTO-15' : /unmarshal response/.test(first.peerError) ? 'PROTO-08' : /stream terminated/.test(first.peerError) ? 'PROTO-16' : 'PROTO-07';
+    const f: PeerFailure = { rule, peerError: first.peerError, message: rule === 'PROTO-15' ? `no COMPLETED or ERROR within ${s.config.executeTimeoutMs} ms` : `the transaction failed: ${first.peerError}` };
+    return { findings: [failed(f)], failure: f, outcome, txId: first.txId };
+  }
+  const status = first.response.status;
+  if (status !== 200) {
     const f: PeerFailure = {
       rule: 'PROTO-07',
       peerError: null,
-      message: `'${fn}' completed with status ${status}${o.response.message ? ` (${o.response.message})` : ''}; the smoke transaction expects 200`,
+      message: `'${fn}' completed with status ${status}${first.response.message ? ` (${first.response.message})` : ''}; the smoke transaction expects 200`,
       remedy: 'Check that the function exists and succeeds; choose another smoke function with --smoke "fn args..."',
     };
-    return {
-      failure: ok ? null : f,
-      findings: [
-        ok ? passed('PROTO-07', `'${fn}' completed with status 200 in ${o.ms} ms`) : failed(f),
-        passed('PROTO-08', 'COMPLETED echoed the transaction\'s channel_id and txid'),
-        passed('PROTO-15', `completed within chaincode.executetimeout (${o.ms} ms)`),
-        ...(ok ? [passed('PROTO-18', 'the chaincode accepted a SignedProposal with an X.509 creator')] : []),
-      ],
-    };
+    return { findings: [failed(f), passed('PROTO-08', 'COMPLETED echoed the transaction\'s channel_id and txid')], failure: f, outcome, txId: first.txId };
   }
-  const rule = /timeout expired/.test(o.peerError) ? 'PROTO-15' : /failed to unmarshal response/.test(o.peerError) ? 'PROTO-08' : 'PROTO-07';
-  const f: PeerFailure = {
-    rule,
-    peerError: chains.simulation(txId, o.peerError),
-    message: rule === 'PROTO-15' ? `no COMPLETED or ERROR within ${timeoutMs} ms` : `the transaction failed: ${o.peerError}`,
+  findings.push(
+    passed('PROTO-08', 'COMPLETED echoed the transaction\'s channel_id and txid and carried a decodable Response'),
+    passed('PROTO-18', 'the chaincode accepted a SignedProposal with an X.509 creator from the test MSP'),
+    passed('PROTO-01', 'every message of the chaincode was a well-formed ChaincodeMessage echoing txid and channel_id'),
+  );
+  const budget = Math.min(s.config.executeTimeoutMs, 10_000);
+  const extras = settings(s.config).smokeOnly ? [] : await serverChecks(s, peer, r.handler, { name, ccid, budget });
+  const byRule = new Set(extras.map((f) => f.rule));
+  findings.push(...extras);
+  if (!byRule.has('PROTO-07')) findings.push(passed('PROTO-07', `'${fn}' completed with status 200 in ${first.ms} ms`));
+  if (!byRule.has('PROTO-15')) findings.push(passed('PROTO-15', `completed within chaincode.executetimeout (${first.ms} ms)`));
+  findings.push(keepaliveFinding(s, r.handler));
+  const failure = extras.find((f) => f.status === 'failed') ?? null;
+  return {
+    findings,
+    failure: failure ? { rule: failure.rule, peerError: failure.peerError, message: failure.message } : null,
+    outcome,
+    txId: first.txId,
   };
-  return { failure: f, findings: [failed(f)] };
+}
+
+function keepaliveFinding(s: SessionContext, h: PeerHandler): Finding {
+  const ka = settings(s.config).keepaliveSeconds ?? 0;
+  if (ka <= 0) return { rule: 'PROTO-14', status: 'disabled', message: 'not applicable: chaincode.keepalive is 0 (the default), so the peer sends no KEEPALIVE; run with --keepalive N to judge it', peerError: null };
+  if (h.isEnded) return failed({ rule: 'PROTO-14', peerError: chains.simulation('<txid>', 'error sending: chaincode stream terminated'), message: `with chaincode.keepalive ${ka} the stream ended: ${h.violation ?? 'the server closed it'} (fabric-shim <= 2.5.8 exits on KEEPALIVE)` });
+  return passed('PROTO-14', `the stream survived peer KEEPALIVE every ${ka} s`);
+}
+
+/** The checks that judge the server itself, beyond the smoke transaction. */
+async function serverChecks(s: SessionContext, peer: MockPeer, main: PeerHandler, o: { name: string; ccid: string; budget: number }): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const user = s.msp.user('User1');
+  const ch = s.config.channelId;
+  // An unknown function must give an error status, not a hang.
+  const unknown = await peer.propose({ channelId: ch, chaincodeName: o.name, args: [Buffer.from('ccaas_conformance_no_such_function')], creator: user, commit: false });
+  if (unknown.peerError && /timeout expired/.test(unknown.peerError)) {
+    out.push(failed({ rule: 'PROTO-15', peerError: unknown.peerError, message: 'an unknown function got no COMPLETED or ERROR: the invocation hangs until chaincode.executetimeout' }));
+  } else if (!unknown.peerError && unknown.response.status < 400) {
+    out.push(failed({ rule: 'PROTO-07', peerError: null, message: `an unknown function was answered with status ${unknown.response.status}, which the peer endorses as a success` }));
+  } else out.push(passed('PROTO-07', `an unknown function is answered promptly with ${describe(unknown)}`));
+
+  // Concurrent transactions on one stream, matched by channel_id + txid.
+  const n = 16;
+  const many = await Promise.all(Array.from({ length: n }, () => smoke(peer, s, o.name)));
+  const bad = many.filter((r) => r.peerError || r.response.status !== 200);
+  out.push(
+    bad.length === 0
+      ? passed('PROTO-08', `${n} concurrent transactions on one stream all completed, each matched by its txid`)
+      : failed({ rule: 'PROTO-08', peerError: bad[0]?.peerError ?? null, message: `${bad.length} of ${n} concurrent transactions on one stream failed: ${describe(bad[0] as ProposalResult)}` }),
+  );
+
+  // A second peer connecting at the same time, then a reconnect after that stream ends.
+  const d = await s.dial();
+  if (!d.target) return out;
+  const second = await secondPeer(s, d.target, o.ccid, o.name, o.budget);
+  if ('error' in second) {
+    out.push(failed({ rule: 'PROTO-19', peerError: null, message: `a second peer could not use the server while the first is connected: ${second.error}` }));
+    return out;
+  }
+  const [onSecond, onFirst] = await Promise.all([
+    second.peer.propose({ channelId: ch, chaincodeName: o.name, args: [Buffer.from(s.config.smoke.fn), ...s.config.smoke.args.map((a) => Buffer.from(a))], creator: user, commit: false }),
+    smoke(peer, s, o.name),
+  ]);
+  const okBoth = !onSecond.peerError && onSecond.response.status === 200 && !onFirst.peerError && onFirst.response.status === 200 && !main.isEnded;
+  out.push(
+    okBoth
+      ? passed('PROTO-19', 'a second peer registered and transacted while the first stayed connected and kept working')
+      : failed({ rule: 'PROTO-19', peerError: onFirst.peerError ?? onSecond.peerError, message: `with two peers connected: second peer ${describe(onSecond)}, first peer ${describe(onFirst)}` }),
+  );
+  second.handler.close();
+  second.dialed.close();
+  await second.handler.awaitEnd(1_000);
+  const again = await secondPeer(s, d.target, o.ccid, o.name, o.budget);
+  if ('error' in again) {
+    out.push(failed({ rule: 'PROTO-16', peerError: null, message: `after a stream ended the server did not accept a new one: ${again.error}` }));
+    return out;
+  }
+  const re = await again.peer.propose({ channelId: ch, chaincodeName: o.name, args: [Buffer.from(s.config.smoke.fn), ...s.config.smoke.args.map((a) => Buffer.from(a))], creator: user, commit: false });
+  again.handler.close();
+  again.dialed.close();
+  out.push(
+    !re.peerError && re.response.status === 200
+      ? passed('PROTO-16', 'after a stream ended the server accepted a new one (the peer relaunches this way), registered again and transacted')
+      : failed({ rule: 'PROTO-16', peerError: re.peerError, message: `after reconnecting: ${describe(re)}` }),
+  );
+  return out;
 }

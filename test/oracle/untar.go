@@ -1,0 +1,126 @@
+// Untar mode of the oracle: what the peer's external-builder path does with code.tar.gz when it
+// creates a build context (reference §2 CODE-01..03): gzip + tar, each name checked with
+// filepath.Clean (no absolute or escaping path), directories created 0700, regular files created
+// (parents 0700) with O_CREATE|O_RDWR and the header's mode, no truncation, other types refused.
+// Written for this oracle from the documented behaviour; it contains no Fabric code.
+//
+// Mode:
+//   untar  input = code.tar.gz bytes. Extracts into a fresh temp dir; error is the inner text
+//          (as it follows "could not untar source package: "), with the temp dir shown as <dst>.
+//          result.tree lists what was created: "<path> <d|f> <mode octal> <size> <sha256>" sorted.
+package main
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+func insideDst(name string) bool {
+	c := filepath.Clean(name)
+	if filepath.IsAbs(c) {
+		return false
+	}
+	return !(c == ".." || strings.HasPrefix(c, ".."+string(filepath.Separator)))
+}
+
+func extractCode(src io.Reader, dst string) error {
+	zr, err := gzip.NewReader(src)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	tr := tar.NewReader(zr)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("could not get next tar element: %w", err)
+		}
+		if !insideDst(hdr.Name) {
+			return fmt.Errorf("tar contains the absolute or escaping path '%s'", hdr.Name)
+		}
+		target := filepath.Join(dst, hdr.Name)
+		switch hdr.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(target, 0o700); err != nil {
+				return fmt.Errorf("could not create directory '%s': %w", hdr.Name, err)
+			}
+		case tar.TypeReg:
+			if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+				return fmt.Errorf("could not create directory '%s': %w", filepath.Dir(hdr.Name), err)
+			}
+			f, err := os.OpenFile(target, os.O_CREATE|os.O_RDWR, os.FileMode(hdr.Mode))
+			if err != nil {
+				return fmt.Errorf("could not create file '%s': %w", hdr.Name, err)
+			}
+			_, cerr := io.Copy(f, tr)
+			f.Close()
+			if cerr != nil {
+				return cerr
+			}
+		default:
+			return fmt.Errorf("invalid file type '%v' contained in archive for file '%s'", hdr.Typeflag, hdr.Name)
+		}
+	}
+}
+
+// treeListing describes every path under root (excluding root), sorted.
+func treeListing(root string) []string {
+	var lines []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == root {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		var st syscall.Stat_t
+		if e := syscall.Lstat(p, &st); e != nil {
+			lines = append(lines, rel+" ? 0 0 -")
+			return nil
+		}
+		mode := st.Mode & 0o7777
+		if d.IsDir() {
+			lines = append(lines, fmt.Sprintf("%s d %o 0 -", rel, mode))
+			return nil
+		}
+		sum := "-"
+		if b, e := os.ReadFile(p); e == nil {
+			s := sha256.Sum256(b)
+			sum = hex.EncodeToString(s[:])
+		}
+		lines = append(lines, fmt.Sprintf("%s f %o %d %s", rel, mode, st.Size, sum))
+		return nil
+	})
+	sort.Strings(lines)
+	return lines
+}
+
+func judgeUntar(req Request) Verdict {
+	dst, err := os.MkdirTemp("", "oracle-untar-")
+	if err != nil {
+		return Verdict{Error: "oracle: " + err.Error()}
+	}
+	defer os.RemoveAll(dst)
+	xerr := extractCode(bytes.NewReader(req.Input), dst)
+	result := map[string]any{"tree": treeListing(dst)}
+	if xerr != nil {
+		return Verdict{Error: strings.ReplaceAll(xerr.Error(), dst, "<dst>"), Result: result}
+	}
+	return Verdict{OK: true, Result: result}
+}
+
+func init() {
+	register("untar", judgeUntar)
+}

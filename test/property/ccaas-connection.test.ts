@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { NIL_DEREFERENCE_PANIC, readConnection } from '../../src/connection/index.js';
+import { connectionDoc } from './ccaas-arbitraries.js';
+import { Oracle, oracleUnavailable, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
+
+/** connection.json as the peer reads it (CONN-02..07): ours against Go's encoding/json + time. */
+
+const RUNS = propertyRuns(5000);
+const PATH = '/var/hyperledger/production/externalbuilder/builds/cc/release/chaincode/server/connection.json';
+
+function ours(doc: Buffer): string {
+  const r = readConnection(doc, PATH);
+  if (r.failure) return r.failure.peerError === NIL_DEREFERENCE_PANIC ? 'panic' : `error: ${r.failure.peerError}`;
+  const u = r.userData!;
+  const i = r.info!;
+  return 'ok: ' + JSON.stringify({
+    address: i.address, dial: i.dialTimeoutNanos.toString(), tls: i.tls !== null, rootCert: i.tls?.rootCert, clientAuth: i.tls ? i.tls.client !== null : undefined,
+    clientCert: i.tls?.client?.cert, clientKey: i.tls?.client?.key, sno: i.tls?.client?.serverNameOverride,
+    user: [u.address, u.domain, u.dialTimeoutNanos.toString(), u.tlsRequired, u.clientAuthRequired, u.clientKey, u.clientCert, u.rootCert],
+  });
+}
+
+function theirs(v: OracleVerdict): string {
+  if (v.panic !== undefined) return 'panic';
+  if (!v.ok) return `error: ${v.error}`;
+  const r = v.result!;
+  const u = r['userData'] as Record<string, unknown>;
+  return 'ok: ' + JSON.stringify({
+    address: r['address'], dial: r['dialTimeoutNanos'], tls: r['tls'], rootCert: r['rootCert'], clientAuth: r['clientAuth'],
+    clientCert: r['clientCert'], clientKey: r['clientKey'], sno: r['serverNameOverride'],
+    user: [u['address'], u['domain'], u['dialTimeoutNanos'], u['tlsRequired'], u['clientAuthRequired'], u['clientKey'], u['clientCert'], u['rootCert']],
+  });
+}
+
+describe('connection.json decoding and validation agree with Go', () => {
+  const skip = oracleUnavailable();
+  let oracle: Oracle | null = null;
+  before(() => { if (!skip) oracle = Oracle.start(); });
+  after(() => oracle?.close());
+
+  it(`${RUNS} generated documents: same verdict, exact error text, same decoded values`, { skip: skip ?? false, timeout: 900_000 }, async () => {
+    const seed = propertySeed('ccaas-connection');
+    const tally = { accepted: 0, rejected: 0, panics: 0 };
+    await fc.assert(fc.asyncProperty(connectionDoc, async (doc) => {
+      const want = theirs(await oracle!.ask({ mode: 'connection', input: doc, args: { path: PATH } }));
+      assert.equal(ours(doc), want, `document ${JSON.stringify(doc.toString('latin1'))}`);
+      tally[want === 'panic' ? 'panics' : want.startsWith('ok') ? 'accepted' : 'rejected']++;
+    }), { seed, numRuns: RUNS });
+    process.stdout.write(`# ccaas-connection: ${RUNS} agreed (${tally.accepted} accepted, ${tally.rejected} rejected, ${tally.panics} peer crashes)\n`);
+    assert.ok(tally.accepted > RUNS / 10 && tally.rejected > RUNS / 10, 'generator covers both verdicts');
+  });
+});

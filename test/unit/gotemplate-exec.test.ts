@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { unmarshalStringMap, type GoMap } from '../../src/gojson/index.js';
+import { execTemplate } from '../../src/gotemplate/index.js';
+
+/** text/template with missingkey=error, as the ccaas builder runs it; texts from Go 1.26. */
+
+const CFG = '{"host":"x","port":9999,"n":null,"m":{"a":1,"b":[1,"s",null,true]},"big":1000000,"f":0.000012,"l":[1,2],"e":[],"s":"a<b&c"}';
+const data = (): GoMap => {
+  const r = unmarshalStringMap(Buffer.from(CFG));
+  assert.ok(r.ok && r.value);
+  return r.value;
+};
+const run = (t: string, d: GoMap | null = data()) => {
+  const r = execTemplate(t, d);
+  return r.ok ? r.output : `${r.phase}: ${r.error}`;
+};
+
+describe('gotemplate: output', () => {
+  const cases: [string, string][] = [
+    ['plain', 'plain'], ['{{.host}}:9999', 'x:9999'], ['{{.port}}', '9999'], ['{{.big}}', '1e+06'], ['{{.f}}', '1.2e-05'], ['{{.n}}', '<no value>'],
+    ['{{.m}}', 'map[a:1 b:[1 s <nil> true]]'], ['{{.m.a}}', '1'], ['{{$.host}}', 'x'], [' a {{- .host -}} b ', ' axb '], ['{{1 | print}}', '1'], ['{{/* c */}}x', 'x'],
+    ['{{if .n}}y{{else}}n{{end}}', 'n'], ['{{with .m}}{{.a}}{{end}}', '1'], ['{{range .l}}[{{.}}]{{end}}', '[1][2]'], ['{{range .e}}x{{else}}empty{{end}}', 'empty'],
+    ['{{range $k, $v := .m}}{{$k}}={{$v}};{{end}}', 'a=1;b=[1 s <nil> true];'], ['{{range 3}}{{.}}{{end}}', '012'], ['{{print .port .port}}', '9999 9999'],
+    ['{{print .host .port}}', 'x9999'], ['{{len .l}}', '2'], ['{{index .m "a"}}', '1'], ['{{html .s}}', 'a&lt;b&amp;c'], ['{{urlquery .s}}', 'a%3Cb%26c'],
+    ['{{eq .host "x"}}', 'true'], ['{{1e3}}', '1000'], ['{{-3}}', '-3'], ['{{"a\\x41"}}', 'aA'], ['{{`raw`}}', 'raw'], ['{{$x := .host}}{{$x}}', 'x'],
+  ];
+  for (const [t, want] of cases) it(`${t} → ${want}`, () => assert.equal(run(t), want));
+  it('nil config behaves as an empty map', () => assert.equal(run('{{.}}', null), 'map[]'));
+});
+
+describe('gotemplate: parse errors', () => {
+  const cases: [string, string][] = [
+    ['{{}', 'template: :1: unexpected "}" in command'], ['{{.host}', "template: :1: bad character U+007D '}'"], ['{{', 'template: :1: unclosed action'],
+    ['{{if}}', 'template: :1: missing value for if'], ['{{end}}', 'template: :1: unexpected {{end}}'], ['{{if .x}}', 'template: :1: unexpected EOF'],
+    ['{{break}}', 'template: :1: {{break}} outside {{range}}'], ['{{foo}}', 'template: :1: function "foo" not defined'], ['{{$y}}', 'template: :1: undefined variable "$y"'],
+    ['{{99999999999999999999}}', 'template: :1: integer overflow: "99999999999999999999"'], ['{{"unterminated}}', 'template: :1: unterminated quoted string'],
+    ['{{/* c', 'template: :1: unclosed comment'], ['{{/* c */ }}', 'template: :1: comment ends before closing delimiter'], ['{{#}}', 'template: :1: unexpected "#" in command'],
+    ['{{( .host }}', 'template: :1: unclosed left paren'], ['{{ .host ) }}', 'template: :1: unexpected right paren'], ['{{ }}', 'template: :1: missing value for command'],
+    ['{{.host | 1}}', 'template: :1: non executable command in pipeline stage 2'], ['{{true.x}}', 'template: :1: unexpected . after term "true"'],
+    ['a\nb\n{{.x', 'template: :3: unclosed action'],
+  ];
+  for (const [t, want] of cases) it(`${JSON.stringify(t)} → ${want}`, () => assert.equal(run(t), `parse: ${want}`));
+});
+
+describe('gotemplate: execution errors', () => {
+  const cases: [string, string][] = [
+    ['{{.nohost}}', 'template: :1:2: executing "" at <.nohost>: map has no entry for key "nohost"'],
+    ['line1\n{{.m.zz}}', 'template: :2:4: executing "" at <.m.zz>: map has no entry for key "zz"'],
+    ['{{.host.x}}', 'template: :1:7: executing "" at <.host.x>: can\'t evaluate field x in type interface {}'],
+    ['{{.n.x}}', 'template: :1:4: executing "" at <.n.x>: nil pointer evaluating interface {}.x'],
+    ['{{$x := .host}}{{$x.y}}', 'template: :1:19: executing "" at <$x.y>: can\'t evaluate field y in type string'],
+    ['{{len .port}}', 'template: :1:2: executing "" at <len .port>: error calling len: len of type float64'],
+    ['{{index .l 5}}', 'template: :1:2: executing "" at <index .l 5>: error calling index: index out of range: 5'],
+    ['{{not 1 2}}', 'template: :1:2: executing "" at <not>: wrong number of args for not: want 1 got 2'],
+    ['{{nil}}', 'template: :1:2: executing "" at <nil>: nil is not a command'],
+    ['{{.host 1}}', 'template: :1:2: executing "" at <.host>: host is not a method but has arguments'],
+    ['{{range .host}}{{end}}', 'template: :1:8: executing "" at <.host>: range can\'t iterate over x'],
+    ['{{eq .port 9999}}', 'template: :1:2: executing "" at <eq .port 9999>: error calling eq: incompatible types for comparison: float64 and int'],
+  ];
+  for (const [t, want] of cases) it(`${JSON.stringify(t)} → ${want}`, () => assert.equal(run(t), `execute: ${want}`));
+  it('nil config: missing key', () => assert.equal(run('{{.host}}', null), 'execute: template: :1:2: executing "" at <.host>: map has no entry for key "host"'));
+});
+
+describe('gotemplate: unsupported constructs are explicit', () => {
+  for (const t of ['{{printf "%s" .host}}', '{{template "x"}}', '{{0x1F}}', "{{'a'}}", '{{js .host}}', '{{eq .m .m}}']) {
+    it(t, () => assert.match(run(t), /^unsupported: unsupported template construct: /));
+  }
+});
