@@ -3,6 +3,7 @@ import { certificateDetails } from '../src/report/certificates.js';
 import { EVIDENCE_MEDIA_TYPE, FACTS_MEDIA_TYPE, type Evidence, type PackageFacts } from '../src/report/model.js';
 import { redact, redactJson } from '../src/report/redact.js';
 import type { PeerSession, StageName } from '../src/session/session.js';
+import { buildEvidence } from '../src/session/stages/build.js';
 
 /**
  * What each stage leaves as evidence in the message stream (once per run): the reports render
@@ -27,26 +28,8 @@ export async function stageEvidence(session: PeerSession, stage: StageName): Pro
       return [{ body: JSON.stringify(facts), mediaType: FACTS_MEDIA_TYPE }];
     }
     case 'build': {
-      const b = await session.build();
-      if (!b.outcome) return [];
-      const builders = ev('build', 'builders', {
-        configured: session.builders().map((x) => ({ name: x.name, path: x.path, propagateEnvironment: [...x.propagateEnvironment] })),
-        detected: b.outcome.builder,
-      });
-      return [builders, ...b.outcome.phases.map((ph) =>
-        ev('build', `${ph.builder} ${ph.program}`, {
-          builder: ph.builder,
-          program: ph.program,
-          argv: [ph.program, ...ph.peerArgs],
-          skipped: ph.skipped ?? null,
-          envKeys: ph.run ? [...ph.run.envKeys] : [],
-          exit: ph.run ? (ph.run.goError ?? 'exit status 0') : null,
-          durationMs: ph.run?.durationMs ?? null,
-          timedOut: ph.run?.timedOut ?? false,
-          stderr: ph.run ? ph.run.stderrLines.slice(-50) : [],
-          stdout: ph.run ? ph.run.stdout.slice(0, 2048) : '',
-        }),
-      )];
+      // The build stage's own evidence (src/session/stages/build.ts): configuration, lint, every program, trees, peers.
+      return buildEvidence(await session.build()).map((e) => ev('build', e.title, e.data));
     }
     case 'connection': {
       const c = await session.connection();

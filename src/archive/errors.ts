@@ -1,14 +1,7 @@
 /**
- * An error carrying the exact text Go's standard library would produce for the same input, so
- * that the judges can quote the peer byte for byte. Thrown inside the archive readers only; the
- * judges catch it at their boundary and turn it into a value.
+ * Go's error texts for the archive readers, so the judges can quote the peer byte for byte, and
+ * the harness's own limit error (not a Go error: the peer has no such limits).
  */
-export class GoError extends Error {
-  constructor(readonly goText: string) {
-    super(goText);
-    this.name = 'GoError';
-  }
-}
 
 /** io.EOF */
 export const EOF = 'EOF';

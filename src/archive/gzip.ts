@@ -31,6 +31,9 @@ export interface GunzipLimits {
 
 export const NO_LIMITS: GunzipLimits = { maxBytes: Number.MAX_SAFE_INTEGER, maxRatio: Number.POSITIVE_INFINITY };
 
+/** zlib output kept back until zlib finished (see MemberDecoder.read): > 15 symbols of 258 bytes. */
+const HOLD = 4096;
+
 const FLAG_HCRC = 0x02;
 const FLAG_EXTRA = 0x04;
 const FLAG_NAME = 0x08;
@@ -106,7 +109,8 @@ class MemberDecoder {
   private out: AsyncIterator<Buffer> | null;
   private feeding: Promise<void> | null = null;
   private stopFeeding = false;
-  private pending: Buffer = EMPTY;
+  private queue: Buffer[] = [];
+  private queued = 0;
   private zlibEnded = false;
   private go: GoInflater | null = null;
   /** Decompressed bytes handed out so far. */
@@ -123,7 +127,7 @@ class MemberDecoder {
     try {
       for (;;) {
         if (this.stopFeeding || inf.destroyed || inf.writableEnded) return;
-        const chunk = await this.src.readSome(256 * 1024);
+        const chunk = await this.src.readSome(64 * 1024);
         if (this.stopFeeding || inf.destroyed) return;
         if (chunk.length === 0) {
           inf.end();
@@ -170,7 +174,8 @@ class MemberDecoder {
   /** zlib reported a fault: continue with Go's decoder, replaying what zlib already delivered. */
   private async switchToGo(): Promise<void> {
     await this.stopZlib();
-    this.pending = EMPTY;
+    this.queue = [];
+    this.queued = 0;
     const go = new GoInflater(new SyncInput(this.access, this.deflateStart));
     let skip = this.delivered;
     while (skip > 0) {
@@ -188,7 +193,10 @@ class MemberDecoder {
     try {
       const r = await (this.out as AsyncIterator<Buffer>).next();
       if (r.done) this.zlibEnded = true;
-      else this.pending = r.value;
+      else if (r.value.length > 0) {
+        this.queue.push(r.value);
+        this.queued += r.value.length;
+      }
       return true;
     } catch {
       return false;
@@ -197,7 +205,10 @@ class MemberDecoder {
 
   async read(max: number): Promise<MemberRead> {
     if (!this.go) {
-      while (this.pending.length === 0 && !this.zlibEnded) {
+      // Keep HOLD bytes back until zlib finished: near a truncation Go decodes a few symbols
+      // fewer than zlib (it looks ahead up to 15 bits), so zlib's very last output may be
+      // bytes Go never delivers.
+      while (!this.zlibEnded && this.queued <= HOLD) {
         if (!(await this.fetch())) {
           await this.switchToGo();
           break;
@@ -205,16 +216,16 @@ class MemberDecoder {
       }
     }
     if (!this.go) {
-      if (this.pending.length === 0) return { data: EMPTY, err: EOF, last: false };
-      const data = this.pending.subarray(0, max);
-      this.pending = this.pending.subarray(data.length);
-      if (this.pending.length === 0 && !(await this.fetch())) {
-        // zlib failed after these bytes: let Go's decoder say what comes with them.
-        await this.switchToGo();
-        return this.read(max);
-      }
-      this.delivered += data.length;
-      return { data, err: null, last: this.pending.length === 0 && this.zlibEnded };
+      if (this.queued === 0) return { data: EMPTY, err: EOF, last: false };
+      const avail = this.zlibEnded ? this.queued : this.queued - HOLD;
+      const head = this.queue[0] as Buffer;
+      const take = Math.min(max, avail, head.length);
+      const data = head.subarray(0, take);
+      if (take === head.length) this.queue.shift();
+      else this.queue[0] = head.subarray(take);
+      this.queued -= take;
+      this.delivered += take;
+      return { data, err: null, last: this.zlibEnded && this.queued === 0 };
     }
     const r = this.go.read(max);
     this.delivered += r.data.length;

@@ -19,7 +19,7 @@ export interface RandomAccess {
 export class FileAccess implements RandomAccess {
   private fd: number | null;
   readonly size: number;
-  constructor(readonly path: string, private readonly chunkSize = 1 << 20) {
+  constructor(readonly path: string, private readonly chunkSize = 128 * 1024) {
     this.fd = openSync(path, 'r');
     this.size = fstatSync(this.fd).size;
   }
@@ -112,7 +112,7 @@ export class ByteSource {
   /** Absolute offset of the next byte handed out. */
   pos: number;
 
-  constructor(private readonly src: RandomAccess, start = 0, private readonly keep = 4 << 20) {
+  constructor(private readonly src: RandomAccess, start = 0, private readonly keep = 1 << 20) {
     this.pos = start;
     this.bufStart = start;
   }

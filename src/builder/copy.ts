@@ -1,5 +1,5 @@
 import { chmod, lstat, mkdir, open, readdir, readlink, rm, symlink } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
+import { copyHandle } from './fdcopy.js';
 import { pathError, linkError } from './goerr.js';
 import { goClean, goDir, goIsAbs, goJoin, goRel } from './gopath.js';
 
@@ -137,9 +137,10 @@ export async function copyDir(srcRoot: string, destRoot: string): Promise<CopyRe
             throw fsErr('chmod', to, e);
           }
           try {
-            await pipeline(input.createReadStream({ autoClose: false }), output.createWriteStream({ autoClose: false }));
+            await copyHandle(input, output);
           } catch (e) {
-            throw fsErr('read', path, e);
+            const op = (e as { op?: string }).op === 'write' ? 'write' : 'read';
+            throw fsErr(op, op === 'write' ? to : path, e);
           }
         } finally {
           await output.close();

@@ -383,7 +383,7 @@ export function readPeerBuilderSetup(coreYaml: string | null, env: Readonly<Reco
       root = parseYaml(coreYaml, 'file');
     } catch (e) {
       const inexact = e instanceof DecodeFailure ? e.inexact : true;
-      return fail(`error when reading core config file: While parsing config: ${e instanceof Error ? e.message : String(e)}`, inexact, 'core.yaml');
+      return fail(`Fatal error when initializing core config : error when reading core config file: While parsing config: ${e instanceof Error ? e.message : String(e)}`, inexact, 'core.yaml');
     }
   }
   for (const key of OTHER_SETTINGS) {

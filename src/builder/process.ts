@@ -18,15 +18,17 @@ export const PEER_MAX_LINE_BYTES = HARNESS.peerStderrLineLimit;
 export const PIPE_CAPACITY_BYTES = 64 * 1024;
 /** Grace between SIGTERM and SIGKILL for a builder program past its deadline. */
 export const BUILDER_KILL_GRACE_MS = 300;
-/** How long stderr may stay open after the program exited before it counts as held open. */
-export const STDERR_DRAIN_MS = 300;
 /** Characters of one stderr line kept as evidence. */
 const LINE_KEEP = 4096;
 
 export interface PeerLogView {
   /** 0-based index of the first stderr line of 64 KiB or more, where the peer's log copy stops. */
   readonly cutAtLine: number | null;
-  /** The program wrote more than a pipe holds after the peer stopped reading: the peer would block forever. */
+  /** Length in bytes of that line. */
+  readonly cutLineBytes: number;
+  /** Bytes written to stderr after the peer's scanner gave up (the pipe holds at most 64 KiB, less when written in small pieces). */
+  readonly bytesAfterCut: number;
+  /** More than a pipe can ever hold came after the cut: the program blocks writing and the peer waits forever. */
   readonly wouldBlock: boolean;
 }
 
@@ -71,6 +73,10 @@ export interface RunOptions {
   readonly cwd: string;
   readonly maxCaptureBytes?: number;
   readonly killGraceMs?: number;
+  /**
+   * How long stderr may stay open once the program exited before it counts as held open. Default:
+   * until the deadline, as the peer waits for EOF on stderr whatever holds it.
+   */
   readonly drainMs?: number;
 }
 
@@ -148,6 +154,8 @@ class StderrLines {
   longest = 0;
   truncated = false;
   cutAtLine: number | null = null;
+  cutLineBytes = 0;
+  private lineIndex = 0;
   /** Bytes the peer's scanner had consumed when it gave up. */
   consumedAtCut = 0;
   private partial: Buffer[] = [];
@@ -180,7 +188,7 @@ class StderrLines {
       this.partialKept += keep.length;
     }
     if (this.cutAtLine === null && this.partialLen >= PEER_MAX_LINE_BYTES) {
-      this.cutAtLine = this.lines.length;
+      this.cutAtLine = this.lineIndex;
       this.consumedAtCut = this.lineStart + PEER_MAX_LINE_BYTES;
     }
   }
@@ -188,6 +196,8 @@ class StderrLines {
   private endLine(): void {
     const len = this.partialLen;
     this.longest = Math.max(this.longest, len);
+    if (this.cutAtLine === this.lineIndex) this.cutLineBytes = len;
+    this.lineIndex++;
     let text = Buffer.concat(this.partial).toString('utf8');
     if (len > LINE_KEEP) text = `${text}… (${len} bytes)`;
     else if (text.endsWith('\r')) text = text.slice(0, -1); // ScanLines drops a trailing CR
@@ -213,11 +223,11 @@ class StderrLines {
 export async function runProgram(file: string, args: readonly string[], opts: RunOptions): Promise<ProgramRun> {
   const cap = opts.maxCaptureBytes ?? HARNESS.maxCapturedBytes;
   const grace = opts.killGraceMs ?? BUILDER_KILL_GRACE_MS;
-  const drain = opts.drainMs ?? STDERR_DRAIN_MS;
+  const drain = opts.drainMs ?? null;
   const envKeys = Object.keys(opts.env).sort();
   const started = performance.now();
   const base = { file, args, envKeys, cwd: opts.cwd };
-  const empty = { stdout: '', stdoutBytes: 0, stderrLines: [], stderrBytes: 0, longestStderrLine: 0, peerLog: { cutAtLine: null, wouldBlock: false }, truncated: false };
+  const empty = { stdout: '', stdoutBytes: 0, stderrLines: [], stderrBytes: 0, longestStderrLine: 0, peerLog: { cutAtLine: null, cutLineBytes: 0, bytesAfterCut: 0, wouldBlock: false }, truncated: false };
 
   if (await execFormatError(file)) {
     return { ...base, ...empty, pid: null, durationMs: 0, exitCode: null, signal: null, goError: goStartError(file, { code: 'ENOEXEC' }), startFailed: true, timedOut: false, ignoredSigterm: false, stderrHeldOpen: false, leftovers: 0 };
@@ -269,7 +279,7 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
         stderrLines: stderr.lines,
         stderrBytes: stderr.bytes,
         longestStderrLine: stderr.longest,
-        peerLog: { cutAtLine: cutAt, wouldBlock: cutAt !== null && stderr.bytes - stderr.consumedAtCut > PIPE_CAPACITY_BYTES },
+        peerLog: { cutAtLine: cutAt, cutLineBytes: stderr.cutLineBytes, bytesAfterCut: cutAt === null ? 0 : stderr.bytes - stderr.consumedAtCut, wouldBlock: cutAt !== null && stderr.bytes - stderr.consumedAtCut > PIPE_CAPACITY_BYTES },
         truncated: stderr.truncated || stdoutTruncated,
       });
     };
@@ -314,13 +324,16 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
         void finish();
         return;
       }
-      // The peer reads stderr to EOF before Wait: a process left holding it keeps the peer waiting.
-      timers.push(
-        setTimeout(() => {
-          if (!stderrEnded) stderrHeldOpen = true;
-          void finish();
-        }, drain),
-      );
+      // The peer reads stderr to EOF before Wait: a process left holding it keeps the peer waiting,
+      // so the harness waits too, until its deadline (or drainMs when given).
+      if (drain !== null) {
+        timers.push(
+          setTimeout(() => {
+            if (!stderrEnded) stderrHeldOpen = true;
+            void finish();
+          }, drain),
+        );
+      }
     });
   });
 }

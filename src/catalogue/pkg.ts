@@ -5,11 +5,12 @@ const PERSISTENCE = 'core/chaincode/persistence/chaincode_package.go';
 /** PKG: the chaincode install package as `_lifecycle InstallChaincode` parses it (reference §1). */
 export const PKG_RULES: readonly Rule[] = [
   {
-    id: 'PKG-01', family: 'PKG', level: 'MUST', confidence: 'code',
+    id: 'PKG-01', family: 'PKG', level: 'MUST', confidence: 'settled',
     title: 'The package is a gzip-compressed tar stream',
-    peer: 'ParseChaincodePackage opens the bytes with Go gzip.NewReader then tar.NewReader; a gzip failure is `error reading as gzip stream: <err>`, a tar failure `error inspecting next tar header: <err>`.',
+    peer: 'ParseChaincodePackage opens the bytes with Go gzip.NewReader then tar.NewReader; a gzip failure is `error reading as gzip stream: <err>` (`EOF` for 0 bytes, `unexpected EOF` for 1-9, `gzip: invalid header`), a tar failure `error inspecting next tar header: <err>`, a failure inside an entry `could not read <name> from tar: <err>`. Corrupt deflate data gives `flate: corrupt input before offset N`, N counted from the start of the gzip member\'s compressed data.',
     source: [{ repo: 'fabric', path: PERSISTENCE, symbols: ['ParseChaincodePackage'] }],
     remedy: 'Package with `tar -czf pkg.tgz metadata.json code.tar.gz` (no directory, no `./` entry), or with `ccaas-conformance package`.',
+    settledBy: 'Differential tests against Go 1.26 compress/gzip + archive/tar (test/oracle mode `package`, 2,000 generated packages per CI run, 30,000 in a soak) and reading of the stdlib readers. Concatenated gzip members are one stream (accepted). When the tar end marker (two zero blocks) is reached, nothing after it is read: trailing garbage, a bad CRC/size or a truncated trailer go unnoticed. Without an end marker, Go checks the trailer and reads the next member header in the same Read that returns the last data: 10+ garbage bytes `gzip: invalid header`, 1-9 bytes `unexpected EOF`, bad CRC/size `gzip: invalid checksum`; io.ReadFull drops it when it completes a header block, so it surfaces at the next header (`error inspecting next tar header: ...`), except when the last read is an entry body ending exactly at the end of the data with a non-empty final deflate chunk, which gives `could not read <name> from tar: ...`. A stream ending on an entry boundary, or inside the last entry\'s padding, is a clean end; one zero block then EOF is a clean end; a zero block followed by a non-zero block, or a bad header checksum, is `archive/tar: invalid tar header`. The flate offset N is the count of compressed bytes the decoder consumed in the current member (its position when it detected the fault), reproduced by a Go-exact inflater.',
   },
   {
     id: 'PKG-02', family: 'PKG', level: 'MUST', confidence: 'replica',
@@ -54,11 +55,12 @@ export const PKG_RULES: readonly Rule[] = [
     remedy: 'Start the chaincode server with exactly this package ID (CHAINCODE_ID / CORE_CHAINCODE_ID_NAME); never re-tar the package after computing it.',
   },
   {
-    id: 'PKG-08', family: 'PKG', level: 'MUST', confidence: 'replica',
+    id: 'PKG-08', family: 'PKG', level: 'MUST', confidence: 'settled',
     title: 'code.tar.gz is a readable gzip+tar stream (install-time DB artifact scan)',
-    peer: 'MetadataAsTarEntries reads the whole inner archive; errors are `error retrieving DB artifacts from code package: <err>` (e.g. `EOF` for an empty file, `gzip: invalid header`).',
+    peer: 'MetadataAsTarEntries reads the whole LAST code.tar.gz and copies every `META-INF/statedb/` entry into a new tar with Go\'s tar writer; errors are `error retrieving DB artifacts from code package: <err>` (e.g. `EOF` for an empty file, `gzip: invalid header`, `archive/tar: invalid tar header`, and the tar writer\'s `archive/tar: cannot encode header: filename may not have trailing slash` for a regular, FIFO or device entry under META-INF/statedb/ whose name ends in `/`).',
     source: [{ repo: 'fabric', path: 'core/common/ccprovider/targzmetadataprovider.go', symbols: ['MetadataAsTarEntries'] }],
-    remedy: 'Make code.tar.gz a gzip-compressed tar (`tar -czf code.tar.gz connection.json`).',
+    remedy: 'Make code.tar.gz a gzip-compressed tar of plain files (`tar -czf code.tar.gz connection.json META-INF`), without names ending in `/` except directories.',
+    settledBy: 'Differential tests against Go 1.26 (test/oracle mode `package` runs the scan with Go\'s own tar reader and writer). Found: the writer refuses a non-directory entry whose name ends in `/` (`filename may not have trailing slash`), and `header field too long` when the re-encoded PAX records pass 1 MiB; entries outside `META-INF/statedb/` (including `./META-INF/statedb/...`) are skipped unread, so their faults surface only if they break the stream itself. Trailer faults after the tar end marker go unnoticed, as in PKG-01.',
   },
   {
     id: 'PKG-09', family: 'PKG', level: 'SHOULD', confidence: 'code',
@@ -94,5 +96,19 @@ export const PKG_RULES: readonly Rule[] = [
     peer: '`peer lifecycle chaincode calculatepackageid` runs the parse without the DB artifact scan (PKG-08), so it prints an ID for packages that install rejects.',
     source: [{ repo: 'fabric', path: 'internal/peer/lifecycle/chaincode/calculatepackageid.go', symbols: ['PackageID'] }],
     remedy: 'Do not rely on calculatepackageid alone; check code.tar.gz as install does.',
+  },
+  {
+    id: 'PKG-15', family: 'PKG', level: 'MUST', confidence: 'code',
+    title: 'The package fits in one gRPC message (100 MiB by default)',
+    peer: 'The package travels inside the InstallChaincode SignedProposal; the peer\'s gRPC server refuses messages over `peer.maxRecvMsgSize` (default 104857600 bytes) with `grpc: received message larger than max (<n> vs. 104857600)` before _lifecycle sees them, and the peer CLI refuses to send them.',
+    source: [{ repo: 'fabric', path: 'core/peer/config.go', symbols: ['GetServerConfig'] }, { repo: 'fabric', path: 'internal/pkg/comm/config.go', symbols: ['DefaultMaxRecvMsgSize'] }],
+    remedy: 'Keep the package small: a CCaaS package needs only connection.json and index files; or raise peer.maxRecvMsgSize on every peer.',
+  },
+  {
+    id: 'PKG-16', family: 'PKG', level: 'SHOULD', confidence: 'code',
+    title: 'The package stays within the harness\'s resource limits',
+    peer: 'The peer has no limits: it reads the whole package and every top-level entry into memory (io.ReadAll), decompresses code.tar.gz completely at install, and extracts it completely for the builders, so a decompression bomb or an archive with a huge number of entries exhausts its memory, CPU or disk. The harness stops at its configured caps instead and reports this finding.',
+    source: [{ repo: 'fabric', path: PERSISTENCE, symbols: ['ParseChaincodePackage'] }, { repo: 'fabric', path: 'core/common/ccprovider/targzmetadataprovider.go', symbols: ['MetadataAsTarEntries'] }],
+    remedy: 'Remove what makes the archive explode (zero-filled or highly repetitive files, huge numbers of entries); a CCaaS package needs only connection.json and index files. Raise the harness limits only for a package you trust.',
   },
 ];

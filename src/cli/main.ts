@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 import { runCheck } from './commands/check.js';
+import { redact } from '../report/redact.js';
 import { EXIT, UsageError } from './exit.js';
 
 const USAGE = `usage:
   ccaas-conformance <package.tgz> [--builder DIR]... [--propagate VAR]... [--address HOST:PORT]
                     [--command CMD] [--offline] [--report-dir DIR] [--json] [--quiet]
-                    [--tags EXPR] [--smoke "fn args..."] [--builder-timeout MS]
+                    [--tags EXPR] [--run IDS]... [--skip IDS]... [--expected-failures FILE]
+                    [--level must|should] [--smoke "fn args..."] [--builder-timeout MS]
                     [--register-timeout MS] [--execute-timeout MS]
   ccaas-conformance package --connection FILE --label L [--meta-inf DIR] [--type ccaas|external] -o OUT.tgz
   ccaas-conformance id <package.tgz> [--output json]
+  ccaas-conformance list [--level must|should] [--run IDS] [--with-scenario] [--json]
+  ccaas-conformance explain "<peer log line>" | --file peer.log | -   [--json]
 
-exit codes: 0 conformant, 1 not conformant, 2 bad usage or unreadable input, 3 the harness failed`;
+  --run/--skip take rule ids or patterns (PKG-*, DIAL-0?, CONN), comma-separated or repeated.
+
+exit codes: 0 the run passes (conformant, or every failure expected), 1 not conformant (or a stale
+expected failure), 2 bad usage or unreadable input, 3 the harness failed`;
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -20,6 +27,10 @@ async function subcommand(name: string): Promise<Command | null> {
       return (await import('./commands/package.js')).runPackageCommand;
     case 'id':
       return (await import('./commands/id.js')).runIdCommand;
+    case 'list':
+      return (await import('./commands/list.js')).runListCommand;
+    case 'explain':
+      return (await import('./commands/explain.js')).runExplainCommand;
     default:
       return null;
   }
@@ -37,10 +48,10 @@ export async function main(argv: string[]): Promise<number> {
     return (await runCheck(argv)).exitCode;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`ccaas-conformance: ${e.message}\n${USAGE}\n`);
+      process.stderr.write(`ccaas-conformance: ${redact(e.message)}\n${USAGE}\n`);
       return EXIT.USAGE;
     }
-    process.stderr.write(`ccaas-conformance: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`ccaas-conformance: internal error: ${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     return EXIT.HARNESS_ERROR;
   }
 }
@@ -51,7 +62,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`ccaas-conformance: ${String(e)}\n`);
+      process.stderr.write(`ccaas-conformance: ${redact(String(e))}\n`);
       process.exitCode = EXIT.HARNESS_ERROR;
     },
   );

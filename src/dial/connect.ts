@@ -1,15 +1,21 @@
+import { createSecureContext, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { peer } from '@hyperledger/fabric-protos';
 import { PEER } from '../config/defaults.js';
 import { fromWire, toWire, type WireMessage } from '../peer/codec.js';
 import type { ChaincodeStream } from '../peer/stream.js';
+import { certInfo } from '../pki/certinfo.js';
+import { GO_CLIENT_CIPHERS, goVerifyHostname, peerTlsConfig, verifiedName, type PeerTlsConfig } from './gotls.js';
+import { parseTarget } from './target.js';
 
 /**
  * The peer's dial (DIAL-01..06): a new gRPC client connection per launch to `address`, blocking
- * until READY or until `dial_timeout` expires, with Fabric's client keepalive and message limits,
- * TLS from the PEM strings of connection.json (no system roots), the client key pair only with
- * client auth, and `domain` as the server name only with client auth. Then the
- * `/protos.Chaincode/Connect` stream, on which the peer sends nothing first.
+ * until READY or until `dial_timeout` expires, with Fabric's client keepalive (60 s / 20 s, pings
+ * without streams) and 100 MiB message limits; TLS from the PEM strings of connection.json as Go
+ * reads them (only the certificates Go accepts from root_cert, no system roots, the client key pair
+ * only with client auth, Go's cipher suites, TLS 1.2 minimum, the host name checked by Go's rules:
+ * SANs only, `domain` as the name only with client auth). Then the `/protos.Chaincode/Connect`
+ * stream, on which the peer sends nothing first.
  */
 
 export interface DialTarget {
@@ -22,14 +28,29 @@ export interface DialTarget {
   };
 }
 
+/** How the server first answered the Connect stream. */
+export type FirstAnswer = { readonly kind: 'headers' } | { readonly kind: 'error'; readonly code: number; readonly details: string } | { readonly kind: 'none' };
+
 export interface Dialed {
   readonly stream: ChaincodeStream;
   readonly connectMs: number;
+  /** Resolves with the server's first answer on the stream (response headers or an error), or none within `ms`. */
+  firstAnswer(ms: number): Promise<FirstAnswer>;
   /** Closes the stream and the connection (what the peer does when the handler returns). */
   close(): void;
 }
 
-export type DialResult = { readonly ok: true; readonly dialed: Dialed } | { readonly ok: false; readonly ms: number; readonly grpcError: string };
+export type DialResult =
+  | { readonly ok: true; readonly dialed: Dialed }
+  | {
+      readonly ok: false;
+      readonly ms: number;
+      /** grpc-js's text (or the peer's, for configuration errors and expired deadlines). */
+      readonly grpcError: string;
+      /** Set when the peer fails before any network I/O: its exact, unwrapped error (CONN-08). */
+      readonly configError?: string;
+      readonly cancelled?: boolean;
+    };
 
 /** grpc-js channel options equivalent to the peer's grpc-go dial options. */
 export function channelOptions(target: DialTarget): grpc.ChannelOptions {
@@ -49,26 +70,80 @@ export function channelOptions(target: DialTarget): grpc.ChannelOptions {
   return o;
 }
 
+/** The host grpc-go takes the server name from when `domain` does not apply. */
+export function authorityHost(address: string): string {
+  const t = parseTarget(address);
+  return t.kind === 'tcp' || t.kind === 'unix' ? t.authorityHost : address;
+}
+
+/** grpc-js credentials carrying the TLS configuration Go builds; throws nothing for a valid config. */
+export function credentialsFor(target: DialTarget, cfg: PeerTlsConfig | null): grpc.ChannelCredentials {
+  if (!target.tls || !cfg) return grpc.credentials.createInsecure();
+  const name = verifiedName(cfg.serverNameOverride, authorityHost(target.address));
+  const ctx = createSecureContext({
+    ca: cfg.rootsPem,
+    ...(cfg.client ? { cert: cfg.client.chainPem, key: cfg.client.keyPem } : {}),
+    ciphers: GO_CLIENT_CIPHERS,
+    minVersion: 'TLSv1.2',
+  });
+  return grpc.credentials.createFromSecureContext(ctx, {
+    // Go checks SANs only; Node would fall back to the Common Name.
+    checkServerIdentity: (_host: string, cert: PeerCertificate): Error | undefined => {
+      try {
+        const err = goVerifyHostname(certInfo(cert.raw), name);
+        return err ? new Error(err) : undefined;
+      } catch (e) {
+        return e instanceof Error ? e : new Error(String(e));
+      }
+    },
+  });
+}
+
+/** Kept for callers that build credentials directly. */
 export function credentials(target: DialTarget): grpc.ChannelCredentials {
   if (!target.tls) return grpc.credentials.createInsecure();
-  const root = Buffer.from(target.tls.rootCert);
-  const c = target.tls.client;
-  return c ? grpc.credentials.createSsl(root, Buffer.from(c.key), Buffer.from(c.cert)) : grpc.credentials.createSsl(root);
+  const c = peerTlsConfig(target.tls);
+  if (!c.ok) throw new Error(c.error);
+  return credentialsFor(target, c.config);
 }
 
 /** Dials like the peer; on failure returns grpc's own error text (the probe explains it). */
-export function dial(target: DialTarget): Promise<DialResult> {
+export function dial(target: DialTarget, signal?: AbortSignal): Promise<DialResult> {
   const started = performance.now();
   const ms = (): number => Math.round(performance.now() - started);
+  let cfg: PeerTlsConfig | null = null;
+  if (target.tls) {
+    const c = peerTlsConfig(target.tls);
+    if (!c.ok) return Promise.resolve({ ok: false, ms: ms(), grpcError: c.error, configError: c.error });
+    cfg = c.config;
+  }
+  if (!(target.dialTimeoutMs > 0)) {
+    return Promise.resolve({ ok: false, ms: ms(), grpcError: 'context deadline exceeded (dial_timeout is not positive: the dial context is already expired)' });
+  }
   let client: peer.ChaincodeClient;
   try {
-    client = new peer.ChaincodeClient(target.address, credentials(target), channelOptions(target));
+    client = new peer.ChaincodeClient(target.address, credentialsFor(target, cfg), channelOptions(target));
   } catch (e) {
     return Promise.resolve({ ok: false, ms: ms(), grpcError: e instanceof Error ? e.message : String(e) });
   }
-  const deadline = Date.now() + Math.max(0, target.dialTimeoutMs);
+  const deadline = Date.now() + target.dialTimeoutMs;
   return new Promise((resolve) => {
+    let settled = false;
+    const onAbort = (): void => {
+      if (settled) return;
+      settled = true;
+      client.close();
+      resolve({ ok: false, ms: ms(), grpcError: 'cancelled', cancelled: true });
+    };
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
     client.waitForReady(deadline, (err) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (settled) return;
+      settled = true;
       if (err) {
         client.close();
         resolve({ ok: false, ms: ms(), grpcError: err.message });
@@ -76,17 +151,50 @@ export function dial(target: DialTarget): Promise<DialResult> {
       }
       const connectMs = ms();
       const call = client.connect();
-      resolve({ ok: true, dialed: { stream: wrap(call, () => client.close()), connectMs, close: () => { call.cancel(); client.close(); } } });
+      resolve({ ok: true, dialed: dialed(call, connectMs, () => client.close()) });
     });
   });
+}
+
+function dialed(call: grpc.ClientDuplexStream<WireMessage, WireMessage>, connectMs: number, closeClient: () => void): Dialed {
+  let answer: FirstAnswer | null = null;
+  const waiters: Array<(a: FirstAnswer) => void> = [];
+  const settle = (a: FirstAnswer): void => {
+    if (answer) return;
+    answer = a;
+    for (const w of waiters.splice(0)) w(a);
+  };
+  // grpc-js reports the headers of a non-gRPC answer (HTTP 404...) as metadata, then the error: give the error a moment.
+  call.on('metadata', () => setTimeout(() => settle({ kind: 'headers' }), 25));
+  call.on('error', (e: grpc.ServiceError) => settle({ kind: 'error', code: e.code, details: e.details }));
+  return {
+    stream: wrap(call, closeClient),
+    connectMs,
+    firstAnswer: (ms) =>
+      answer
+        ? Promise.resolve(answer)
+        : new Promise((resolve) => {
+            const timer = setTimeout(() => resolve({ kind: 'none' }), Math.max(0, ms));
+            waiters.push((a) => {
+              clearTimeout(timer);
+              resolve(a);
+            });
+          }),
+    close: () => {
+      call.cancel();
+      closeClient();
+    },
+  };
 }
 
 function wrap(call: grpc.ClientDuplexStream<WireMessage, WireMessage>, closeClient: () => void): ChaincodeStream {
   const endCbs: Array<(reason: string | null) => void> = [];
   let ended = false;
+  let endReason: string | null = null;
   const end = (reason: string | null): void => {
     if (ended) return;
     ended = true;
+    endReason = reason;
     for (const cb of endCbs) cb(reason);
   };
   call.on('error', (e: grpc.ServiceError) => end(`${e.code} ${grpc.status[e.code] ?? ''}: ${e.details}`.trim()));
@@ -97,7 +205,11 @@ function wrap(call: grpc.ClientDuplexStream<WireMessage, WireMessage>, closeClie
       if (!ended) call.write(toWire(m));
     },
     onMessage: (cb) => call.on('data', (w: WireMessage) => cb(fromWire(w))),
-    onEnd: (cb) => endCbs.push(cb),
+    // A stream that already ended (e.g. UNIMPLEMENTED before anyone listened) still reports it.
+    onEnd: (cb) => {
+      if (ended) queueMicrotask(() => cb(endReason));
+      else endCbs.push(cb);
+    },
     close: () => {
       call.cancel();
       closeClient();

@@ -32,7 +32,7 @@ export interface InspectedPackage {
   /**
    * The install verdict: null when `InstallChaincode` would get past parsing; otherwise the rule
    * and the FULL client-visible chain in `peerError` (e.g. `could not parse as a chaincode install
-   * package: tar entry ./ is not a regular file, type 53`). A harness limit (PKG-15) has
+   * package: tar entry ./ is not a regular file, type 53`). A harness limit (PKG-16) has
    * peerError null. Build-time (CODE) failures are findings, not this verdict: they depend on the
    * builders configured.
    */
@@ -61,7 +61,8 @@ export function inspectPackage(file: string, workDir: string, limits: PackageLim
  * CODE-01..03: extract code.tar.gz as the peer's externalbuilder.Untar does, into destDir (which
  * exists). failure.peerError is the inner text as NewBuildContext wraps it: `could not untar
  * source package: <err>`; the builder stage adds `could not build chaincode: external builder
- * failed: could not create build context: ` (see `untarChain`).
+ * failed: could not create build context: ` (see `untarChain`). A harness limit (a bomb, too many
+ * entries) gives rule PKG-16 with peerError null: the peer has no limit and would keep going.
  */
 export async function untarCode(codeArchivePath: string, destDir: string, limits: PackageLimits = DEFAULT_PACKAGE_LIMITS): Promise<Outcome<{ files: number; bytes: number }>> {
   const r = await untarCodeArchive(codeArchivePath, destDir, limits);

@@ -14,8 +14,25 @@ import { gzipVariations, tarVariations } from './reproducible.js';
 import { PARSE_PREFIX, text } from './texts.js';
 import { untarCodeArchive, type UntarFacts } from './untar.js';
 
-/** The install verdict and the builders' extraction, judged into findings (PKG-*, CODE-*). */
+/**
+ * The install verdict and the builders' extraction, judged into findings (PKG-*, CODE-*). Never
+ * rejects: a fault of the harness itself (a bug, a full disk) becomes a PKG-16 `error` finding
+ * that names it, so a caller always gets a verdict object.
+ */
 export async function inspect(file: string, workDir: string, limits: PackageLimits): Promise<InspectedPackage> {
+  try {
+    return await inspectOrThrow(file, workDir, limits);
+  } catch (e) {
+    const failure: PeerFailure = {
+      rule: 'PKG-16', peerError: null,
+      message: `the harness could not finish judging ${file}: ${e instanceof Error ? e.message : String(e)}`,
+      evidence: { harnessError: e instanceof Error ? (e.stack ?? e.message) : String(e) },
+    };
+    return { path: file, size: 0, sha256: '', label: null, type: null, packageId: null, failure, findings: [{ rule: 'PKG-16', status: 'error', message: failure.message, peerError: null }], builderInput: null };
+  }
+}
+
+async function inspectOrThrow(file: string, workDir: string, limits: PackageLimits): Promise<InspectedPackage> {
   await mkdir(workDir, { recursive: true });
   const work = await mkdtemp(join(workDir, 'ccaas-package-'));
   let keep: string | null = null;
@@ -45,7 +62,7 @@ export async function inspect(file: string, workDir: string, limits: PackageLimi
     }
     const failure = installFailure(parsed, db);
     if (failure === null && parsed.firstCode && parsed.metadata.length > 0) keep = parsed.firstCode.path;
-    const findings = judge({ parsed, db, untar, packageId, failure, sha256: hash.sha256 });
+    const findings = judge({ parsed, db, untar, packageId, failure, sha256: hash.sha256, size: hash.size });
     const firstMeta = parsed.metadata[0];
     return {
       path: file,
@@ -103,7 +120,7 @@ function installFailure(parsed: ParseResult, db: DbScanResult | null): PeerFailu
   if (db?.err) {
     return { rule: 'PKG-08', peerError: PARSE_PREFIX + text.dbArtifacts(db.err), message: 'install reads code.tar.gz (the last one) for state-database artifacts and cannot', remedy: catalogueRule('PKG-08').remedy };
   }
-  if (db?.limit) return { rule: 'PKG-15', peerError: null, message: db.limit };
+  if (db?.limit) return { rule: 'PKG-16', peerError: null, message: db.limit };
   return null;
 }
 
@@ -114,7 +131,12 @@ interface JudgeInput {
   readonly packageId: string | null;
   readonly failure: PeerFailure | null;
   readonly sha256: string;
+  readonly size: number;
 }
+
+/** peer.maxRecvMsgSize default, and room for the SignedProposal around the package bytes. */
+const GRPC_MAX_RECV = 104_857_600;
+const ENVELOPE_ROOM = 16 * 1024;
 
 function finding(ruleId: string, status: Status, message: string, peerError: string | null = null, evidence?: { [k: string]: Json }, remedy?: string): Finding {
   return { rule: ruleId, status, message, peerError, ...(remedy ? { remedy } : {}), ...(evidence ? { evidence } : {}) };
@@ -182,8 +204,8 @@ function judge(j: JudgeInput): Finding[] {
     if (db.err !== null) {
       out.push(failed({ rule: 'PKG-08', peerError: full(text.dbArtifacts(db.err)), message: 'install reads code.tar.gz (the last one) for state-database artifacts and cannot', remedy: catalogueRule('PKG-08').remedy }));
     } else if (db.limit !== null) {
-      out.push(finding('PKG-15', 'error', db.limit));
-      out.push(finding('PKG-08', 'skipped', 'not judged: the harness stopped reading code.tar.gz at a limit (PKG-15)'));
+      out.push(finding('PKG-16', 'error', db.limit));
+      out.push(finding('PKG-08', 'skipped', 'not judged: the harness stopped reading code.tar.gz at a limit (PKG-16)'));
     } else {
       out.push(passed('PKG-08', `code.tar.gz reads as gzip+tar; ${db.artifacts.length} META-INF/statedb/ entr${db.artifacts.length === 1 ? 'y' : 'ies'} taken as DB artifacts`, { artifacts: db.artifacts.slice(0, 100) }));
     }
@@ -223,11 +245,18 @@ function judge(j: JudgeInput): Finding[] {
     out.push(finding('PKG-13', 'failed', `\`peer lifecycle chaincode calculatepackageid\` prints ${packageId} for this package, but install rejects it (PKG-08): do not rely on the printed ID`, null, { calculatedId: packageId }));
   } else if (packageId && failure === null) {
     out.push(passed('PKG-13', `calculatepackageid and install agree on ${packageId}`));
-  } else if (pf) {
+  } else if (pf && pf.rule !== 'PKG-16') {
     out.push(passed('PKG-13', 'calculatepackageid fails with the same error as install'));
   }
 
-  if (pf?.rule === 'PKG-15') out.push(finding('PKG-15', 'error', pf.detail));
+  // PKG-15 one gRPC message
+  if (j.size > GRPC_MAX_RECV - ENVELOPE_ROOM) {
+    out.push(finding('PKG-15', 'failed', `the package is ${j.size} bytes: with the envelope around it, the InstallChaincode request exceeds the peer's default gRPC limit of ${GRPC_MAX_RECV} bytes (peer.maxRecvMsgSize), so the peer refuses it before parsing (\`grpc: received message larger than max (<request size> vs. ${GRPC_MAX_RECV})\`)`, null, { size: j.size }));
+  } else {
+    out.push(passed('PKG-15', `the package (${j.size} bytes) fits in one gRPC message of the default ${GRPC_MAX_RECV} bytes`));
+  }
+
+  if (pf?.rule === 'PKG-16') out.push(finding('PKG-16', 'error', pf.detail));
 
   // CODE: what the builders receive
   judgeCode(out, j);
@@ -245,9 +274,9 @@ function judgeCode(out: Finding[], j: JudgeInput): void {
   if (uf) {
     const fullChain = (uf.evidence?.['fullChain'] as string | undefined) ?? uf.peerError;
     const f = failed({ ...uf, peerError: fullChain, remedy: uf.remedy ?? (uf.rule.startsWith('CODE') ? catalogueRule(uf.rule).remedy : undefined) } as PeerFailure);
-    if (uf.rule === 'PKG-15') {
-      out.push(finding('PKG-15', 'error', uf.message));
-      out.push(finding('CODE-01', 'skipped', 'not judged: the harness stopped extracting code.tar.gz at a limit (PKG-15)'));
+    if (uf.rule === 'PKG-16') {
+      out.push(finding('PKG-16', 'error', uf.message));
+      out.push(finding('CODE-01', 'skipped', 'not judged: the harness stopped extracting code.tar.gz at a limit (PKG-16)'));
     } else {
       out.push(uf.rule === 'CODE-01' ? f : finding('CODE-01', 'failed', `the build fails while extracting code.tar.gz (${uf.rule}): ${uf.message}`, fullChain));
     }

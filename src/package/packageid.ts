@@ -11,7 +11,7 @@ import { PARSE_PREFIX } from './texts.js';
 export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
   const h = createHash('sha256');
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
     const b = chunk as Buffer;
     size += b.length;
     h.update(b);

@@ -54,7 +54,7 @@ export function entryFacts(h: TarHeader): EntryFacts {
 
 /** Where the parse stopped, in the peer's words, and which rule that is. */
 export interface ParseFailure {
-  readonly rule: 'PKG-01' | 'PKG-02' | 'PKG-04' | 'PKG-05' | 'PKG-06' | 'PKG-15';
+  readonly rule: 'PKG-01' | 'PKG-02' | 'PKG-04' | 'PKG-05' | 'PKG-06' | 'PKG-16';
   /** The peer's error (without the `could not parse...` prefix); null for a harness limit. */
   readonly peerError: string | null;
   readonly detail: string;
@@ -171,7 +171,7 @@ export async function parsePackage(access: RandomAccess, work: string | null, li
         const r = await readAll(tr, limits.maxMetadataBytes);
         if (r.tooBig) {
           return result({
-            rule: 'PKG-15', peerError: null,
+            rule: 'PKG-16', peerError: null,
             detail: `metadata.json is larger than the harness limit of ${limits.maxMetadataBytes} bytes; the peer would read all of it into memory and decode it as JSON`,
           });
         }
@@ -199,7 +199,7 @@ export async function parsePackage(access: RandomAccess, work: string | null, li
     return result(null, true);
   } catch (e) {
     if (e instanceof LimitExceeded) {
-      return result({ rule: 'PKG-15', peerError: null, detail: limitDetail('the package', e) });
+      return result({ rule: 'PKG-16', peerError: null, detail: limitDetail('the package', e) });
     }
     throw e;
   } finally {

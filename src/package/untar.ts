@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import { fail, ok, type Outcome } from '../findings.js';
 import { LimitExceeded } from '../archive/errors.js';
 import { copyAll } from '../archive/goio.js';
-import { dir as goDir, join as goJoin, validPath } from '../archive/gopath.js';
+import { clean, dir as goDir, join as goJoin, validPath } from '../archive/gopath.js';
 import { closeQuietly, mkdirAll, openCreateRdwr } from '../archive/goos.js';
 import { GoGzipReader } from '../archive/gzip.js';
 import { FileAccess } from '../archive/source.js';
@@ -65,9 +65,7 @@ export async function untarCodeArchive(codeArchivePath: string, destDir: string,
       if (entries.length < MAX_LISTED) entries.push(f);
       if (!validPath(h.name)) return failWith(text.escapingPath(f.name), `entry '${f.name}' is absolute or escapes the build directory`, 'CODE-02');
       const target = goJoin(dst, h.name);
-      if (target !== goJoin(dst, goJoinClean(h.name)) || h.name !== goJoinClean(h.name)) {
-        if (normalised.length < 100) normalised.push(f.name);
-      }
+      if (clean(h.name) !== h.name && normalised.length < 100) normalised.push(f.name);
       if (h.typeflag === TYPE.DIR) {
         const err = mkdirAll(target, 0o700);
         if (err !== null) return failWith(text.createDir(f.name, err), `directory '${f.name}' cannot be created`);
@@ -102,7 +100,7 @@ export async function untarCodeArchive(codeArchivePath: string, destDir: string,
     }
   } catch (e) {
     if (e instanceof LimitExceeded) {
-      return { outcome: fail({ rule: 'PKG-15', peerError: null, message: limitDetail('code.tar.gz', e) }), facts: facts() };
+      return { outcome: fail({ rule: 'PKG-16', peerError: null, message: limitDetail('code.tar.gz', e) }), facts: facts() };
     }
     const code = (e as { code?: string }).code;
     if (code) return { outcome: fail({ rule: 'CODE-01', peerError: null, message: `the harness could not write the extracted files: ${e instanceof Error ? e.message : String(e)}` }), facts: facts() };
@@ -111,8 +109,4 @@ export async function untarCodeArchive(codeArchivePath: string, destDir: string,
     if (gz) await gz.close();
     access.close();
   }
-}
-
-function goJoinClean(name: string): string {
-  return goJoin(name) || '.';
 }

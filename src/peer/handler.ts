@@ -381,6 +381,9 @@ export class PeerHandler {
       return;
     }
     this.activeRequests.add(key);
+    // Each request is handled in its own goroutine and answered asynchronously (serialSendAsync):
+    // the request stays active for at least one turn of the event loop, as on the real peer.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let reply: Reply;
     try {
       const ctx = m.type === T.INVOKE_CHAINCODE ? this.contextForInvoke(m) : this.validTxSim(m, 'no ledger context');

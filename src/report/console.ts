@@ -39,16 +39,21 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
   lines.push(`  MUST:   ${c('MUST')}`);
   lines.push(`  SHOULD: ${c('SHOULD')}`);
 
+  const firstLine = (t: string): string => t.split('\n')[0] ?? t;
   const show = (r: RuleResult, mark: string): void => {
     lines.push(`  ${mark} ${r.id} [${r.level}] ${r.rule?.title ?? ''}`.trimEnd());
-    lines.push(`      ${r.message}`);
+    lines.push(`      ${r.message.split('\n').join('\n      ')}`);
     if (r.peerError) lines.push(`      peer: ${r.peerError}`);
     if (r.remedy) lines.push(`      fix:  ${r.remedy}`);
   };
-  const failing = m.rules.filter((r) => r.status === 'error' || (r.status === 'failed' && r.level === 'MUST'));
+  const failing = m.rules.filter((r) => r.status === 'failed' && r.level === 'MUST');
   const warnings = m.rules.filter((r) => r.status === 'failed' && r.level === 'SHOULD');
-  if (failing.length + warnings.length > 0) lines.push('');
-  for (const r of failing) show(r, r.status === 'error' ? red('!') : red('✗'));
+  const errors = new Map<string, string[]>();
+  for (const r of m.rules.filter((x) => x.status === 'error')) errors.set(firstLine(r.message), [...(errors.get(firstLine(r.message)) ?? []), r.id]);
+  if (failing.length + warnings.length + errors.size > 0 || m.runError) lines.push('');
+  if (m.runError) lines.push(`  ${red('!')} the harness failed: ${firstLine(m.runError)}`);
+  for (const [message, ids] of errors) lines.push(`  ${red('!')} harness error on ${ids.join(', ')}: ${message}`);
+  for (const r of failing) show(r, red('✗'));
   for (const r of warnings) show(r, m.gate.level === 'should' ? red('✗') : yellow('⚠'));
   const blocked = new Map<string, string[]>();
   for (const r of m.rules.filter((x) => x.status === 'skipped')) {
@@ -66,10 +71,7 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
   lines.push('');
   const gate = m.gate;
   if (gate.exitCode === 0) lines.push(`  exit 0 (--level ${gate.level}): ${green('the run passes')}`);
-  else {
-    const shown = gate.reasons.slice(0, 6);
-    lines.push(`  exit ${gate.exitCode} (--level ${gate.level}): ${red(shown.join('; '))}${gate.reasons.length > shown.length ? `; and ${gate.reasons.length - shown.length} more` : ''}`);
-  }
+  else lines.push(`  exit ${gate.exitCode} (--level ${gate.level}): ${red(gateSummary(m))}`);
   lines.push(`  report: ${reportDir}/index.html  ${dim('(result.json, junit.xml, messages.ndjson, cucumber.html beside it)')}`);
   const line = rerunLine(m);
   if (line) lines.push(`  re-run what did not pass: ${line}`);
@@ -80,4 +82,23 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
 export function rerunLine(m: ComplianceModel): string | null {
   if (!m.run || m.gate.rerun.length === 0) return null;
   return ['npx', 'ccaas-conformance', ...m.run.rerunBase, '--run', m.gate.rerun.join(',')].map(shellQuote).join(' ');
+}
+
+/** Why the exit code is what it is, in one line. */
+export function gateSummary(m: ComplianceModel): string {
+  const g = m.gate;
+  if (g.exitCode === 3) {
+    const n = m.rules.filter((r) => r.status === 'error').length;
+    return m.runError ? 'the harness itself failed' : n > 0 ? `the harness itself failed on ${n} rule${n === 1 ? '' : 's'}` : 'no rule was judged';
+  }
+  const counted = m.rules.filter((r) => r.level === 'MUST' || g.level === 'should');
+  const failed = counted.filter((r) => r.status === 'failed').map((r) => r.id);
+  const expected = new Set(m.rules.filter((r) => r.status === 'expected-failure').map((r) => r.id));
+  const blocked = counted.filter((r) => r.status === 'skipped' && !(r.blockedBy && expected.has(r.blockedBy))).map((r) => r.id);
+  const parts = [
+    failed.length > 0 ? `${failed.length} ${g.level === 'should' ? '' : 'MUST '}rule${failed.length === 1 ? '' : 's'} failed (${failed.join(', ')})` : '',
+    blocked.length > 0 ? `${blocked.length} not judged` : '',
+    g.stale.length > 0 ? `stale expected-failure entr${g.stale.length === 1 ? 'y' : 'ies'}: ${g.stale.join(', ')}` : '',
+  ].filter((x) => x !== '');
+  return parts.join('; ');
 }

@@ -36,10 +36,10 @@ const STATUS_HELP: Readonly<Record<Status, string>> = {
 };
 
 const VERDICT: Readonly<Record<ComplianceModel['verdict'], { label: string; icon: string }>> = {
-  conformant: { label: 'Conformant', icon: '✓' },
-  partial: { label: 'Partial result', icon: '◐' },
-  'non-conformant': { label: 'Not conformant', icon: '✗' },
-  error: { label: 'Harness error', icon: '!' },
+  conformant: { label: 'CONFORMANT', icon: '✓' },
+  partial: { label: 'PARTIAL RESULT', icon: '◐' },
+  'non-conformant': { label: 'NOT CONFORMANT', icon: '✗' },
+  error: { label: 'HARNESS ERROR', icon: '!' },
 };
 
 const STYLE = `
@@ -63,7 +63,7 @@ a{color:var(--link);text-decoration:none}a:hover{text-decoration:underline}
 .v-error{background:linear-gradient(100deg,#953800,#bc4c00)}
 .verdict-main{display:flex;gap:16px;align-items:center;flex:1 1 420px}
 .verdict-icon{width:54px;height:54px;border-radius:50%;background:rgba(255,255,255,.18);display:flex;align-items:center;justify-content:center;font-size:28px;font-weight:700;flex:none}
-.verdict-label{font-size:26px;font-weight:700;letter-spacing:.01em}
+.verdict-label{font-size:25px;font-weight:750;letter-spacing:.04em}
 .verdict p{margin:2px 0 0;max-width:620px;opacity:.95}
 .tiles{display:flex;gap:12px;flex-wrap:wrap}
 .tile{background:rgba(255,255,255,.14);border:1px solid rgba(255,255,255,.25);border-radius:10px;padding:10px 14px;min-width:150px}
@@ -75,13 +75,14 @@ a{color:var(--link);text-decoration:none}a:hover{text-decoration:underline}
 main.wrap{padding-top:20px;padding-bottom:40px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 20px;margin-bottom:18px}
 .card h2,.stage h2{font-size:16px;margin:0 0 10px;font-weight:650}
-.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:12px 24px;margin:0}
+.facts{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:12px 24px;margin:0}
+.facts .span3{grid-column:span 3}
 .facts div{min-width:0}.facts dt{font-size:11px;font-weight:600;letter-spacing:.05em;text-transform:uppercase;color:var(--mute)}
 .facts dd{margin:1px 0 0;overflow-wrap:anywhere}
 .facts .wide{grid-column:1/-1}
 .pkgid{font-size:13.5px;background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:3px 8px;display:inline-block}
 .wf{display:grid;grid-template-columns:minmax(180px,300px) 1fr 74px;gap:5px 12px;align-items:center;font-size:12.5px}
-.wf .lbl{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.wf .lbl{line-height:1.25;overflow-wrap:anywhere}
 .wf .lbl.sub{padding-left:14px;color:var(--mute)}
 .wf .trk{position:relative;height:14px;background:var(--soft);border-radius:4px}
 .wf .bar{position:absolute;top:2px;height:10px;border-radius:3px;min-width:3px;background:#54aeff}
@@ -89,7 +90,7 @@ main.wrap{padding-top:20px;padding-bottom:40px}
 .wf .ms{text-align:right;color:var(--mute);font-variant-numeric:tabular-nums}
 .wf .axis{grid-column:2;display:flex;justify-content:space-between;color:var(--mute);font-size:11px;border-top:1px solid var(--line);padding-top:2px}
 .wf-title{font-size:12px;font-weight:600;color:var(--mute);margin:12px 0 6px;text-transform:uppercase;letter-spacing:.05em}
-.toolbar{position:sticky;top:0;z-index:5;background:rgba(246,248,250,.96);backdrop-filter:blur(4px);border-bottom:1px solid var(--line);margin:0 -28px 18px;padding:10px 28px;display:flex;gap:8px 18px;flex-wrap:wrap;align-items:center}
+.toolbar{position:sticky;top:0;z-index:5;background:rgba(255,255,255,.97);border:1px solid var(--line);border-radius:10px;box-shadow:0 1px 3px rgba(31,35,40,.06);margin:0 0 18px;padding:10px 16px;display:flex;gap:8px 18px;flex-wrap:wrap;align-items:center}
 .toolbar .grp{display:flex;gap:6px;flex-wrap:wrap;align-items:center}
 .toolbar .grp>span{font-size:11px;font-weight:700;letter-spacing:.06em;text-transform:uppercase;color:var(--mute);margin-right:2px}
 .chip{display:inline-flex;align-items:center;gap:6px;border:1px solid var(--line);background:#fff;border-radius:999px;padding:3px 10px;font-size:12.5px;cursor:pointer;user-select:none}
@@ -107,9 +108,10 @@ main.wrap{padding-top:20px;padding-bottom:40px}
 .stage .timing{padding:0 20px 10px}
 table.rules{border-collapse:collapse;width:100%;table-layout:fixed}
 table.rules th{font-size:11px;font-weight:700;letter-spacing:.06em;text-transform:uppercase;color:var(--mute);text-align:left;background:var(--soft);padding:7px 12px;border-top:1px solid var(--line);border-bottom:1px solid var(--line)}
-table.rules td{padding:10px 12px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}
+table.rules td{padding:10px 12px;border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:break-word}
+table.rules td pre,table.rules .msg{overflow-wrap:anywhere}
 table.rules tr:last-child td{border-bottom:0}
-table.rules col.c1{width:132px}table.rules col.c2{width:150px}table.rules col.c4{width:210px}
+table.rules col.c1{width:128px}table.rules col.c2{width:150px}table.rules col.c4{width:236px}
 tr.rule:target td{background:#fff8c5}
 .rid{font-weight:700;white-space:nowrap}
 .lvl{display:inline-block;margin-top:4px;font-size:10.5px;font-weight:700;letter-spacing:.05em;border-radius:4px;padding:0 6px;background:#ddf4ff;color:#0550ae}
@@ -128,6 +130,7 @@ tr.rule:target td{background:#fff8c5}
 .tag.stale{background:var(--bad-bg);color:var(--bad)}
 .src a{display:inline-block}.src .sym{display:block;color:var(--mute);font-size:11.5px;overflow-wrap:anywhere}
 details{margin-top:6px}
+.more{display:flex;gap:4px 18px;flex-wrap:wrap;align-items:flex-start}.more>details{flex:0 1 auto;max-width:100%}.more>details[open]{flex-basis:100%}
 details>summary{cursor:pointer;color:var(--link);font-size:12.5px;list-style:none}
 details>summary::-webkit-details-marker{display:none}
 details>summary::before{content:"▸";display:inline-block;width:14px;color:var(--mute);transition:transform .1s}
@@ -153,7 +156,7 @@ footer.card{font-size:13px}
 footer .cmd{display:flex;gap:8px;align-items:flex-start}
 footer pre{flex:1;margin:4px 0 0}
 .muted{color:var(--mute)}
-@media (max-width:760px){.wf{grid-template-columns:120px 1fr 56px}table.rules col.c4{width:110px}table.rules col.c2{width:110px}}
+@media (max-width:760px){.facts{grid-template-columns:1fr 1fr}.facts .span3{grid-column:1/-1}.wf{grid-template-columns:120px 1fr 56px}table.rules col.c4{width:110px}table.rules col.c2{width:110px}}
 `;
 
 const SCRIPT = `
@@ -231,19 +234,20 @@ function whyLine(r: RuleResult): string {
 function ruleRow(r: RuleResult): string {
   const src = r.rule?.source[0];
   const link = src
-    ? `<a href="${esc(sourceUrl(src))}" title="${esc(`${src.repo}: ${src.path}`)}">${esc(src.path.split('/').pop() ?? src.path)}</a><span class="sym">${esc(src.repo)}${src.symbols && src.symbols.length > 0 ? ` · ${esc(src.symbols.join(', '))}` : ''}</span>`
+    ? `<a href="${esc(sourceUrl(src))}" title="${esc(`${src.repo}: ${src.path}`)}">${esc(src.path.split('/').pop() ?? src.path)}</a><span class="sym">${esc(src.repo)}${src.symbols && src.symbols.length > 0 ? ` · ${src.symbols.map((x) => `<span>${esc(x)}</span>`).join(', ')}` : ''}</span>`
     : '<span class="muted">—</span>';
   const tags = [
     r.baseline === 'expected-failure' ? '<span class="tag">expected failure</span>' : '',
     r.baseline === 'stale' ? '<span class="tag stale">stale expected-failure</span>' : '',
     r.baseline === 'listed-not-judged' ? '<span class="tag">listed as expected failure</span>' : '',
   ].join('');
-  const more = [
+  const more0 = [
     r.evidence ? `<details><summary>evidence</summary><pre class="box">${esc(JSON.stringify(r.evidence, null, 2))}</pre></details>` : '',
     r.rule
       ? `<details><summary>what the peer does</summary><div class="msg">${esc(r.rule.peer)}</div>${r.rule.docSays ? `<div class="msg"><b>The documentation says:</b> ${esc(r.rule.docSays)}</div>` : ''}</details>`
       : '',
   ].join('');
+  const more = more0 ? `<div class="more">${more0}</div>` : '';
   return `<tr class="rule" id="rule-${esc(r.id)}" data-status="${r.status}" data-level="${r.level}">
 <td><span class="rid mono">${esc(r.id)}</span><br><span class="lvl ${r.level}">${r.level}</span></td>
 <td>${statusPill(r.status)}${whyLine(r)}</td>
@@ -361,7 +365,8 @@ function dialDrawer(e: Evidence): string {
 
 function transcriptDrawer(e: Evidence): string {
   const entries = arr(e.data).filter(isRecord);
-  const rows = entries
+  const shown = entries.slice(0, 400);
+  const rows = shown
     .map((m) => {
       const dir = str(m['dir']);
       const arrow = dir === 'peer→cc' ? 'peer → chaincode' : dir === 'cc→peer' ? 'chaincode → peer' : 'note';
@@ -372,7 +377,7 @@ function transcriptDrawer(e: Evidence): string {
   return drawer(
     'ChaincodeMessage transcript',
     `${entries.length} message${entries.length === 1 ? '' : 's'} on /protos.Chaincode/Connect`,
-    `<table class="grid"><tr><th>t</th><th>direction</th><th>type</th><th>txid</th><th>channel</th><th>bytes</th><th>note</th></tr>${rows}</table>`,
+    `<table class="grid"><tr><th>t</th><th>direction</th><th>type</th><th>txid</th><th>channel</th><th>bytes</th><th>note</th></tr>${rows}</table>${entries.length > shown.length ? `<p class="muted">${entries.length - shown.length} more messages in messages.ndjson.</p>` : ''}`,
     'transcript',
   );
 }
@@ -436,7 +441,7 @@ function facts(m: ComplianceModel): string {
   const builders = m.evidence.find((e) => e.stage === 'build' && e.title === 'builders');
   const detected = builders && isRecord(builders.data) ? str(builders.data['detected']) : '';
   const peer = m.run?.peer;
-  const item = (k: string, v: string, wide = false): string => `<div${wide ? ' class="wide"' : ''}><dt>${esc(k)}</dt><dd>${v}</dd></div>`;
+  const item = (k: string, v: string, wide = false, cls = ''): string => `<div${wide ? ' class="wide"' : cls ? ` class="${cls}"` : ''}><dt>${esc(k)}</dt><dd>${v}</dd></div>`;
   const dash = '<span class="muted">—</span>';
   return `<section class="card" id="package"><h2>Package</h2><dl class="facts">
 ${item('package ID', f?.packageId ? `<code class="pkgid" id="package-id">${esc(f.packageId)}</code>` : dash, true)}
@@ -445,8 +450,7 @@ ${item('type', f?.type ? `<code>${esc(f.type)}</code>` : dash)}
 ${item('builder', detected ? `<code>${esc(detected)}</code>` : peer ? esc(peer.builders.join(', ')) : dash)}
 ${item('peers', peer ? esc(peer.peers.join(', ')) : dash)}
 ${item('size', f?.size !== null && f?.size !== undefined ? `${f.size.toLocaleString('en-US')} bytes` : dash)}
-${item('SHA-256', f?.sha256 ? `<code>${esc(f.sha256)}</code>` : dash, true)}
-${item('file', f?.path ? `<code>${esc(f.path)}</code>` : dash, true)}
+${item('file', f?.path ? `<code>${esc(f.path)}</code>` : dash, false, 'span3')}
 </dl></section>`;
 }
 

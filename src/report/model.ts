@@ -351,7 +351,8 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
     const best = acc.best;
     const { reason, blockedBy } = acc.notSelected ? { reason: 'selection' as Reason, blockedBy: null } : reasonOf(best);
     let status: Status = best.status;
-    let message = best.message;
+    // The blocking rule's own row carries its message and fix; a blocked row names it only.
+    let message = reason === 'blocked' && blockedBy ? `not judged: blocked by ${blockedBy}` : best.message;
     let baseline: Baseline = null;
     if (listed.has(id)) {
       const why = listed.get(id);
@@ -374,7 +375,7 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
       baseline,
       message,
       peerError: best.peerError,
-      remedy: status === 'passed' || status === 'disabled' ? null : (best.remedy ?? rule?.remedy ?? null),
+      remedy: status === 'passed' || status === 'disabled' || reason === 'blocked' ? null : (best.remedy ?? rule?.remedy ?? null),
       evidence: best.evidence ?? null,
       scenarios: acc.scenarios,
       section: sectionOf(acc.uri),
@@ -393,7 +394,7 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
   else if (must.some((r) => r.status === 'disabled' && r.reason !== 'not-applicable')) verdict = 'partial';
   else verdict = 'conformant';
 
-  const gate = gateOf(verdict, rules, run?.level ?? 'must', runError, file);
+  const gate = gateOf(verdict, rules, run?.level ?? 'must', runError, file, [...listed.keys()]);
   const allEvidence = [...evidence.values()];
   const sections = buildSections(features, scenarios, rules, allEvidence, sectionOf);
   const timeline = stageBars(scenarios);
@@ -416,6 +417,10 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
   };
 }
 
+function listIds(ids: readonly string[]): string {
+  return ids.length <= 4 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more rules`;
+}
+
 function redactOrNull(s: string | null): string | null {
   return s === null ? null : redact(s);
 }
@@ -430,21 +435,23 @@ function sectionId(uri: string, featureTags: readonly string[]): string {
   return (uri.split('/').pop() ?? uri).replace(/\.feature$/, '');
 }
 
-function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel, runError: string | null, file: string): Gate {
+function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel, runError: string | null, file: string, listed: readonly string[]): Gate {
   const stale = rules.filter((r) => r.baseline === 'stale').map((r) => r.id);
-  const notJudged = rules.filter((r) => r.baseline === 'listed-not-judged').map((r) => r.id);
-  const rerun = rules.filter((r) => r.status === 'failed' || r.status === 'error' || (r.status === 'skipped' && r.reason === 'blocked')).map((r) => r.id);
+  const notJudged = [...rules.filter((r) => r.baseline === 'listed-not-judged').map((r) => r.id), ...listed.filter((id) => !rules.some((r) => r.id === id))];
+  const rerun = rules.filter((r) => r.status === 'failed' || r.status === 'error' || (r.status === 'skipped' && r.reason === 'blocked' && !(r.blockedBy && rules.some((x) => x.id === r.blockedBy && x.status === 'expected-failure')))).map((r) => r.id);
   const reasons: string[] = [];
   if (verdict === 'error') {
-    if (runError) reasons.push(`the harness failed: ${runError}`);
-    for (const r of rules.filter((x) => x.status === 'error')) reasons.push(`the harness failed on ${r.id}: ${r.message}`);
+    if (runError) reasons.push(`the harness failed: ${runError.split('\n')[0] ?? ''}`);
+    for (const r of rules.filter((x) => x.status === 'error')) reasons.push(`the harness failed on ${r.id}: ${r.message.split('\n')[0] ?? ''}`);
     if (rules.length === 0 && !runError) reasons.push('no rule was judged');
     return { level, exitCode: 3, reasons, stale, notJudged, rerun };
   }
   const counted = rules.filter((r) => r.level === 'MUST' || level === 'should');
+  // Rules blocked by an expected failure are its consequences: they do not fail the run either.
+  const expected = new Set(rules.filter((r) => r.status === 'expected-failure').map((r) => r.id));
   for (const r of counted) {
     if (r.status === 'failed') reasons.push(`${r.id} [${r.level}] failed`);
-    else if (r.status === 'skipped') reasons.push(`${r.id} [${r.level}] was not judged${r.blockedBy ? ` (blocked by ${r.blockedBy})` : ''}`);
+    else if (r.status === 'skipped' && !(r.blockedBy && expected.has(r.blockedBy))) reasons.push(`${r.id} [${r.level}] was not judged${r.blockedBy ? ` (blocked by ${r.blockedBy})` : ''}`);
   }
   for (const id of stale) reasons.push(`stale expected-failure: ${id} is listed in ${file} but now passes; remove it from the list`);
   return { level, exitCode: reasons.length > 0 ? 1 : 0, reasons, stale, notJudged, rerun };
@@ -456,14 +463,17 @@ function summaryOf(verdict: Verdict, rules: readonly RuleResult[], runError: str
   const plural = (k: number, one: string): string => `${k} MUST rule${k === 1 ? '' : 's'} ${one}`;
   switch (verdict) {
     case 'conformant':
-      return `The real Fabric peer would accept this package and chaincode server: all ${must.length} MUST rules pass.`;
+    {
+      const na = n((r) => r.status === 'disabled');
+      return `The real Fabric peer would accept this package and chaincode server: ${na > 0 ? `all ${must.length - na} applicable MUST rules pass (${na} not applicable)` : `all ${must.length} MUST rules pass`}.`;
+    }
     case 'partial': {
       const off = n((r) => r.status === 'disabled' && r.reason !== 'not-applicable');
       return `Every judged MUST rule passes, but ${plural(off, off === 1 ? 'was' : 'were')} not judged (disabled by configuration): this is not a full conformance result.`;
     }
     case 'non-conformant': {
       const parts = [
-        n((r) => r.status === 'failed') > 0 ? plural(n((r) => r.status === 'failed'), 'fail') : '',
+        n((r) => r.status === 'failed') > 0 ? plural(n((r) => r.status === 'failed'), n((r) => r.status === 'failed') === 1 ? 'fails' : 'fail') : '',
         n((r) => r.status === 'expected-failure') > 0 ? `${n((r) => r.status === 'expected-failure')} fail as expected` : '',
         n((r) => r.status === 'skipped') > 0 ? `${n((r) => r.status === 'skipped')} could not be judged` : '',
       ].filter((s) => s !== '');
@@ -474,23 +484,32 @@ function summaryOf(verdict: Verdict, rules: readonly RuleResult[], runError: str
         ? `The harness itself failed, so this run says nothing about the package: ${runError}`
         : rules.length === 0
           ? 'No rule was judged.'
-          : `The harness itself failed on ${rules.filter((r) => r.status === 'error').map((r) => r.id).join(', ')}, so this run is not a verdict.`;
+          : `The harness itself failed on ${listIds(rules.filter((r) => r.status === 'error').map((r) => r.id))}, so this run is not a verdict.`;
   }
 }
 
 /** The stage steps (Gherkin `When`) on the run's clock: the run that did the work is the longest. */
 function stageBars(scenarios: readonly ScenarioResult[]): Bar[] {
   const byText = new Map<string, StepTiming>();
+  // A stage's colour is the worst outcome of the rules judged after it ran.
+  const worst = new Map<string, Status>();
   for (const sc of scenarios) {
     for (const st of sc.steps) {
       if (st.type !== 'Action') continue;
       const prev = byText.get(st.text);
       if (!prev || st.durationMs > prev.durationMs) byText.set(st.text, st);
+      for (const f of sc.findings) {
+        const w = worst.get(st.text);
+        if (!w || SEVERITY[f.status] > SEVERITY[w]) worst.set(st.text, f.status);
+      }
     }
   }
-  return [...byText.values()]
-    .sort((a, b) => a.startMs - b.startMs)
-    .map((st) => ({ label: st.text, startMs: st.startMs, durationMs: st.durationMs, state: st.status === 'PASSED' ? 'ok' : st.status === 'FAILED' ? 'failed' : 'skipped' }));
+  const state = (st: StepTiming): Bar['state'] => {
+    if (st.status === 'FAILED') return 'failed';
+    const w = worst.get(st.text);
+    return w === 'failed' || w === 'error' ? 'failed' : w === 'skipped' || w === 'expected-failure' ? 'skipped' : st.status === 'PASSED' ? 'ok' : 'skipped';
+  };
+  return [...byText.values()].sort((a, b) => a.startMs - b.startMs).map((st) => ({ label: st.text, startMs: st.startMs, durationMs: st.durationMs, state: state(st) }));
 }
 
 function buildSections(
@@ -550,21 +569,56 @@ export function phasesOf(evidence: readonly Evidence[]): Bar[] {
         }
       }
     } else if (e.stage === 'protocol' && Array.isArray(d)) {
-      const entries = d.filter(isRecord);
-      entries.forEach((m, i) => {
-        const at = num(m['at']);
-        const next = entries[i + 1];
-        const dir = text(m['dir']);
-        bars.push({
-          label: dir === 'note' ? text(m['note']) : `${dir === 'peer→cc' ? 'peer → chaincode' : 'chaincode → peer'} ${text(m['type'])}`,
-          startMs: at,
-          durationMs: next ? Math.max(0, num(next['at']) - at) : 0,
-          state: dir === 'note' ? 'info' : 'ok',
-        });
-      });
+      bars.push(...transcriptBars(d.filter(isRecord)));
     }
   }
   return bars;
+}
+
+const MAX_TRANSCRIPT_BARS = 24;
+
+/**
+ * The stream as a waterfall: registration (REGISTER → READY), then one bar per transaction from
+ * the peer's TRANSACTION/INIT to the chaincode's COMPLETED/ERROR (its state requests inside),
+ * and the notes (stream ends, violations) as marks.
+ */
+function transcriptBars(entries: ReadonlyArray<{ [key: string]: Json }>): Bar[] {
+  const bars: Bar[] = [];
+  const reg = entries.find((m) => text(m['type']) === 'REGISTER');
+  const ready = entries.find((m) => text(m['type']) === 'READY') ?? entries.find((m) => text(m['type']) === 'REGISTERED');
+  if (reg) bars.push({ label: `REGISTER → ${ready ? text(ready['type']) : 'no reply'}`, startMs: num(reg['at']), durationMs: ready ? Math.max(0, num(ready['at']) - num(reg['at'])) : 0, state: ready ? 'ok' : 'failed' });
+  const byTx = new Map<string, Array<{ [key: string]: Json }>>();
+  for (const m of entries) {
+    const tx = text(m['txid']);
+    const type = text(m['type']);
+    if (!tx || type === 'REGISTER' || type === 'REGISTERED' || type === 'READY') continue;
+    byTx.set(tx, [...(byTx.get(tx) ?? []), m]);
+  }
+  for (const [tx, msgs] of byTx) {
+    const first = msgs[0] as { [key: string]: Json };
+    const last = msgs[msgs.length - 1] as { [key: string]: Json };
+    const end = text(last['type']);
+    const done = end === 'COMPLETED' || end === 'ERROR';
+    const requests = msgs.filter((m) => text(m['dir']) === 'cc→peer' && m !== last).length;
+    bars.push({
+      label: `${text(first['type'])} → ${done ? end : 'no answer'} ${tx.slice(0, 8)}${requests > 0 ? ` (${requests} request${requests === 1 ? '' : 's'})` : ''}`,
+      startMs: num(first['at']),
+      durationMs: Math.max(0, num(last['at']) - num(first['at'])),
+      state: end === 'COMPLETED' ? 'ok' : 'failed',
+      detail: tx,
+    });
+  }
+  for (const m of entries) {
+    if (text(m['dir']) !== 'note') continue;
+    const note = text(m['note']);
+    bars.push({ label: note.length > 64 ? `${note.slice(0, 63)}…` : note, startMs: num(m['at']), durationMs: 0, state: 'info', detail: note });
+  }
+  bars.sort((a, b) => a.startMs - b.startMs);
+  if (bars.length <= MAX_TRANSCRIPT_BARS) return bars;
+  const rest = bars.slice(MAX_TRANSCRIPT_BARS - 1);
+  const from = Math.min(...rest.map((b) => b.startMs));
+  const to = Math.max(...rest.map((b) => b.startMs + b.durationMs));
+  return [...bars.slice(0, MAX_TRANSCRIPT_BARS - 1), { label: `${rest.length} more`, startMs: from, durationMs: to - from, state: rest.some((b) => b.state === 'failed') ? 'failed' : 'ok' }];
 }
 
 function cucumberToStatus(s: string): Status {

@@ -6,7 +6,7 @@ import { HARNESS, PEER, TEST_MSP } from '../config/defaults.js';
  */
 export interface RunConfig {
   readonly packagePath: string;
-  /** core.yaml's chaincode.externalBuilders, in order; empty means the bundled ccaas builder. */
+  /** core.yaml's chaincode.externalBuilders, in order; empty without builderSetup means the sample's ccaas_builder (the bundled twin). */
   readonly builders: ReadonlyArray<{ readonly name: string; readonly path: string; readonly propagateEnvironment: readonly string[] }>;
   /** The peer's environment, from which builders get propagated variables. */
   readonly peerEnv: Readonly<Record<string, string>>;
@@ -27,6 +27,24 @@ export interface RunConfig {
   readonly mspId: string;
   /** The mock peer's own settings (core.yaml chaincode.* and ledger.*, the chaincode definition); absent = the peer's defaults. */
   readonly peer?: PeerSettings;
+  /** The chaincode server's own TLS files (--server-cert, --server-key, --server-client-ca), for the certificate lint. */
+  readonly serverTls?: { readonly cert: string | null; readonly key: string | null; readonly clientCa: string | null };
+  /**
+   * Where `builders` came from and what the peer made of it (--core-yaml, CORE_CHAINCODE_EXTERNALBUILDERS,
+   * --builder; src/builder/peerConfig.ts). Absent: `builders` as given, or the sample core.yaml's ccaas_builder when empty.
+   */
+  readonly builderSetup?: {
+    readonly source: 'core.yaml' | 'CORE_CHAINCODE_EXTERNALBUILDERS' | 'flags' | 'default';
+    /** The peer would refuse to start with this text (BLD-01). */
+    readonly startError: string | null;
+    readonly startErrorInexact: boolean;
+    readonly notes: readonly string[];
+    readonly vmEndpoint: string;
+    /** Raw core.yaml / CORE_* values the build stage reports on (chaincode.installTimeout, chaincode.keepalive, peer.fileSystemPath...). */
+    readonly settings: { readonly [key: string]: string | null };
+  };
+  /** --peer NAME --builder-config JSON pairs: the package is also built once per peer with that CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG (BLD-22). */
+  readonly peers?: ReadonlyArray<{ readonly name: string; readonly builderConfig: string }>;
 }
 
 /** Settings of the mock peer's protocol side, ledger and chaincode definition (src/session/stages/protocol.ts). */

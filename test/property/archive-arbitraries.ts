@@ -28,22 +28,22 @@ const modeArb = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(0, 0o4777, 0o7777, 0o100644, 0o40755, 0o1000644, 0o4000644, 0o777) },
 );
 
+const validPaxRecord = fc.oneof(
+  fc.tuple(fc.constant('path'), fc.constantFrom('p/x', 'P'.repeat(150), 'é', '', '../up', 'META-INF/statedb/p.json', 'metadata.json', 'code.tar.gz')),
+  fc.tuple(fc.constant('mtime'), fc.constantFrom('1.5', '0', '-1.25', '12345678901', '1700000000.123456789123')),
+  fc.tuple(fc.constantFrom('uid', 'gid'), fc.constantFrom('0', '1000', '-5', '9007199254740993')),
+  fc.tuple(fc.constant('size'), fc.constantFrom('0', '3', '5')),
+  fc.tuple(fc.constantFrom('comment', 'SCHILY.xattr.user.a', 'uname', 'gname', 'atime', 'ctime', 'linkpath'), fc.constantFrom('v', '', 'Ω', 'U'.repeat(40), '7', '1.5')),
+);
+const oddPaxRecord = fc.oneof(
+  fc.tuple(fc.constantFrom('mtime', 'atime'), fc.constantFrom('x', '1e3', '1.x', '')),
+  fc.tuple(fc.constantFrom('uid', 'gid', 'size'), fc.constantFrom('-1', '9223372036854775808', 'abc', '+7')),
+  fc.tuple(fc.constantFrom('GNU.sparse.map', 'GNU.sparse.numblocks', 'GNU.sparse.size', 'GNU.sparse.name', 'GNU.sparse.major', 'GNU.sparse.minor', 'GNU.sparse.offset'), fc.constantFrom('0,2', '1', '2', '0', '4', 'sp', '0,1,3,1')),
+);
 const paxArb: fc.Arbitrary<ReadonlyArray<[string, string]> | Buffer> = fc.oneof(
-  {
-    weight: 5,
-    arbitrary: fc.array(
-      fc.oneof(
-        fc.tuple(fc.constant('path'), fc.constantFrom('p/x', 'P'.repeat(150), 'é', '', '../up', 'META-INF/statedb/p.json')),
-        fc.tuple(fc.constant('mtime'), fc.constantFrom('1.5', '0', '-1.25', 'x', '1e3', '12345678901')),
-        fc.tuple(fc.constantFrom('uid', 'gid'), fc.constantFrom('0', '1000', '-5', '9223372036854775808', 'abc')),
-        fc.tuple(fc.constant('size'), fc.constantFrom('0', '3', '5', '-1', 'z')),
-        fc.tuple(fc.constantFrom('comment', 'SCHILY.xattr.user.a', 'uname', 'atime', 'linkpath'), fc.constantFrom('v', '', 'Ω', 'U'.repeat(40), '7')),
-        fc.tuple(fc.constantFrom('GNU.sparse.map', 'GNU.sparse.numblocks', 'GNU.sparse.size', 'GNU.sparse.name', 'GNU.sparse.major', 'GNU.sparse.minor'), fc.constantFrom('0,2', '1', '2', '0', '4', 'sp', '0,1,3,1')),
-      ),
-      { maxLength: 3 },
-    ),
-  },
-  { weight: 1, arbitrary: fc.constantFrom(Buffer.from('5 a=\n'), Buffer.from('10 a=b\n'), Buffer.from('x'), Buffer.from('6 =b\n'), Buffer.from('9 path=\0\n'), Buffer.from('+8 a=bc\n')) },
+  { weight: 8, arbitrary: fc.array(validPaxRecord, { minLength: 1, maxLength: 3 }) },
+  { weight: 2, arbitrary: fc.array(fc.oneof(validPaxRecord, oddPaxRecord), { minLength: 1, maxLength: 3 }) },
+  { weight: 1, arbitrary: fc.constantFrom(Buffer.from('5 a=\n'), Buffer.from('10 a=b\n'), Buffer.from('x'), Buffer.from('6 =b\n'), Buffer.from('9 path=\0\n'), Buffer.from('+8 a=bc\n'), Buffer.from('')) },
 );
 
 const bodyArb = fc.oneof(
@@ -185,15 +185,38 @@ export const packageEntryArb = (code: fc.Arbitrary<Buffer>): fc.Arbitrary<RawEnt
     { weight: 1, arbitrary: entryArb },
   );
 
+/** A plain, mostly valid code archive: a few regular files (and directories) in clean gzip. */
+export const plainCodeArb: fc.Arbitrary<Buffer> = fc
+  .record({
+    files: fc.array(fc.record({ name: fc.constantFrom('connection.json', 'META-INF/statedb/couchdb/indexes/i.json', './connection.json', 'dir/', 'src/a.txt', 'META-INF/statedb/couchdb/collections/c1/indexes/j.json'), body: bodyArb }), { minLength: 1, maxLength: 4 }),
+    gzip: usually(fc.constant<GzipFrame>({ options: {}, truncate: 0, corrupt: null }), gzipFrameArb, 1, 3),
+  })
+  .map((r) => frame(tarBytes(r.files.map((f) => (f.name.endsWith('/') ? { name: f.name, type: '5' } : f))), r.gzip));
+
 export const codeBytesArb: fc.Arbitrary<Buffer> = fc.oneof(
-  { weight: 6, arbitrary: codeArchiveArb.map((c) => c.bytes) },
+  { weight: 6, arbitrary: plainCodeArb },
+  { weight: 4, arbitrary: codeArchiveArb.map((c) => c.bytes) },
   { weight: 1, arbitrary: fc.constantFrom(Buffer.alloc(0), Buffer.from('hello'), Buffer.from('not a gzip stream at all'), gzipBytes(Buffer.alloc(0)), gzipBytes(tarBytes([]))) },
 );
 
+const wellFormedPackageArb: fc.Arbitrary<RawEntry[]> = fc
+  .record({
+    meta: usually(fc.tuple(fc.constantFrom('ccaas', 'external'), fc.constantFrom('mycc', 'v1.0.0', 'A_b.c+d-e')).map(([t, l]) => Buffer.from(JSON.stringify({ type: t, label: l }))), metadataArb, 1, 2),
+    code: codeBytesArb,
+    reversed: fc.boolean(),
+    extras: fc.array(packageEntryArb(codeBytesArb), { maxLength: 2 }),
+    extrasFirst: fc.boolean(),
+  })
+  .map((r) => {
+    const core: RawEntry[] = [{ name: 'metadata.json', body: r.meta }, { name: 'code.tar.gz', body: r.code }];
+    if (r.reversed) core.reverse();
+    return r.extrasFirst ? [...r.extras, ...core] : [...core, ...r.extras];
+  });
+
 export const packageArb: fc.Arbitrary<{ entries: RawEntry[]; end: TarEnd; gzip: GzipFrame; bytes: Buffer }> = fc
   .record({
-    entries: fc.array(packageEntryArb(codeBytesArb), { minLength: 0, maxLength: 5 }),
+    entries: fc.oneof({ weight: 3, arbitrary: wellFormedPackageArb }, { weight: 1, arbitrary: fc.array(packageEntryArb(codeBytesArb), { minLength: 0, maxLength: 5 }) }),
     end: tarEndArb,
-    gzip: gzipFrameArb,
+    gzip: usually(fc.constant<GzipFrame>({ options: {}, truncate: 0, corrupt: null }), gzipFrameArb, 1, 1),
   })
   .map((r) => ({ ...r, bytes: frame(tarBytes(r.entries, r.end), r.gzip) }));

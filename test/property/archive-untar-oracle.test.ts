@@ -43,7 +43,7 @@ describe('code.tar.gz extraction agrees with Go (oracle mode `untar`)', () => {
         const ours = r.ok ? '' : (r.failure.peerError ?? r.failure.message).replace(/^could not untar source package: /, '').split(display(bin(Buffer.from(clean(dest))))).join('<dst>');
         assert.equal(ours, v.ok ? '' : v.error, ctx);
         assert.deepEqual(treeListing(dest), v.result?.['tree'] ?? [], ctx);
-        const key = v.ok ? 'accepted' : (v.error ?? '').replace(/'.*$/, "'…").replace(/offset \d+/, 'offset N').slice(0, 60);
+        const key = v.ok ? 'accepted' : (v.error ?? '').replace(/\n/g, ' ').replace(/'.*$/, "'…").replace(/offset \d+/, 'offset N').slice(0, 60);
         tally.set(key, (tally.get(key) ?? 0) + 1);
       })), { seed, numRuns: RUNS });
     } catch (e) {

@@ -62,7 +62,7 @@ describe('package install parse agrees with Go (oracle mode `package`)', () => {
         if (v.result?.['packageId'] !== undefined) assert.equal(c.packageId, v.result['packageId'], ctx);
         else assert.equal(c.failure?.peerError, v.result?.['calcError'] ?? v.error, ctx);
         assert.deepEqual(readdirSync(work), [], 'the judge leaves nothing behind');
-        const key = v.ok ? 'accepted' : (v.error ?? '').replace(/^could not parse as a chaincode install package: /, '').replace(/(offset|entry|file|label) .*/, '$1 …').slice(0, 60);
+        const key = v.ok ? 'accepted' : (v.error ?? '').replace(/^could not parse as a chaincode install package: /, '').replace(/\n/g, ' ').replace(/(offset|entry|file|label) .*/, '$1 …').slice(0, 60);
         tally.set(key, (tally.get(key) ?? 0) + 1);
       })), { seed, numRuns: RUNS });
     } catch (e) {

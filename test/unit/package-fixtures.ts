@@ -301,3 +301,24 @@ export function scratch(prefix = 'ccaas-test-'): { dir: string; file: (name: str
     done: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/**
+ * gzip of `header` followed by `zeroMiB` MiB of zeros, built without materialising the zeros: one
+ * full-flushed deflate chunk of 1 MiB of zeros repeated (position independent), then a final block.
+ */
+export function zeroBombGzip(header: Buffer, zeroMiB: number, tail: Buffer = Buffer.alloc(1024)): Buffer {
+  const mib = Buffer.alloc(1 << 20);
+  const chunk = deflateRawSync(mib, { level: 9, finishFlush: zc.Z_FULL_FLUSH });
+  const head = deflateRawSync(header, { finishFlush: zc.Z_FULL_FLUSH });
+  const end = deflateRawSync(tail);
+  let crc = crc32(header);
+  for (let i = 0; i < zeroMiB; i++) crc = crc32(mib, crc);
+  crc = crc32(tail, crc);
+  const size = header.length + zeroMiB * (1 << 20) + tail.length;
+  const gzHead = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc >>> 0, 0);
+  trailer.writeUInt32LE(size >>> 0, 4);
+  return Buffer.concat([gzHead, head, ...Array.from({ length: zeroMiB }, () => chunk), end, trailer]);
+}
+

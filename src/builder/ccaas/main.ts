@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { build, detect, release, type ProgramResult } from './programs.js';
 
-/** Entry point of the bundled ccaas builder: `node main.js <detect|build|release> <peer args...>`. */
+/**
+ * Entry point of the bundled ccaas builder twin: `node main.js <detect|build|release> <peer args...>`.
+ * The peer's argv after the program name is passed through unchanged.
+ */
 async function main(): Promise<number> {
   const [program, ...args] = process.argv.slice(2);
   let r: ProgramResult;
@@ -16,17 +19,20 @@ async function main(): Promise<number> {
       r = await release(args);
       break;
     default:
-      process.stderr.write(`unknown program ${program ?? ''}\n`);
+      process.stderr.write(`ccaas twin: unknown program ${program ?? ''}\n`);
       return 2;
   }
-  for (const line of r.stderr) if (line) process.stderr.write(`${line}\n`);
+  await new Promise<void>((resolve) => process.stdout.write(r.stdout, () => resolve()));
+  await new Promise<void>((resolve) => process.stderr.write(r.stderr, () => resolve()));
   return r.code;
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
-    process.stderr.write(`::Error: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
+    process.stderr.write(`::Error: ccaas twin failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
   },
 );

@@ -16,8 +16,10 @@ import { toResultJson } from '../../report/result.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
 import { closeSessions } from '../../session/registry.js';
+import { readPeerBuilderSetup } from '../../builder/peerConfig.js';
 import { bool, list, parseArgs, positiveInt, str, type FlagSpec, type Parsed } from '../args.js';
 import { UsageError } from '../exit.js';
+import { PEER_FLAGS, peerSettings, userFeaturePaths, userScenarioFailures } from '../peerFlags.js';
 
 /**
  * The main job: `ccaas-conformance <package> [...]` runs the bundled conformance features through
@@ -28,6 +30,9 @@ import { UsageError } from '../exit.js';
 export const CHECK_FLAGS: Readonly<Record<string, FlagSpec>> = {
   builder: { kind: 'list' },
   propagate: { kind: 'list' },
+  'core-yaml': { kind: 'string' },
+  peer: { kind: 'list' },
+  'builder-config': { kind: 'list' },
   address: { kind: 'string' },
   command: { kind: 'string' },
   offline: { kind: 'boolean' },
@@ -43,6 +48,12 @@ export const CHECK_FLAGS: Readonly<Record<string, FlagSpec>> = {
   run: { kind: 'list' },
   skip: { kind: 'list' },
   level: { kind: 'string' },
+  'server-cert': { kind: 'string' },
+  'server-key': { kind: 'string' },
+  'server-client-ca': { kind: 'string' },
+  // the mock peer's protocol side and the user's own features (src/cli/peerFlags.ts)
+  ...PEER_FLAGS,
+  features: { kind: 'list' },
 };
 
 /** Where the project's own files are, from dist/src/cli/commands. */
@@ -128,8 +139,7 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
   const st = await stat(packagePath).catch(() => null);
   if (!st) throw new UsageError(`cannot read package ${packagePath}: no such file`);
   if (!st.isFile()) throw new UsageError(`${packagePath} is not a file`);
-  const propagate = list(p, 'propagate');
-  const builders = list(p, 'builder').map((dir) => ({ name: basename(resolve(dir)), path: resolve(dir), propagateEnvironment: propagate }));
+  const { builders, builderSetup, peers } = await builderFlags(p);
   if (bool(p, 'offline') && (str(p, 'command') || str(p, 'address'))) throw new UsageError('--offline cannot be combined with --command or --address');
   const peerEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) peerEnv[k] = v;
@@ -139,6 +149,8 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
   const config: RunConfig = {
     ...base,
     builders,
+    builderSetup,
+    ...(peers.length > 0 ? { peers } : {}),
     peerEnv,
     address: str(p, 'address'),
     command: str(p, 'command'),
@@ -147,9 +159,50 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
     registerTimeoutMs: positiveInt(p, 'register-timeout') ?? base.registerTimeoutMs,
     executeTimeoutMs: positiveInt(p, 'execute-timeout') ?? base.executeTimeoutMs,
     smoke: smokeWords && smokeWords.length > 0 ? { fn: smokeWords[0] as string, args: smokeWords.slice(1) } : base.smoke,
+    ...serverTlsFlags(p),
+    ...peerSettings(p),
   };
   const report = await buildReportOptions(p, argv, config);
   return { config, reportDir: resolve(str(p, 'report-dir') ?? 'reports'), json: bool(p, 'json'), quiet: bool(p, 'quiet'), tags: str(p, 'tags'), report };
+}
+
+/**
+ * The peer's builders: --builder DIR (each named after its directory, with --propagate VAR) for
+ * quick use, else --core-yaml FILE read as the peer reads it, with CORE_CHAINCODE_EXTERNALBUILDERS
+ * from the environment overriding it (src/builder/peerConfig.ts); neither: the sample core.yaml's
+ * ccaas_builder. --peer NAME --builder-config JSON pairs render the package for several peers.
+ */
+async function builderFlags(p: Parsed): Promise<Pick<RunConfig, 'builders' | 'builderSetup'> & { peers: Array<{ name: string; builderConfig: string }> }> {
+  const dirs = list(p, 'builder');
+  const coreYaml = str(p, 'core-yaml');
+  if (dirs.length > 0 && coreYaml !== null) throw new UsageError('--builder and --core-yaml both configure the builders: use one');
+  const names = list(p, 'peer');
+  const configs = list(p, 'builder-config');
+  if (names.length !== configs.length) throw new UsageError(`each --peer needs its --builder-config (got ${names.length} --peer and ${configs.length} --builder-config)`);
+  const peers = names.map((name, i) => ({ name, builderConfig: configs[i] as string }));
+  if (dirs.length > 0) {
+    const propagate = list(p, 'propagate');
+    const builders = dirs.map((dir) => ({ name: basename(resolve(dir)), path: resolve(dir), propagateEnvironment: propagate }));
+    return { builders, builderSetup: { source: 'flags', startError: null, startErrorInexact: false, notes: [], vmEndpoint: '', settings: {} }, peers };
+  }
+  if (list(p, 'propagate').length > 0) throw new UsageError('--propagate applies to --builder directories; with --core-yaml use its propagateEnvironment');
+  let text: string | null = null;
+  if (coreYaml !== null) text = await readFile(resolve(coreYaml), 'utf8').catch(() => {
+    throw new UsageError(`cannot read --core-yaml ${coreYaml}: no such file`);
+  });
+  const setup = readPeerBuilderSetup(text, process.env);
+  const { builders, ...rest } = setup;
+  return { builders: builders.map((b) => ({ name: b.name, path: b.path, propagateEnvironment: [...b.propagateEnvironment] })), builderSetup: { ...rest, notes: [...rest.notes], settings: { ...rest.settings } }, peers };
+}
+
+/** --server-cert/--server-key/--server-client-ca: the chaincode server's TLS files, for the certificate lint (DIAL-09..11). */
+function serverTlsFlags(p: ReturnType<typeof parseArgs>): Pick<RunConfig, 'serverTls'> {
+  const file = (flag: string): string | null => {
+    const v = str(p, flag);
+    return v ? resolve(v) : null;
+  };
+  const serverTls = { cert: file('server-cert'), key: file('server-key'), clientCa: file('server-client-ca') };
+  return serverTls.cert || serverTls.key || serverTls.clientCa ? { serverTls } : {};
 }
 
 /** Runs the conformance features for one package; writes the reports; returns the exit code. */
@@ -174,7 +227,7 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     const { runConfiguration } = await loadConfiguration({
       file: false,
       provided: {
-        paths: [join(features, '*.feature')],
+        paths: [join(features, '*.feature'), ...(await userFeaturePaths(argv))],
         require: [join(steps, '*.js')],
         format: [`html:${htmlFile}`],
         worldParameters: JSON.parse(JSON.stringify({ config, run: report.run })) as { [key: string]: Json },
@@ -184,7 +237,7 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     // messages.ndjson is written here, one redacted envelope per line, and feeds the live progress.
     const out = json ? process.stderr : process.stdout;
     const tty = !quiet && out.isTTY === true;
-    const progress = quiet ? null : new Progress(out, tty, () => Date.now(), out.columns ?? 100);
+    const progress = quiet ? null : new Progress(out, tty, () => Date.now(), out.columns > 20 ? out.columns : 100);
     const ndjson = createWriteStream(messagesFile);
     const onMessage = (e: messages.Envelope): void => {
       ndjson.write(`${redact(JSON.stringify(e))}\n`);
@@ -218,7 +271,10 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     await writeFile(join(reportDir, 'junit.xml'), redact(toJunit(model)));
     if (json) process.stdout.write(`${resultText}\n`);
     if (!quiet) out.write(`${redact(toConsole(model, reportDir, { color: tty }))}\n`);
-    return { exitCode: model.gate.exitCode, model };
+    // The team's own scenarios (--features) gate the run too.
+    const userFailed = userScenarioFailures(model, features);
+    if (userFailed.length > 0) out.write(`${userFailed.length} of your own scenarios failed: ${userFailed.join('; ')}\n`);
+    return { exitCode: userFailed.length > 0 && model.gate.exitCode === 0 ? 1 : model.gate.exitCode, model };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,45 +1,223 @@
-import { runExternalBuild, type BuildOutcome } from '../../builder/runner.js';
-import { failed, passed, type Finding } from '../../findings.js';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ccaasTwinFor, STOCK_CCAAS_PATH } from '../../builder/bundled.js';
+import { BUILD_JUDGED, judgeBuild, type PeerBuild, type RestartView } from '../../builder/judge.js';
+import { lintBuilder, type LintNote } from '../../builder/lint.js';
+import { SAMPLE_BUILDERS, type ExternalBuilderConf, type PeerBuilderSetup } from '../../builder/peerConfig.js';
+import { restoreCachedBuild, runExternalBuild, type BuildOutcome, type BuilderSpec } from '../../builder/runner.js';
+import { PEER } from '../../config/defaults.js';
+import { failed, passed, type Finding, type Json, type PeerFailure } from '../../findings.js';
+import { marshalString, parseDuration, unmarshal } from '../../gojson/index.js';
+import { PEER_FS } from '../../peer/chains.js';
+import type { RunConfig } from '../config.js';
 import type { BuildStage, SessionContext } from '../types.js';
 
-/** Install, continued: the external build (CODE-01..03 extraction, BLD-*). */
-export const BUILD_RULES = ['CODE-01', 'CODE-02', 'CODE-03', 'BLD-06', 'BLD-07', 'BLD-09', 'BLD-12'] as const;
+/**
+ * Install, continued: the external build as the peer runs it (src/builder/runner.ts), judged rule
+ * by rule (src/builder/judge.ts): the peer's builder configuration, builder lint, detect / build /
+ * release / durable copy, what a restart and a launch would do, the built-in ccaas builder, and
+ * one package rendered for several peers. CODE-01..03 (extraction) are judged by the package
+ * stage's extraction and reported here, where the peer's build hits them.
+ */
 
-export async function buildStage(s: SessionContext): Promise<BuildStage> {
-  const pkg = await s.package();
-  const input = pkg.inspected.builderInput;
-  if (pkg.failure || !input || !pkg.inspected.packageId) {
-    return { findings: [], failure: pkg.failure ?? { rule: 'PKG-04', peerError: null, message: 'no package to build' }, outcome: null };
-  }
-  const outcome = await runExternalBuild(
-    { packageId: pkg.inspected.packageId, metadataJson: input.metadataJson, codeArchivePath: input.codeArchivePath },
-    { builders: s.builders(), workDir: s.config.workDir, peerEnv: s.config.peerEnv, timeoutMs: s.config.builderTimeoutMs, peerCwd: process.cwd() },
-  );
-  return { findings: buildFindings(outcome), failure: outcome.failure, outcome };
+export const BUILD_RULES = ['CODE-01', 'CODE-02', 'CODE-03', ...BUILD_JUDGED] as const;
+
+type SetupView = Pick<PeerBuilderSetup, 'source' | 'startError' | 'startErrorInexact' | 'notes' | 'vmEndpoint' | 'settings'>;
+
+/** What the build stage keeps for evidence besides the outcome. */
+export interface BuildDetail {
+  readonly setup: SetupView;
+  readonly specs: ReadonlyArray<{ readonly name: string; readonly path: string; readonly propagateEnvironment: readonly string[]; readonly standInFor: string | null }>;
+  readonly lint: readonly LintNote[];
+  readonly peers: ReadonlyArray<{ readonly name: string; readonly builderConfig: string; readonly connectionJson: string | null; readonly error: string | null }>;
+  readonly runConfigJson: string | null;
 }
 
-function buildFindings(o: BuildOutcome): Finding[] {
-  const out: Finding[] = [...o.findings];
-  const f = o.failure;
-  const untarFailed = f && f.rule.startsWith('CODE-');
-  for (const rule of ['CODE-01', 'CODE-02', 'CODE-03']) {
-    if (untarFailed) {
-      if (f.rule === rule) out.push(failed(f));
-    } else if (o.phases.length > 0) {
-      out.push(passed(rule, 'code.tar.gz extracts for the builders as the peer extracts it'));
+export interface BuildStageWithDetail extends BuildStage {
+  readonly detail: BuildDetail;
+}
+
+/** The builder configuration of a run: --core-yaml / CORE_CHAINCODE_EXTERNALBUILDERS / --builder, or the sample's. */
+export function setupOf(config: RunConfig): SetupView {
+  return config.builderSetup ?? { source: config.builders.length > 0 ? 'flags' : 'default', startError: null, startErrorInexact: false, notes: [], vmEndpoint: '', settings: {} };
+}
+
+/**
+ * The builders the harness runs: as configured, except that the bundled ccaas twin runs the
+ * stock peer image's /opt/hyperledger/ccaas_builder when that directory does not exist here.
+ */
+export function builderSpecs(config: RunConfig): BuilderSpec[] {
+  const setup = setupOf(config);
+  const confs: readonly ExternalBuilderConf[] = setup.source === 'default' ? SAMPLE_BUILDERS : config.builders;
+  return confs.map((b) => (b.path.replace(/\/+$/, '') === STOCK_CCAAS_PATH && !existsSync(join(STOCK_CCAAS_PATH, 'bin', 'detect')) ? ccaasTwinFor(b) : { name: b.name, path: b.path, propagateEnvironment: b.propagateEnvironment }));
+}
+
+/** viper.GetDuration on a string (cast.ToDuration): a unit-less number means nanoseconds; errors give 0. */
+function viperDurationMs(s: string | null | undefined): number | null {
+  if (s === null || s === undefined) return null;
+  const d = parseDuration(/[nsuµmh]/.test(s) ? s : `${s}ns`);
+  return d.ok ? Number(d.nanos / 1_000_000n) : 0;
+}
+
+/** max(chaincode.installTimeout, chaincode.executetimeout) with the peer's defaults (executetimeout < 1s → 30s). */
+function installWaitMs(setup: SetupView): number {
+  const install = viperDurationMs(setup.settings['chaincode.installTimeout']) ?? PEER.installTimeoutMs;
+  let execute = viperDurationMs(setup.settings['chaincode.executetimeout']) ?? PEER.executeTimeoutMs;
+  if (execute < 1000) execute = PEER.executeTimeoutMs;
+  return Math.max(install, execute);
+}
+
+const METADATA_TYPE = { name: 'chaincodeMetadata', pkg: 'main', fields: [{ json: 'type', kind: { kind: 'string' } }] } as const;
+
+function metadataType(bytes: Buffer): string | null {
+  const r = unmarshal(bytes, METADATA_TYPE);
+  if (r.error !== null) return null;
+  const t = r.values.get('type');
+  return typeof t === 'string' ? t : '';
+}
+
+/** chaincode.json as Builder.Run writes it (json.Marshal of runConfig). */
+function runConfigJson(ccid: string, setup: SetupView, mspId: string): string {
+  const s = setup.settings;
+  const host = (s['peer.address'] ?? '0.0.0.0:7051').replace(/:[0-9]*$/, '');
+  const peerAddress = s['peer.chaincodeAddress'] || s['peer.chaincodeListenAddress'] || `${host}:7052`;
+  const tls = s['peer.tls.enabled'] === 'true';
+  const gen = tls ? '<generated by the peer for each launch>' : '';
+  return `{"chaincode_id":${marshalString(ccid)},"peer_address":${marshalString(peerAddress)},"client_cert":${marshalString(gen)},"client_key":${marshalString(gen)},"root_cert":${marshalString(gen)},"mspid":${marshalString(s['peer.localMspId'] ?? mspId)}}`;
+}
+
+async function releaseIndexIssues(o: BuildOutcome): Promise<string[]> {
+  if (!o.releaseDir || !o.releaseTree) return [];
+  const issues: string[] = [];
+  for (const e of o.releaseTree) {
+    if (e.type !== 'file' || !e.path.startsWith('statedb/couchdb/')) continue;
+    if (!/(^|\/)indexes\//.test(e.path)) continue;
+    if (!e.path.endsWith('.json')) {
+      issues.push(`${e.path} is not named *.json`);
+      continue;
+    }
+    const text = await readFile(join(o.releaseDir, e.path), 'utf8').catch(() => '');
+    try {
+      const v: unknown = JSON.parse(text);
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) issues.push(`${e.path} is not a JSON object`);
+    } catch {
+      issues.push(`${e.path} is not JSON`);
     }
   }
-  if (untarFailed) return out;
-  const detected = o.phases.find((p) => p.program === 'detect' && p.run?.goError === null);
-  if (f?.rule === 'BLD-06') out.push(failed(f));
-  else if (detected) out.push(passed('BLD-06', `builder '${detected.builder}' detected the package`));
-  if (f?.rule === 'BLD-07') out.push(failed({ ...f, remedy: 'Make the builder programs finish; the peer never kills them.' }));
-  else if (o.phases.length > 0) out.push(passed('BLD-07', `every builder program finished (longest ${Math.max(...o.phases.map((p) => p.run?.durationMs ?? 0))} ms)`));
-  if (f?.rule === 'BLD-12') {
-    const stderr = o.phases.at(-1)?.run?.stderrLines.filter((l) => l.trim()).slice(-3).join(' | ');
-    out.push(failed({ ...f, message: `${f.message}${stderr ? `; stderr: ${stderr}` : ''}` }));
-  } else if (detected && !f) out.push(passed('BLD-12', `build${o.phases.some((p) => p.program === 'release' && p.run) ? ' and release' : ''} succeeded`));
-  if (f?.rule === 'BLD-09') out.push(failed(f));
-  else if (!f) out.push(passed('BLD-09', 'release and bld output copied to durable storage'));
+  return issues;
+}
+
+/** CODE-01..03 as the package stage judged them, or from the build's own extraction. */
+function extractionFindings(pkgFindings: readonly Finding[], o: BuildOutcome | null): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of ['CODE-01', 'CODE-02', 'CODE-03']) {
+    const own = pkgFindings.find((f) => f.rule === rule);
+    if (own) out.push(own);
+    else if (o?.failure && o.failure.rule === rule) out.push(failed(o.failure));
+    else if (o?.failure?.rule.startsWith('CODE-')) out.push({ rule, status: 'skipped', message: `not judged: blocked by ${o.failure.rule} (${o.failure.message})`, peerError: null });
+    else if (o && o.phases.length > 0) out.push(passed(rule, 'code.tar.gz extracted into the build context as the peer extracts it'));
+  }
+  return out;
+}
+
+export async function buildStage(s: SessionContext): Promise<BuildStageWithDetail> {
+  const setup = setupOf(s.config);
+  const specs = builderSpecs(s.config);
+  const cwd = process.cwd();
+  const detail = (extra: Partial<BuildDetail> = {}): BuildDetail => ({
+    setup,
+    specs: specs.map((b) => ({ name: b.name, path: b.path, propagateEnvironment: [...b.propagateEnvironment], standInFor: b.standInFor ?? null })),
+    lint: [],
+    peers: [],
+    runConfigJson: null,
+    ...extra,
+  });
+  const pkg = await s.package();
+  const input = pkg.inspected.builderInput;
+  const ccid = pkg.inspected.packageId;
+  if (pkg.failure || !input || !ccid) {
+    const failure: PeerFailure = pkg.failure ?? { rule: 'PKG-04', peerError: null, message: 'no package to build' };
+    return { findings: [], failure, outcome: null, detail: detail() };
+  }
+  const lint = setup.startError === null ? (await Promise.all(specs.map((b) => lintBuilder(b, cwd)))).flat() : [];
+  const timeoutMs = s.config.builderTimeoutMs;
+  const common = { installWaitMs: installWaitMs(setup), timeoutMs, packageId: ccid, metadataType: metadataType(input.metadataJson), lint, specs, setup };
+  if (setup.startError !== null) {
+    const j = judgeBuild({ ...common, outcome: null, restart: null, releaseIndexIssues: [], peers: [], runConfigJson: null });
+    return { findings: j.findings, failure: j.failure, outcome: null, detail: detail({ lint }) };
+  }
+
+  const peerFs = setup.settings['peer.fileSystemPath'] ?? PEER_FS;
+  const options = { builders: specs, peerEnv: s.config.peerEnv, timeoutMs, peerCwd: cwd, vmEndpoint: setup.vmEndpoint, peerFileSystemPath: peerFs };
+  const buildInput = { packageId: ccid, metadataJson: input.metadataJson, codeArchivePath: input.codeArchivePath };
+  const outcome = await runExternalBuild(buildInput, { ...options, workDir: s.config.workDir });
+
+  let restart: RestartView | null = null;
+  if (outcome.durableDir && outcome.builder) {
+    const same = await restoreCachedBuild(outcome.durableDir, outcome.peerDurableDir, ccid, specs);
+    const renamed = await restoreCachedBuild(outcome.durableDir, outcome.peerDurableDir, ccid, specs.map((b) => (b.name === outcome.builder ? { name: `${b.name}-renamed` } : b)));
+    restart = { same, renamed };
+  }
+
+  // One package, many peers: the same build with each peer's CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG.
+  const peers: PeerBuild[] = [];
+  for (const [i, p] of (s.config.peers ?? []).entries()) {
+    const o = await runExternalBuild(buildInput, { ...options, peerEnv: { ...s.config.peerEnv, CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: p.builderConfig }, workDir: join(s.config.workDir, 'peers', String(i)) });
+    peers.push({ name: p.name, builderConfig: p.builderConfig, outcome: o });
+  }
+
+  const runJson = outcome.launch?.kind === 'run' ? runConfigJson(ccid, setup, s.config.mspId) : null;
+  const j = judgeBuild({ ...common, outcome, restart, releaseIndexIssues: await releaseIndexIssues(outcome), peers, runConfigJson: runJson });
+  const peerViews = peers.map((p) => ({ name: p.name, builderConfig: p.builderConfig, connectionJson: p.outcome.launch?.kind === 'ccaas' ? p.outcome.launch.connectionJson : null, error: p.outcome.failure?.peerError ?? p.outcome.failure?.message ?? null }));
+  return {
+    findings: [...extractionFindings(pkg.inspected.findings, outcome), ...j.findings],
+    failure: j.failure,
+    outcome,
+    detail: detail({ lint, peers: peerViews, runConfigJson: runJson }),
+  };
+}
+
+/** Evidence of the build stage for the reports: configuration, lint, every program, trees, peers. */
+export function buildEvidence(stage: BuildStage): Array<{ title: string; data: Json }> {
+  const d = (stage as Partial<BuildStageWithDetail>).detail;
+  const o = stage.outcome;
+  const out: Array<{ title: string; data: Json }> = [];
+  if (d) {
+    out.push({ title: 'peer builder configuration', data: { source: d.setup.source, vmEndpoint: d.setup.vmEndpoint, startError: d.setup.startError, notes: [...d.setup.notes], builders: d.specs.map((b) => ({ ...b, propagateEnvironment: [...b.propagateEnvironment] })) } });
+    if (d.lint.length > 0) out.push({ title: 'builder lint', data: d.lint.map((n) => ({ rule: n.rule, builder: n.builder, program: n.program, severity: n.severity, message: n.message })) });
+  }
+  if (!o) return out;
+  for (const ph of o.phases) {
+    const r = ph.run;
+    out.push({
+      title: `${ph.builder} ${ph.program}`,
+      data: {
+        builder: ph.builder,
+        program: ph.program,
+        argv: [ph.programPath, ...ph.peerArgs],
+        skipped: ph.skipped ?? null,
+        envKeys: r ? [...r.envKeys] : [],
+        exit: r ? (r.goError ?? 'exit status 0') : null,
+        durationMs: r?.durationMs ?? null,
+        timedOut: r?.timedOut ?? false,
+        ignoredSigterm: r?.ignoredSigterm ?? false,
+        stderrHeldOpen: r?.stderrHeldOpen ?? false,
+        leftoverProcesses: r?.leftovers ?? 0,
+        pid: r?.pid ?? null,
+        stderrBytes: r?.stderrBytes ?? 0,
+        longestStderrLine: r?.longestStderrLine ?? 0,
+        peerLogCutAtLine: r?.peerLog.cutAtLine ?? null,
+        stderr: r ? r.stderrLines.slice(-50) : [],
+        stdout: r ? r.stdout.slice(0, 2048) : '',
+        truncated: r?.truncated ?? false,
+      },
+    });
+  }
+  if (o.releaseTree) out.push({ title: 'release tree (durable copy)', data: o.releaseTree.map((e) => ({ path: e.path, type: e.type, mode: e.mode, size: e.size ?? null, target: e.target ?? null })) });
+  if (o.bldTree) out.push({ title: 'bld tree (durable copy)', data: o.bldTree.slice(0, 200).map((e) => ({ path: e.path, type: e.type, mode: e.mode, size: e.size ?? null, target: e.target ?? null })) });
+  if (o.buildInfo) out.push({ title: 'build-info.json', data: { path: `${o.peerDurableDir}/build-info.json`, content: o.buildInfo } });
+  if (o.launch) out.push({ title: 'launch', data: o.launch.kind === 'ccaas' ? { kind: 'chaincode-as-a-service', connectionJson: o.launch.connectionJson } : o.launch.kind === 'run' ? { kind: 'bin/run (not chaincode-as-a-service)', runPath: o.launch.runPath, startError: o.launch.startError, chaincodeJson: d?.runConfigJson ?? null } : { kind: 'error', error: o.launch.error } });
+  if (d && d.peers.length > 0) out.push({ title: 'connection.json per peer', data: d.peers.map((p) => ({ ...p })) });
   return out;
 }

@@ -1,62 +1,289 @@
-import { dial, type DialTarget } from '../../dial/connect.js';
-import { probe, type ProbeReport } from '../../dial/probe.js';
-import { failed, passed, type PeerFailure } from '../../findings.js';
+import { open, readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { extract } from 'tar-stream';
+import { certLint, type ServerTlsFiles } from '../../connection/certlint.js';
+import { decodeUserData, type ChaincodeServerInfo } from '../../connection/index.js';
+import { authorityHost, dial, type DialTarget, type Dialed } from '../../dial/connect.js';
+import { peerTlsConfig } from '../../dial/gotls.js';
+import { DEADLINE, type PeerView } from '../../dial/grpcgo.js';
+import { probe, summaryJson, type ProbeClass, type ProbeReport } from '../../dial/probe.js';
+import { failed, passed, type Finding, type Json, type PeerFailure } from '../../findings.js';
 import { chains } from '../../peer/chains.js';
 import type { DialStage, SessionContext } from '../types.js';
 
-/** Launch, continued: the peer's dial, explained by the staged probe when it fails (DIAL-*). */
-export const DIAL_RULES = ['DIAL-03', 'DIAL-04', 'DIAL-05', 'DIAL-06'] as const;
+/**
+ * Launch, continued: the peer's dial (DIAL-03..06) of the chaincode server, explained by the staged
+ * probe when it fails, with the TLS configuration the peer builds first (CONN-08) and the
+ * certificate lint (DIAL-09..11, CONN-09, DRIFT-04, DRIFT-07). The lint needs no network and also
+ * runs with --offline. The grpc-js dial and the probe run side by side, both bounded by
+ * dial_timeout: the probe's verdict is final as soon as it is known (a listener that never answers
+ * is reported at dial_timeout, as the peer would fail it, not after a second wait).
+ */
+export const DIAL_RULES = ['CONN-08', 'CONN-09', 'DIAL-03', 'DIAL-04', 'DIAL-05', 'DIAL-06', 'DIAL-09', 'DIAL-10', 'DIAL-11', 'DRIFT-04', 'DRIFT-07'] as const;
 
-export async function dialStage(s: SessionContext): Promise<DialStage> {
-  const srv = await s.server();
-  if (srv.disabled) return { findings: [], failure: null, disabled: srv.disabled, dialed: null, probe: null, target: null };
-  const c = await s.connection();
-  const ccid = await s.packageId();
-  if (srv.failure || !c.info || !srv.address || !ccid) return { findings: [], failure: srv.failure ?? c.failure, dialed: null, probe: null, target: null };
-  const target: DialTarget = { address: srv.address, dialTimeoutMs: c.info.dialTimeoutMs, tls: c.info.tls };
-  const r = await dial(target);
-  if (r.ok) {
-    s.adoptDialed(r.dialed);
-    const tlsNote = target.tls ? (target.tls.client ? 'mutual TLS' : 'TLS') : 'plaintext';
-    return {
-      findings: [
-        passed('DIAL-03', `connected to ${target.address} (${tlsNote}) in ${r.dialed.connectMs} ms, within dial_timeout ${target.dialTimeoutMs} ms`),
-        passed('DIAL-04', `address ${target.address} is a usable gRPC target`),
-        target.tls
-          ? passed('DIAL-05', `the ${tlsNote} handshake succeeds with the peer's client configuration`)
-          : { rule: 'DIAL-05', status: 'disabled', message: 'not applicable: connection.json has tls_required false, so the peer dials in plaintext', peerError: null },
-        passed('DIAL-06', 'opened /protos.Chaincode/Connect'),
-      ],
-      failure: null,
-      dialed: r.dialed,
-      probe: null,
-      target,
-    };
-  }
-  const report = await probe(target, Math.max(200, Math.min(target.dialTimeoutMs, 3_000)));
-  const rule = dialRule(report);
-  const grpcGoError = report.classification === 'refused' ? `connection error: desc = "transport: error while dialing: dial tcp ${target.address}: connect: connection refused"` : 'context deadline exceeded';
-  const f: PeerFailure = {
-    rule,
-    peerError: chains.launch(ccid, chains.connection(ccid, target.address, chains.dial(grpcGoError))),
-    message: `the peer cannot connect: ${report.explanation}`,
-    remedy: report.remedy,
-    evidence: { classification: report.classification, stages: report.stages.map((st) => ({ name: st.name, ok: st.ok, ms: st.ms, detail: st.detail })), grpcJs: r.grpcError },
-  };
-  return { findings: [failed(f)], failure: f, dialed: null, probe: report, target };
-}
+const LINT_RULES = ['DIAL-09', 'DIAL-10', 'DIAL-11', 'CONN-09', 'DRIFT-07'] as const;
 
-function dialRule(report: ProbeReport): string {
-  switch (report.classification) {
+/** How long to wait for the server's first answer on Connect before calling the stream open. */
+const FIRST_ANSWER_MS = 1_000;
+
+/** The rule a probe classification breaks. */
+export function ruleFor(c: ProbeClass): string {
+  switch (c) {
+    case 'tls-config':
+      return 'CONN-08';
     case 'bad-address':
     case 'unresolvable':
       return 'DIAL-04';
     case 'refused':
+    case 'unreachable':
     case 'timeout':
-    case 'reset':
+    case 'dropped':
+    case 'http1':
     case 'not-http2':
       return 'DIAL-03';
+    case 'not-grpc':
+    case 'no-chaincode-service':
+    case 'connect-refused':
+      return 'DIAL-06';
     default:
       return 'DIAL-05';
   }
+}
+
+/** The peer's full launch error for a probe's view of the failure. */
+export function peerChain(ccid: string, address: string, v: PeerView): string {
+  if (v.streamError !== null) {
+    // runtime_launcher.go Launch → extcc_handler.go Stream → handler.go ProcessStream (errors.Wrap).
+    return chains.launch(ccid, `connection to ${ccid} failed: error handling chaincode stream for ${ccid}: receive from chaincode support stream failed: ${v.streamError}`);
+  }
+  return chains.launch(ccid, chains.connection(ccid, address, v.dialError ?? DEADLINE));
+}
+
+function probeEvidence(p: ProbeReport, extra: { [k: string]: Json } = {}): { [k: string]: Json } {
+  return {
+    classification: p.classification,
+    stages: p.stages.map((st) => ({ name: st.name, ok: st.ok, ms: st.ms, detail: st.detail })),
+    verifiedName: p.verifiedName,
+    serverCertificates: p.serverCertificates.map(summaryJson),
+    peerFails: p.peer?.when ?? null,
+    peerLog: p.peer?.log ?? null,
+    peerLogger: p.peer?.logger ?? null,
+    grpcGoTextCertainty: p.peer?.certainty ?? null,
+    ...extra,
+  };
+}
+
+async function releaseFiles(releaseDir: string | null): Promise<Array<{ path: string; head: string }>> {
+  if (!releaseDir) return [];
+  const base = join(releaseDir, 'chaincode', 'server');
+  const out: Array<{ path: string; head: string }> = [];
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth > 4 || out.length >= 50) return;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p, depth + 1);
+      else if (e.isFile() && relative(base, p) !== 'connection.json') {
+        const fh = await open(p, 'r').catch(() => null);
+        let head = '';
+        if (fh) {
+          const buf = Buffer.alloc(256);
+          const { bytesRead } = await fh.read(buf, 0, 256, 0).catch(() => ({ bytesRead: 0 }));
+          await fh.close();
+          head = buf.subarray(0, bytesRead).toString('latin1');
+        }
+        out.push({ path: relative(releaseDir, p), head });
+      }
+    }
+  };
+  await walk(base, 0);
+  return out;
+}
+
+/** `domain` of the package's own connection.json, when the builder's output no longer has it. */
+async function sourceDomain(codeArchivePath: string | null): Promise<string> {
+  if (!codeArchivePath) return '';
+  const gz = await readFile(codeArchivePath).catch(() => null);
+  if (!gz) return '';
+  let tar: Buffer;
+  try {
+    tar = gunzipSync(gz, { maxOutputLength: 64 * 1024 * 1024 });
+  } catch {
+    return '';
+  }
+  const bytes = await new Promise<Buffer | null>((resolve) => {
+    const ex = extract();
+    let found: Buffer | null = null;
+    ex.on('entry', (h, stream, next) => {
+      const chunks: Buffer[] = [];
+      const want = h.name.replace(/^\.\//, '') === 'connection.json';
+      stream.on('data', (d: unknown) => {
+        if (want && Buffer.isBuffer(d)) chunks.push(d);
+      });
+      stream.on('end', () => {
+        if (want) found = Buffer.concat(chunks);
+        next();
+      });
+      stream.resume();
+    });
+    ex.on('finish', () => resolve(found));
+    ex.on('error', () => resolve(found));
+    ex.end(tar);
+  });
+  if (!bytes) return '';
+  const d = decodeUserData(bytes);
+  return d.kind === 'ok' ? d.userData.domain : '';
+}
+
+async function serverFiles(s: SessionContext): Promise<ServerTlsFiles | null> {
+  const f = s.config.serverTls;
+  if (!f || (!f.cert && !f.key && !f.clientCa)) return null;
+  const read = async (p: string | null): Promise<string | null> => (p ? readFile(p, 'latin1').catch(() => null) : null);
+  return { certPath: f.cert, cert: await read(f.cert), keyPath: f.key, key: await read(f.key), clientCaPath: f.clientCa, clientCa: await read(f.clientCa) };
+}
+
+function targetOf(info: ChaincodeServerInfo, address: string): DialTarget {
+  return { address, dialTimeoutMs: info.dialTimeoutMs, tls: info.tls };
+}
+
+export async function dialStage(s: SessionContext): Promise<DialStage> {
+  const c = await s.connection();
+  const ccid = await s.packageId();
+  const none = { dialed: null, probe: null, target: null };
+  if (c.failure || !c.info || !ccid || c.connectionJson === null) return { findings: [], failure: c.failure, ...none };
+  const info = c.info;
+  const decoded = decodeUserData(Buffer.from(c.connectionJson, 'utf8'));
+  if (decoded.kind !== 'ok') return { findings: [], failure: c.failure, ...none };
+  const userData = decoded.userData;
+  const findings: Finding[] = [];
+  const now = new Date();
+
+  // CONN-08: the TLS configuration, built before any network I/O.
+  let configFailure: PeerFailure | null = null;
+  if (info.tls) {
+    const cfg = peerTlsConfig(info.tls);
+    if (cfg.ok) {
+      findings.push(passed('CONN-08', `root_cert gives ${cfg.config.roots.length} trusted certificate(s)${cfg.config.client ? `; the client key pair loads (${cfg.config.client.keyType})` : ''}`));
+    } else {
+      configFailure = {
+        rule: 'CONN-08',
+        peerError: chains.launch(ccid, chains.connection(ccid, info.address, cfg.error)),
+        message: `the peer cannot build its TLS configuration from connection.json: ${cfg.error}; it fails every launch before dialling.`,
+        remedy: cfg.error.startsWith('error adding root certificate')
+          ? 'Put the PEM text of the CA that issued the chaincode server certificate in root_cert (line breaks as \\n in the JSON string).'
+          : 'Put the PEM client certificate and its own PEM private key in client_cert and client_key.',
+        evidence: { skippedBlocks: cfg.skipped.map((b) => ({ type: b.type, reason: b.reason })) },
+      };
+      findings.push(failed(configFailure));
+    }
+  } else {
+    findings.push({ rule: 'CONN-08', status: 'disabled', message: 'not applicable: tls_required is false, so the peer parses no TLS material', peerError: null });
+  }
+
+  const b = await s.build();
+  const pkg = await s.package();
+  const lintBase = {
+    userData,
+    dialHost: authorityHost(info.address),
+    droppedDomain: userData.domain === '' ? (await sourceDomain(pkg.inspected.builderInput?.codeArchivePath ?? null)) || null : null,
+    releaseFiles: await releaseFiles(b.outcome?.releaseDir ?? null),
+    server: await serverFiles(s),
+    now,
+  };
+  const lint = (presented: ProbeReport['chain'] | null): Finding[] => {
+    const out = certLint({ ...lintBase, presented });
+    for (const rule of LINT_RULES) if (!out.some((f) => f.rule === rule)) out.push(lintPass(rule, info));
+    return out;
+  };
+
+  const srv = await s.server();
+  if (srv.disabled) return { findings: [...findings, ...lint(null), drift04(info, null)], failure: configFailure, disabled: srv.disabled, ...none };
+  if (srv.failure || !srv.address) return { findings: [...findings, ...lint(null)], failure: configFailure ?? srv.failure, ...none };
+  const target = targetOf(info, srv.address);
+  if (configFailure) return { findings: [...findings, ...lint(null)], failure: configFailure, dialed: null, probe: null, target };
+
+  // A dial context that is already expired (negative or sub-millisecond dial_timeout) fails before connecting.
+  if (!(info.dialTimeoutMs >= 1)) {
+    const f: PeerFailure = {
+      rule: 'DIAL-03',
+      peerError: chains.launch(ccid, chains.connection(ccid, info.address, DEADLINE)),
+      message: `dial_timeout is ${info.dialTimeoutNanos} ns: the peer's dial context expires before any connection can be made, so every launch fails at once, whatever the server does.`,
+      remedy: 'Write dial_timeout as a Go duration string, e.g. "dial_timeout": "10s" (a JSON number is nanoseconds).',
+      evidence: { dialTimeoutNanos: info.dialTimeoutNanos.toString() },
+    };
+    return { findings: [...findings, ...lint(null), failed(f), drift04(info, null)], failure: f, dialed: null, probe: null, target };
+  }
+
+  const ac = new AbortController();
+  const dialing = dial(target, ac.signal);
+  const report = await probe(target, info.dialTimeoutMs, { connect: false, now });
+  if (report.classification !== 'ok') {
+    ac.abort();
+    const r = await dialing;
+    if (r.ok) r.dialed.close();
+    return failure(ccid, info, target, report, r.ok ? null : r.grpcError, [...findings, ...lint(report.chain), drift04(info, report)]);
+  }
+  const r = await dialing;
+  if (!r.ok) {
+    // The probe got through but grpc-js did not within dial_timeout (a server at the edge of the timeout).
+    const full = await probe(target, Math.max(info.dialTimeoutMs, 1_000), { now });
+    return failure(ccid, info, target, full.classification === 'ok' ? { ...full, classification: 'timeout', explanation: `grpc-js did not get a ready connection within dial_timeout ${info.dialTimeoutMs} ms (${r.grpcError}), although a second probe connected: the server is at the edge of dial_timeout`, remedy: 'Raise dial_timeout, or make the server accept connections faster.', peer: { dialError: DEADLINE, streamError: null, log: null, logger: null, when: 'after dial_timeout', certainty: 'settled' } } : full, r.grpcError, [...findings, ...lint(report.chain), drift04(info, report)]);
+  }
+  s.adoptDialed(r.dialed);
+  const answer = await r.dialed.firstAnswer(Math.min(FIRST_ANSWER_MS, s.config.registerTimeoutMs));
+  if (answer.kind === 'error' && answer.code !== 1) {
+    const full = await probe(target, Math.max(1_000, Math.min(info.dialTimeoutMs, 3_000)), { now });
+    const rep: ProbeReport = full.classification === 'ok'
+      ? { ...full, classification: 'connect-refused', explanation: `the server answered /protos.Chaincode/Connect with an error: ${answer.code} ${answer.details}`, remedy: 'Check the chaincode server\'s logs.', peer: { dialError: null, streamError: `rpc error: code = ${answer.code} desc = ${answer.details}`, log: null, logger: null, when: 'on the stream', certainty: 'inferred' } }
+      : full;
+    const out = await failure(ccid, info, target, rep, `${answer.code}: ${answer.details}`, [...findings, ...lint(report.chain), drift04(info, report)]);
+    return { ...out, dialed: r.dialed };
+  }
+  const mode = target.tls ? (target.tls.client ? 'mutual TLS' : 'TLS') : 'plaintext';
+  const timings = report.stages.map((st) => `${st.name} ${st.ms} ms`).join(', ');
+  findings.push(
+    passed('DIAL-03', `connected to ${target.address} (${mode}) in ${r.dialed.connectMs} ms, within dial_timeout ${info.dialTimeoutMs} ms (probe: ${timings})`, probeEvidence(report, { connectMs: r.dialed.connectMs })),
+    passed('DIAL-04', `address ${info.address} is a target grpc-go dials as given${srv.address !== info.address ? ` (the harness dialled ${srv.address}, from --address)` : ''}`),
+    target.tls
+      ? passed('DIAL-05', `the ${mode} handshake succeeds with the peer's client configuration: ${report.stages.find((st) => st.name === 'tls')?.detail ?? ''}; the certificate names ${report.verifiedName ?? '?'}`)
+      : { rule: 'DIAL-05', status: 'disabled', message: 'not applicable: connection.json has tls_required false, so the peer dials in plaintext (and the server answered plaintext HTTP/2)', peerError: null },
+    passed('DIAL-06', answer.kind === 'headers' ? 'opened /protos.Chaincode/Connect; the server answered with gRPC headers' : 'opened /protos.Chaincode/Connect (the server has not answered yet; the chaincode speaks first)'),
+  );
+  return { findings: [...findings, ...lint(report.chain), drift04(info, report)], failure: null, dialed: r.dialed as Dialed, probe: report, target };
+}
+
+function lintPass(rule: string, info: ChaincodeServerInfo): Finding {
+  if (rule === 'DIAL-11' && !info.tls?.client) return { rule, status: 'disabled', message: 'not applicable: client_auth_required is false, so the peer presents no client certificate', peerError: null };
+  if ((rule === 'DIAL-09' || rule === 'DIAL-10') && !info.tls) return { rule, status: 'disabled', message: 'not applicable: tls_required is false, so the peer uses no certificates', peerError: null };
+  return passed(rule, rule === 'CONN-09' || rule === 'DRIFT-07' ? 'no TLS files in release/chaincode/server; TLS material is inline, as the peer reads it' : 'no issue found in the TLS material');
+}
+
+/** DRIFT-04: root_cert is the chaincode server's CA, not the peer's own (as the documentation's wording suggests). */
+function drift04(info: ChaincodeServerInfo, report: ProbeReport | null): Finding {
+  if (!info.tls) return { rule: 'DRIFT-04', status: 'disabled', message: 'not applicable: tls_required is false', peerError: null };
+  if (report?.classification === 'tls-wrong-ca' && /CA of the peer's own client certificate/.test(report.explanation)) {
+    return failed({ rule: 'DRIFT-04', peerError: null, message: 'root_cert holds the CA of the peer\'s own client certificate (the documentation calls it "the server (peer) root certificate"), but the peer uses it to verify the chaincode server\'s certificate.', remedy: 'Put the CA that issued the chaincode server\'s certificate in root_cert.' });
+  }
+  return passed('DRIFT-04', report?.classification === 'ok' ? 'root_cert verifies the chaincode server\'s certificate' : 'root_cert is used as the CA of the chaincode server\'s certificate');
+}
+
+async function failure(ccid: string, info: ChaincodeServerInfo, target: DialTarget, report: ProbeReport, grpcJs: string | null, findings: Finding[]): Promise<DialStage> {
+  const rule = ruleFor(report.classification);
+  const v: PeerView = report.peer ?? { dialError: DEADLINE, streamError: null, log: null, logger: null, when: 'after dial_timeout', certainty: 'inferred' };
+  const when = v.when === 'immediately' ? 'at once' : v.when === 'after dial_timeout' ? `after dial_timeout (${info.dialTimeoutMs} ms)` : 'as soon as the stream opens';
+  const f: PeerFailure = {
+    rule,
+    peerError: peerChain(ccid, info.address, v),
+    message: `the peer cannot connect (${report.classification}): ${report.explanation}. The peer fails the launch ${when}${v.log ? `; its log says: ${v.log}` : ''}.`,
+    remedy: report.remedy,
+    evidence: probeEvidence(report, { grpcJs: grpcJs ?? null, dialTimeoutMs: info.dialTimeoutMs }),
+  };
+  const out: Finding[] = [...findings, failed(f)];
+  const reached = new Set(report.stages.filter((st) => st.ok).map((st) => st.name));
+  if (rule !== 'DIAL-04' && reached.has('tcp')) out.push(passed('DIAL-04', `address ${info.address} resolves and accepts TCP connections`));
+  if (rule === 'DIAL-06') out.push(passed('DIAL-03', `the connection is ready (TCP${target.tls ? ', TLS' : ''}, HTTP/2) within dial_timeout`));
+  if (rule === 'DIAL-06' && target.tls) out.push(passed('DIAL-05', 'the TLS handshake succeeds with the peer\'s client configuration'));
+  if ((rule === 'DIAL-03' || rule === 'DIAL-04') && !target.tls) out.push({ rule: 'DIAL-05', status: 'disabled', message: 'not applicable: tls_required is false', peerError: null });
+  return { findings: out, failure: f, dialed: null, probe: report, target };
 }

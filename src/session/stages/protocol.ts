@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:net';
 import { PEER } from '../../config/defaults.js';
 import { dial, type DialTarget, type Dialed } from '../../dial/connect.js';
 import { failed, passed, type Finding, type PeerFailure } from '../../findings.js';
@@ -6,6 +8,7 @@ import type { RegisterOutcome } from '../../peer/handler.js';
 import { PeerHandler } from '../../peer/handler.js';
 import { MockPeer } from '../../peer/mockPeer.js';
 import type { ProposalResult } from '../../peer/endorser.js';
+import { launchServer } from '../../server/command.js';
 import type { PeerSettings, RunConfig } from '../config.js';
 import type { RegisterStage, SessionContext, StageResult, TransactionStage } from '../types.js';
 
@@ -266,4 +269,57 @@ async function serverChecks(s: SessionContext, peer: MockPeer, main: PeerHandler
       : failed({ rule: 'PROTO-16', peerError: re.peerError, message: `after reconnecting: ${describe(re)}` }),
   );
   return out;
+}
+
+// ---- a second chaincode (INVOKE_CHAINCODE targets) ------------------------------------------------
+
+const seconds = new Set<{ stop(): Promise<void>; close(): void }>();
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the run's `--command` server a second time as chaincode `name` (its own package ID,
+ * `name:<sha256 of name>`, plaintext on a free loopback port), and commits a definition for it
+ * on the session's peer: a callee for INVOKE_CHAINCODE.
+ */
+export async function startSecondChaincode(s: SessionContext, name: string): Promise<void> {
+  const peer = sessionPeer(s);
+  const existing = peer.definition(name);
+  if (existing && peer.registry.handler(existing.packageId)) return;
+  if (!s.config.command) throw new Error(`a second chaincode needs the server command (--command): the harness starts it again as '${name}'`);
+  const packageId = `${name}:${createHash('sha256').update(name).digest('hex')}`;
+  const address = `127.0.0.1:${await freeLoopbackPort()}`;
+  const server = await launchServer({ command: s.config.command, packageId, address, cwd: s.config.workDir, baseEnv: process.env });
+  if (server.problem) {
+    await server.stop();
+    throw new Error(`the second chaincode '${name}' did not start: ${server.problem}\n${server.output().slice(-20).join('\n')}`);
+  }
+  const r = await dial({ address, dialTimeoutMs: 10_000, tls: null });
+  if (!r.ok) {
+    await server.stop();
+    throw new Error(`cannot dial the second chaincode '${name}' at ${address}: ${r.grpcError}`);
+  }
+  seconds.add({ stop: () => server.stop(), close: () => r.dialed.close() });
+  peer.define({ name, packageId, version: '1.0', initRequired: false, collections: [] });
+  const h = peer.attach(r.dialed.stream, packageId);
+  const o = await h.awaitRegister(s.config.registerTimeoutMs);
+  if (o.kind !== 'registered') throw new Error(`the second chaincode '${name}' did not register (${o.kind})`);
+}
+
+/** Stops every second chaincode server this process started. */
+export async function stopSecondChaincodes(): Promise<void> {
+  const all = [...seconds];
+  seconds.clear();
+  for (const x of all) x.close();
+  await Promise.all(all.map((x) => x.stop()));
 }

@@ -1,0 +1,67 @@
+import { stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import type { ComplianceModel } from '../report/model.js';
+import type { PeerSettings } from '../session/config.js';
+import { bool, list, str, type FlagSpec, type Parsed } from './args.js';
+import { UsageError } from './exit.js';
+
+/**
+ * Flags of the mock peer's protocol side and ledger, shared by check, invoke, query, init and
+ * bench: --state-db leveldb|couchdb, --keepalive SECONDS, --init-required, --collection
+ * NAME:MSP[,MSP], --no-write-batch; and --features DIR (the team's own scenarios).
+ */
+
+export const PEER_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  'state-db': { kind: 'string' },
+  keepalive: { kind: 'string' },
+  'init-required': { kind: 'boolean' },
+  collection: { kind: 'list' },
+  'no-write-batch': { kind: 'boolean' },
+};
+
+export function peerSettings(p: Parsed): { peer?: PeerSettings } {
+  const db = str(p, 'state-db');
+  if (db !== null && db !== 'leveldb' && db !== 'couchdb') throw new UsageError(`--state-db takes leveldb or couchdb, not '${db}'`);
+  const ka = str(p, 'keepalive');
+  // core.yaml chaincode.keepalive is whole seconds (strconv.Atoi): "30s" would silently mean off.
+  if (ka !== null && !/^[0-9]+$/.test(ka)) throw new UsageError(`--keepalive takes whole seconds like chaincode.keepalive, not '${ka}' (the peer would read '${ka}' as 0: off)`);
+  const collections = list(p, 'collection').map((c) => {
+    const m = /^([^:]+):(.+)$/.exec(c);
+    if (!m) throw new UsageError(`--collection takes NAME:MSPID[,MSPID...], not '${c}'`);
+    return { name: m[1] as string, memberOrgs: (m[2] as string).split(',').map((x) => x.trim()).filter((x) => x.length > 0) };
+  });
+  const settings: PeerSettings = {
+    ...(db ? { stateDb: db } : {}),
+    ...(ka !== null && Number(ka) > 0 ? { keepaliveSeconds: Number(ka) } : {}),
+    ...(bool(p, 'init-required') ? { initRequired: true } : {}),
+    ...(collections.length > 0 ? { collections } : {}),
+    ...(bool(p, 'no-write-batch') ? { runtimeParams: { useWriteBatch: false, maxSizeWriteBatch: 1000, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 1000 } } : {}),
+  };
+  return Object.keys(settings).length > 0 ? { peer: settings } : {};
+}
+
+/** The --features directories (or files) of argv, checked to exist. */
+export async function userFeaturePaths(argv: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') break;
+    let v: string | undefined;
+    if (a === '--features') v = argv[++i];
+    else if (a.startsWith('--features=')) v = a.slice('--features='.length);
+    else continue;
+    if (v === undefined) throw new UsageError('option --features needs a value');
+    const path = resolve(v);
+    if (!(await stat(path).catch(() => null))) throw new UsageError(`--features ${v}: no such file or directory`);
+    out.push(path);
+  }
+  return out;
+}
+
+/** The user's scenarios (outside the bundled conformance features) that did not pass. */
+export function userScenarioFailures(model: ComplianceModel, conformanceDir: string): string[] {
+  return model.scenarios
+    .filter((s) => relative(conformanceDir, resolve(conformanceDir, '..', '..', s.uri)).startsWith('..'))
+    .filter((s) => s.cucumberStatus !== 'PASSED' && s.cucumberStatus !== 'SKIPPED')
+    .map((s) => `${s.name} (${s.cucumberStatus.toLowerCase()}${s.errorMessage ? `: ${s.errorMessage.split('\n')[0]}` : ''})`);
+}

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { buildModel, parseEnvelopes } from '../../src/report/model.js';
+import type { ResultJson } from '../../src/report/result.js';
+import { writeSamplePackage } from '../../mocks/sample/sample.js';
+import { ROOT, runCli, tempDir, type CliRun } from '../support/cli.js';
+
+/**
+ * The builder configuration through the real CLI: --core-yaml read as the peer reads it,
+ * CORE_CHAINCODE_EXTERNALBUILDERS, the install wait (B9), one package on several peers, the
+ * Fabric docs' sample builder, and a package the stock builder does not claim.
+ */
+
+const POSIX = join(ROOT, 'mocks', 'builders', 'posix-ccaas');
+
+function rule(result: ResultJson, id: string): ResultJson['rules'][number] {
+  const r = result.rules.find((x) => x.id === id);
+  assert.ok(r, `no result for ${id}`);
+  return r;
+}
+
+function coreYaml(builders: string, chaincode = ''): string {
+  return `peer:\n  localMspId: Org1MSP\nchaincode:\n${chaincode}  externalBuilders:\n${builders}`;
+}
+
+describe('builder configuration end to end', () => {
+  let dir: { path: string; remove(): Promise<void> };
+  let pkg = '';
+  let n = 0;
+  const check = async (args: string[], env: Record<string, string> = {}, reportName?: string): Promise<{ run: CliRun; result: ResultJson }> => {
+    const reportDir = join(dir.path, reportName ?? `r${n++}`);
+    const run = await runCli([...args, '--offline', '--quiet'], { reportDir, env, timeoutMs: 60_000 });
+    return { run, result: await run.result() };
+  };
+  const yamlFile = async (text: string): Promise<string> => {
+    const f = join(dir.path, `core-${n++}.yaml`);
+    await writeFile(f, text);
+    return f;
+  };
+
+  before(async () => {
+    dir = await tempDir('builder-config-');
+    pkg = await writeSamplePackage(join(dir.path, 'sample.tgz'), { address: 'localhost:9999' });
+  });
+  after(async () => dir.remove());
+
+  it('--core-yaml: the peer\'s builders, with what it ignores said plainly', async () => {
+    const f = await yamlFile(coreYaml(`    - name: posix\n      path: ${POSIX}\n      environmentWhitelist: [A]\n`));
+    const { run, result } = await check([pkg, '--core-yaml', f]);
+    assert.equal(run.code, 0, run.stderr);
+    const b1 = rule(result, 'BLD-01');
+    assert.equal(b1.status, 'passed');
+    assert.match(b1.message, /from core\.yaml\): 'posix'/);
+    assert.match(b1.message, /environmentWhitelist` is ignored by the peer/);
+    assert.equal(rule(result, 'BLD-13').status, 'passed');
+    assert.equal(rule(result, 'BLD-15').status, 'disabled');
+  });
+
+  it('BLD-01: a builder without a name stops the peer at start with its own words', async () => {
+    const f = await yamlFile(coreYaml('    - path: /opt/x\n'));
+    const { run, result } = await check([pkg, '--core-yaml', f]);
+    assert.equal(run.code, 1);
+    const b1 = rule(result, 'BLD-01');
+    assert.equal(b1.status, 'failed');
+    assert.equal(b1.peerError, 'external builder at path /opt/x has no name attribute');
+    assert.equal(rule(result, 'BLD-06').status, 'skipped');
+    const empty = await check([pkg, '--core-yaml', f], { CORE_CHAINCODE_EXTERNALBUILDERS: '' });
+    assert.equal(rule(empty.result, 'BLD-01').peerError, 'VMEndpoint not set and no ExternalBuilders defined');
+  });
+
+  it('CORE_CHAINCODE_EXTERNALBUILDERS overrides core.yaml; a relative path works from the peer\'s working directory (DRIFT-26)', async () => {
+    const f = await yamlFile(coreYaml('    - name: gone\n      path: /nonexistent\n', '  keepalive: 30s\n'));
+    const { run, result } = await check([pkg, '--core-yaml', f], { CORE_CHAINCODE_EXTERNALBUILDERS: '[{name: rel, path: mocks/builders/posix-ccaas, unknownKey: 1}]' });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(rule(result, 'BLD-01').message, /from CORE_CHAINCODE_EXTERNALBUILDERS\): 'rel' \(mocks\/builders\/posix-ccaas\).*unknown key `unknownKey` is ignored/);
+    assert.equal(rule(result, 'BLD-06').message, "builder 'rel' detected the package");
+    assert.equal(rule(result, 'DRIFT-26').status, 'failed');
+    assert.match(rule(result, 'DRIFT-27').message, /'30s'.*silently turns keepalive off/);
+  });
+
+  it('B9: a build longer than max(installTimeout, executetimeout) times the install client out while the build finishes', async () => {
+    const slow = join(dir.path, 'slow');
+    await mkdir(join(slow, 'bin'), { recursive: true });
+    for (const p of ['detect', 'release']) {
+      await writeFile(join(slow, 'bin', p), await readFile(join(POSIX, 'bin', p)));
+      await chmod(join(slow, 'bin', p), 0o755);
+    }
+    await writeFile(join(slow, 'bin', 'build'), `#!/bin/sh\nsleep 1.3\nexec ${join(POSIX, 'bin', 'build')} "$@"\n`);
+    await chmod(join(slow, 'bin', 'build'), 0o755);
+    const f = await yamlFile(coreYaml(`    - name: slow\n      path: ${slow}\n`, '  installTimeout: 1s\n  executetimeout: 1s\n'));
+    const { run, result } = await check([pkg, '--core-yaml', f, '--builder-timeout', '10000']);
+    assert.equal(run.code, 1);
+    const b11 = rule(result, 'BLD-11');
+    assert.equal(b11.status, 'failed');
+    assert.equal(b11.peerError, 'timeout expired while executing transaction');
+    assert.match(b11.message, /more than the 1000 ms the install client waits/);
+    assert.equal(rule(result, 'BLD-07').status, 'passed');
+    assert.equal(rule(result, 'BLD-13').status, 'passed', 'the build itself completes');
+  });
+
+  it('one package, many peers: each peer\'s connection.json, and a failure when a peer would need its own package', async () => {
+    const tpl = await writeSamplePackage(join(dir.path, 'tpl.tgz'), { address: '{{.peer}}-cc:9999' });
+    const env = { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"peer":"peer0"}' };
+    const peers = ['--peer', 'peer0', '--builder-config', '{"peer":"peer0"}', '--peer', 'peer1', '--builder-config', '{"peer":"peer1"}'];
+    const ok = await check([tpl, ...peers], env, 'peers-ok');
+    assert.equal(ok.run.code, 0, ok.run.stderr);
+    assert.match(rule(ok.result, 'BLD-22').message, /one package builds on all 2 peers.*2 different connection\.json files/);
+    const model = buildModel(parseEnvelopes(await readFile(join(dir.path, 'peers-ok', 'messages.ndjson'), 'utf8')));
+    const perPeer = model.evidence.find((e) => e.title === 'connection.json per peer')?.data as Array<{ name: string; connectionJson: string }>;
+    assert.deepEqual(perPeer.map((p) => [p.name, JSON.parse(p.connectionJson).address]), [['peer0', 'peer0-cc:9999'], ['peer1', 'peer1-cc:9999']]);
+    const bad = await check([tpl, ...peers, '--peer', 'peer2', '--builder-config', '{"host":"x"}'], env);
+    assert.equal(bad.run.code, 1);
+    const b22 = rule(bad.result, 'BLD-22');
+    assert.equal(b22.status, 'failed');
+    assert.match(b22.message, /cannot be installed as is on 'peer2'.*map has no entry for key "peer".*one package per peer/);
+    const usage = await runCli([tpl, '--peer', 'x', '--offline'], { reportDir: join(dir.path, 'usage') });
+    assert.equal(usage.code, 2);
+  });
+
+  it('DRIFT-13: type "external" with the stock peer configuration falls through the ccaas builder', async () => {
+    const ext = await writeSamplePackage(join(dir.path, 'external.tgz'), { address: 'localhost:9999', type: 'external' });
+    const { run, result } = await check([ext]);
+    assert.equal(run.code, 1);
+    assert.equal(rule(result, 'BLD-06').peerError, 'could not build chaincode: docker build failed: docker build is disabled');
+    assert.equal(rule(result, 'DRIFT-13').status, 'failed');
+    assert.match(rule(result, 'BLD-15').message, /does not claim this package: ::Error: chaincode type not supported: external/);
+    assert.equal(rule(result, 'DRIFT-20').status, 'failed');
+  });
+
+  it('the Fabric docs\' sample external builder: works where jq exists, flagged for the stock peer image', { skip: spawnSync('jq', ['--version']).status === 0 || process.env['CI'] === 'true' ? false : 'jq not installed: the docs\' sample builder needs it' }, async () => {
+    const ext = await writeSamplePackage(join(dir.path, 'external2.tgz'), { address: 'localhost:9999', type: 'external' });
+    const { run, result } = await check([ext, '--builder', join(ROOT, 'mocks', 'builders', 'sample-external')]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(rule(result, 'BLD-13').status, 'passed');
+    assert.match(rule(result, 'BLD-19').message, /calls jq, which the stock peer image/);
+  });
+});

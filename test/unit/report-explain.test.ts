@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { findRule } from '../../src/catalogue/index.js';
+import { explainLine, explainLog, PATTERNS } from '../../src/report/explain.js';
+
+/** `explain`: peer log lines, as users paste them, map to the rule, the causes and the checks. */
+
+const ID = `asset_ccaas:${'3f'.repeat(32)}`;
+
+const CASES: ReadonlyArray<[string, string, RegExp]> = [
+  [`2024-05-01 10:00:01.123 UTC 0a3 ERRO [chaincode] HandleRegister -> peer will not accept external chaincode connection asset_ccaas (except in dev mode)`, 'PROTO-04', /registered as 'asset_ccaas'/],
+  [`Error: endorsement failure during invoke. response: status:500 message:"error in simulation: failed to execute transaction 6f1c: could not launch chaincode ${ID}: error building chaincode: malformed chaincode info at '/var/hyperledger/production/externalbuilder/builds/x/release/chaincode/server/connection.json': json: cannot unmarshal string into Go struct field ChaincodeServerUserData.tls_required of type bool"`, 'CONN-03', /tls_required as a JSON string/],
+  [`could not launch chaincode ${ID}: error building chaincode: malformed chaincode info at '/x/connection.json': time: invalid duration ""`, 'CONN-06', /dial_timeout/],
+  [`could not launch chaincode ${ID}: error building chaincode: malformed chaincode info at '/x/connection.json': invalid character '}' looking for beginning of object key string`, 'CONN-02', /not one JSON object/],
+  ['Error: chaincode install failed with status: 500 - failed to invoke backing implementation of \'InstallChaincode\': could not build chaincode: docker build failed: docker build is disabled', 'BLD-06', /type does not match/],
+  [`failed to invoke chaincode: could not launch chaincode ${ID}: connection to ${ID} failed: error cannot create connection for ${ID}: error creating grpc connection to cc.example:9999: failed to create new connection: context deadline exceeded`, 'DIAL-03', /dial_timeout/],
+  [`could not launch chaincode ${ID}: connection to ${ID} failed: error cannot create connection for ${ID}: error creating grpc connection to peer1_ccaas:9999: connection error: desc = "transport: error while dialing: dial tcp 10.96.121.26:9999: connect: connection refused"`, 'DIAL-03', /Nothing listens on peer1_ccaas:9999/],
+  ["Error: chaincode install failed with status: 500 - failed to invoke backing implementation of 'InstallChaincode': could not parse as a chaincode install package: tar entry ./ is not a regular file, type 53", 'PKG-02', /'\.\/' of tar type 53/],
+  [`timeout expired while starting chaincode ${ID} for transaction`, 'PROTO-17', /No REGISTER/],
+  ['could not parse as a chaincode install package: error reading as gzip stream: gzip: invalid header', 'PKG-01', /not a gzip-compressed tar/],
+  ['transport: authentication handshake failed: x509: certificate is valid for localhost, not cc.example.com', 'DIAL-05', /names localhost but the peer dials cc\.example\.com/],
+  ['::Error: Failed to unmarshal json: cannot unmarshal string into Go value of type map[string]interface {} command=build', 'CONN-10', /CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG/],
+];
+
+describe('explain: peer log lines to rules, causes and checks', () => {
+  for (const [line, rule, cause] of CASES) {
+    it(`${rule} ← ${line.slice(0, 80)}`, () => {
+      const best = explainLine(line)[0];
+      assert.ok(best, 'nothing recognised');
+      assert.equal(best.rules[0]?.id, rule);
+      assert.ok(best.causes.some((c) => cause.test(c)), best.causes.join('\n'));
+      assert.ok(best.causes.every((c) => !/\$\d/.test(c)), 'unfilled placeholder');
+    });
+  }
+
+  it('every pattern names rules of the catalogue and offers causes', () => {
+    for (const p of PATTERNS) {
+      assert.ok(p.rules.length > 0 && p.rules.every((id) => findRule(id) !== undefined), `${p.id}: ${p.rules.join(',')}`);
+      assert.ok(p.causes.length > 0, p.id);
+    }
+  });
+
+  it('falls back to the error texts the catalogue quotes', () => {
+    const best = explainLine('GET_STATE failed: transaction ID: 9f2: no ledger context')[0];
+    assert.equal(best?.from, 'catalogue');
+    assert.equal(best?.rules[0]?.id, 'PROTO-09');
+  });
+
+  it('explains each distinct known line of a pasted log, and nothing for unknown text', () => {
+    const log = [
+      'INFO [lifecycle] starting',
+      `ERRO peer will not accept external chaincode connection wrong (except in dev mode)`,
+      `ERRO peer will not accept external chaincode connection wrong (except in dev mode)`,
+      `WARN timeout expired while starting chaincode ${ID} for transaction`,
+    ].join('\n');
+    assert.deepEqual(explainLog(log).map((e) => e.rules[0]?.id), ['PROTO-04', 'PROTO-17']);
+    assert.deepEqual(explainLog('everything is fine today'), []);
+  });
+});
