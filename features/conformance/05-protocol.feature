@@ -42,3 +42,28 @@ Feature: Launch and invoke — the chaincode protocol
   Scenario: The transaction completes within chaincode.executetimeout
     When the peer invokes the smoke transaction
     Then rule "PROTO-15" holds
+
+  @PROTO-02 @MUST
+  Scenario: The chaincode follows the handler states
+    When the chaincode registers
+    Then rule "PROTO-02" holds
+
+  @PROTO-01 @MUST
+  Scenario: Requests and completions echo txid and channel_id
+    When the peer invokes the smoke transaction
+    Then rule "PROTO-01" holds
+
+  @PROTO-16 @MUST
+  Scenario: The server accepts a new stream after one ends
+    When the peer invokes the smoke transaction
+    Then rule "PROTO-16" holds
+
+  @PROTO-19 @SHOULD
+  Scenario: A second peer can connect while the first stays connected
+    When the peer invokes the smoke transaction
+    Then rule "PROTO-19" holds
+
+  @PROTO-14 @SHOULD
+  Scenario: The chaincode tolerates peer KEEPALIVE when chaincode.keepalive is set
+    When the peer invokes the smoke transaction
+    Then rule "PROTO-14" holds

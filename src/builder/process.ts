@@ -257,6 +257,8 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
       // Whatever the program left in its group is counted, then dies with it.
       const left = pid === null ? [] : (await processesInGroup(pid)).filter((p) => p !== pid);
       killGroup(pid, 'SIGKILL');
+      // SIGKILL is delivered asynchronously: wait (briefly) until nothing of the group runs.
+      for (let i = 0; left.length > 0 && pid !== null && i < 100 && (await processesInGroup(pid)).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
       child.stdout?.destroy();
       child.stderr?.destroy();
       stderr.finish();

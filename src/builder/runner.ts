@@ -277,7 +277,7 @@ export async function runExternalBuild(input: BuildInput, opts: BuildOptions): P
         failure: {
           rule: 'BLD-07',
           peerError: null,
-          message: `bin/${rec.program} of builder '${rec.builder}' was still running after ${opts.timeoutMs} ms${rec.run?.ignoredSigterm ? ' and ignored SIGTERM' : ''}${rec.run?.stderrHeldOpen ? ' (it exited, but a process it left behind kept stderr open, and the peer reads stderr to the end)' : ''}: the peer has no timeout, so this would hang the install (the client gives up after max(installTimeout, executetimeout) while the build goes on)`,
+          message: `${rec.run?.timedOut ? `bin/${rec.program} of builder '${rec.builder}' was still running after ${opts.timeoutMs} ms${rec.run.ignoredSigterm ? ' and ignored SIGTERM' : ''}` : `bin/${rec.program} of builder '${rec.builder}' exited, but a process it left behind still held its stderr open after ${opts.timeoutMs} ms (the peer reads stderr to the end before it waits for the program)`}: the peer has no timeout, so this would hang the install (the client gives up after max(installTimeout, executetimeout) while the build goes on)`,
         },
       });
 

@@ -174,6 +174,11 @@ export class PeerHandler {
     return this.opts.packageId;
   }
 
+  /** Milliseconds since the stream opened. */
+  openMs(): number {
+    return this.ms();
+  }
+
   get isEnded(): boolean {
     return this.ended !== null;
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -30,6 +31,7 @@ const CASES: Readonly<Record<string, Expect>> = {
   'abs-symlink': { exit: 1, rules: { 'BLD-09': ['failed', /could not move or copy build context release to persistent location '\/var\/hyperledger\/production\/externalbuilder\/builds\/asset_ccaas-[0-9a-f]{64}': failed to copy .* refusing to copy absolute symlink .*\/release\/passwd -> \/etc\/passwd$/], 'DRIFT-17': ['failed', /copies only after release succeeds/] } },
   'long-stderr': { exit: 0, rules: { 'BLD-04': ['failed', /wrote a 102400-byte line to stderr \(line 1\): the peer's log copy stops there/], 'BLD-07': ['passed', /finished/] } },
   'stderr-flood': { exit: 1, rules: { 'BLD-04': ['failed', /102400-byte line/], 'BLD-07': ['failed', /would block writing forever/] } },
+  daemon: { exit: 1, rules: { 'BLD-07': ['failed', /exited, but a process it left behind still held its stderr open after 1500 ms/] } },
   'empty-release': { exit: 1, rules: { 'BLD-13': ['failed', /^could not launch chaincode asset_ccaas:[0-9a-f]{64}: error starting container: error starting container: could not execute run: builder 'empty-release' run failed to start: fork\/exec .*empty-release\/bin\/run: no such file or directory$/] } },
 };
 
@@ -60,7 +62,11 @@ describe('broken builders end to end', () => {
       const reportDir = join(dir.path, `report-${name}`);
       const run = await runCli([pkg, '--offline', '--quiet', '--json', '--builder', builderDir, '--builder-timeout', String(TIMEOUT_MS)], { reportDir, env: { TMPDIR: tmp }, timeoutMs: 60_000 });
       assert.equal(run.code, expect.exit, run.stderr);
-      assert.ok(run.ms <= TIMEOUT_MS + 2_000, `finished in ${run.ms} ms, more than ${TIMEOUT_MS} + 2000`);
+      assert.ok(existsSync(join(reportDir, 'result.json')), `no report; the CLI said: ${run.stderr}${run.stdout}`);
+      // The deadline is judged on the harness's own clock for the builder phases (the CLI's
+      // start-up, the package parse and report writing are not the builder's time; a loaded CI
+      // machine can stretch those). The whole run still gets a bound that catches a hang.
+      assert.ok(run.ms <= TIMEOUT_MS + 15_000, `finished in ${run.ms} ms: the CLI hung`);
       const result = await run.result();
       for (const [id, [status, pattern]] of Object.entries(expect.rules)) {
         const r = result.rules.find((x) => x.id === id);
@@ -71,6 +77,8 @@ describe('broken builders end to end', () => {
       const model = buildModel(parseEnvelopes(await readFile(join(reportDir, 'messages.ndjson'), 'utf8')));
       const pids = model.evidence.filter((e) => e.stage === 'build').map((e) => (e.data as { pid?: unknown } | null)?.pid).filter((p): p is number => typeof p === 'number');
       assert.ok(pids.length > 0 || name === 'not-executable' || name === 'crlf', 'the programs\' pids are in the evidence');
+      const phaseMs = model.evidence.filter((e) => e.stage === 'build').map((e) => (e.data as { durationMs?: unknown } | null)?.durationMs).filter((d): d is number => typeof d === 'number');
+      for (const ms of phaseMs) assert.ok(ms <= TIMEOUT_MS + 2_000, `a builder phase took ${ms} ms, more than ${TIMEOUT_MS} + 2000`);
       for (const pid of pids) assert.deepEqual(await processesInGroup(pid), [], `process group ${pid} is empty`);
       assert.deepEqual(await processesOf(builderDir), [], 'no process of this builder runs');
     });

@@ -39,8 +39,10 @@ describe('runProgram', () => {
     assert.equal(r.goError, null);
     assert.equal(r.exitCode, 0);
     assert.equal(r.stdout, `args:2:a b:c\ncwd:${dir}\nstdin:eof\n`);
-    assert.deepEqual(r.envKeys, ['ONLY_THIS', 'PATH']);
-    const names = r.stderrLines.map((l) => l.split('=')[0]).filter((n) => n !== 'PWD' && n !== 'SHLVL' && n !== '_');
+    // Under c8, NODE_V8_COVERAGE is set, and Node itself adds it to every child's environment.
+    const notCoverage = (n: string | undefined): boolean => n !== 'NODE_V8_COVERAGE';
+    assert.deepEqual(r.envKeys.filter(notCoverage), ['ONLY_THIS', 'PATH']);
+    const names = r.stderrLines.map((l) => l.split('=')[0]).filter((n) => n !== 'PWD' && n !== 'SHLVL' && n !== '_' && notCoverage(n));
     assert.deepEqual(names, ['ONLY_THIS', 'PATH']);
     assert.equal(r.timedOut, false);
     assert.equal(r.leftovers, 0);
@@ -119,6 +121,21 @@ describe('runProgram', () => {
     await new Promise((res) => setTimeout(res, 50));
     assert.ok(!alive(q.pid as number));
     assert.deepEqual(await processesInGroup(q.pid as number), []);
+  });
+
+  it('by default waits for stderr to close as the peer does: a short-lived holder is waited for, a long one hits the deadline', async () => {
+    const brief = await script('brief-holder', '#!/bin/sh\n(sleep 0.6; echo late >&2) &\necho early >&2\nexit 0\n');
+    const t0 = performance.now();
+    const r = await runProgram(brief, [], { env: PATH_ONLY, timeoutMs: 10_000, cwd: dir });
+    assert.ok(performance.now() - t0 >= 550, 'waited for the holder');
+    assert.equal(r.stderrHeldOpen, false);
+    assert.deepEqual(r.stderrLines, ['early', 'late'], 'what the peer would log, in order');
+    const long = await script('long-holder', '#!/bin/sh\nsleep 30 &\nexit 0\n');
+    const l = await runProgram(long, [], { env: PATH_ONLY, timeoutMs: 500, cwd: dir, killGraceMs: 100 });
+    assert.equal(l.timedOut, false);
+    assert.equal(l.stderrHeldOpen, true);
+    assert.equal(l.goError, null);
+    assert.deepEqual(await processesInGroup(l.pid as number), []);
   });
 
   it('caps what it keeps', async () => {

@@ -194,7 +194,8 @@ export async function transactionStage(s: SessionContext): Promise<TransactionSt
   findings.push(...extras);
   if (!byRule.has('PROTO-07')) findings.push(passed('PROTO-07', `'${fn}' completed with status 200 in ${first.ms} ms`));
   if (!byRule.has('PROTO-15')) findings.push(passed('PROTO-15', `completed within chaincode.executetimeout (${first.ms} ms)`));
-  findings.push(keepaliveFinding(s, r.handler));
+  const current = peer.registry.handler(ccid);
+  findings.push(await keepaliveFinding(s, current instanceof PeerHandler ? current : r.handler));
   const failure = extras.find((f) => f.status === 'failed') ?? null;
   return {
     findings,
@@ -204,10 +205,18 @@ export async function transactionStage(s: SessionContext): Promise<TransactionSt
   };
 }
 
-function keepaliveFinding(s: SessionContext, h: PeerHandler): Finding {
+async function keepaliveFinding(s: SessionContext, h: PeerHandler): Promise<Finding> {
   const ka = settings(s.config).keepaliveSeconds ?? 0;
   if (ka <= 0) return { rule: 'PROTO-14', status: 'disabled', message: 'not applicable: chaincode.keepalive is 0 (the default), so the peer sends no KEEPALIVE; run with --keepalive N to judge it', peerError: null };
-  if (h.isEnded) return failed({ rule: 'PROTO-14', peerError: chains.simulation('<txid>', 'error sending: chaincode stream terminated'), message: `with chaincode.keepalive ${ka} the stream ended: ${h.violation ?? 'the server closed it'} (fabric-shim <= 2.5.8 exits on KEEPALIVE)` });
+  // give the server two KEEPALIVEs (plus slack) since the stream opened before judging it
+  const end = await h.awaitEnd(Math.max(0, ka * 2_000 + 500 - h.openMs()));
+  if (end.ended) {
+    return failed({
+      rule: 'PROTO-14',
+      peerError: chains.simulation('<txid>', 'error sending: chaincode stream terminated'),
+      message: `with chaincode.keepalive ${ka} the server ended the stream (${h.violation ?? end.reason ?? 'EOF'}): fabric-shim <= 2.5.8 calls process.exit(1) on KEEPALIVE`,
+    });
+  }
   return passed('PROTO-14', `the stream survived peer KEEPALIVE every ${ka} s`);
 }
 
@@ -268,7 +277,23 @@ async function serverChecks(s: SessionContext, peer: MockPeer, main: PeerHandler
       ? passed('PROTO-16', 'after a stream ended the server accepted a new one (the peer relaunches this way), registered again and transacted')
       : failed({ rule: 'PROTO-16', peerError: re.peerError, message: `after reconnecting: ${describe(re)}` }),
   );
+  if (!okBoth) await relaunch(s, peer, main, d.target, o.ccid);
   return out;
+}
+
+/**
+ * After a server lost its first stream to a second peer (PROTO-19), the session's peer relaunches
+ * as a peer does after a failed stream: the old stream is closed (its handler deregistered) and a
+ * new one registers, so the rest of the run (the user's scenarios) talks to a working stream.
+ */
+async function relaunch(s: SessionContext, peer: MockPeer, main: PeerHandler, target: DialTarget, ccid: string): Promise<void> {
+  main.transcript.note('the session relaunches the chaincode stream after PROTO-19 failed');
+  main.close();
+  const r = await dial(target);
+  if (!r.ok) return;
+  s.adoptDialed(r.dialed);
+  const h = peer.attach(r.dialed.stream, ccid, main.transcript);
+  await h.awaitRegister(s.config.registerTimeoutMs);
 }
 
 // ---- a second chaincode (INVOKE_CHAINCODE targets) ------------------------------------------------
