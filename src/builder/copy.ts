@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdir, open, readdir, readlink, rm, symlink } from 'node:fs/promises';
 import { copyHandle } from './fdcopy.js';
 import { pathError, linkError } from './goerr.js';
-import { goClean, goDir, goIsAbs, goJoin, goRel } from './gopath.js';
+import { goClean, goDir, goIsAbs, goJoin, goRel } from '../gopath/filepath.js';
 
 /**
  * The peer's CopyDir (core/container/externalbuilder/copy.go, BLD-09), used to persist `release`

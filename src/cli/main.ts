@@ -13,6 +13,15 @@ const USAGE = `usage:
   ccaas-conformance id <package.tgz> [--output json]
   ccaas-conformance list [--level must|should] [--run IDS] [--with-scenario] [--json]
   ccaas-conformance explain "<peer log line>" | --file peer.log | -   [--json]
+  ccaas-conformance invoke|query <package.tgz> fn [args...] [--command CMD | --address HOST:PORT]
+                    [--transient JSON] [--user NAME] [--isInit] [--json] [--state-db leveldb|couchdb]
+                    [--init-required] [--collection NAME:MSPID,...] [--keepalive SECONDS]
+  ccaas-conformance bench <package.tgz> --fn F [--args "a b"] [--tx N] [--concurrency C]
+                    [--warmup W] [--commit] [--json]  (plus --command/--address as for invoke)
+  ccaas-conformance init [DIR] [--force]   (scaffolds DIR/features/ for --features)
+
+  checks also take --features DIR (your own scenarios beside the conformance suite),
+  --state-db, --keepalive SECONDS, --init-required, --collection NAME:MSPID,... and --no-write-batch.
 
   --run/--skip take rule ids or patterns (PKG-*, DIAL-0?, CONN), comma-separated or repeated.
 
@@ -31,6 +40,14 @@ async function subcommand(name: string): Promise<Command | null> {
       return (await import('./commands/list.js')).runListCommand;
     case 'explain':
       return (await import('./commands/explain.js')).runExplainCommand;
+    case 'invoke':
+      return (await import('./commands/invoke.js')).runInvokeCommand;
+    case 'query':
+      return (await import('./commands/query.js')).runQueryCommand;
+    case 'init':
+      return (await import('./commands/init.js')).runInitCommand;
+    case 'bench':
+      return (await import('./commands/bench.js')).runBenchCommand;
     default:
       return null;
   }

@@ -1,7 +1,7 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { unmarshalAny, unmarshalStringMap, type GoAny, type GoMap } from '../gojson/index.js';
-import { clean } from '../archive/gopath.js';
+import { goClean as clean } from '../gopath/filepath.js';
 
 /**
  * State-database index files in the code the builders receive (CODE-05..07):

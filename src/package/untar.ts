@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import { fail, ok, type Outcome } from '../findings.js';
 import { LimitExceeded } from '../archive/errors.js';
 import { copyAll } from '../archive/goio.js';
-import { clean, dir as goDir, join as goJoin, validPath } from '../archive/gopath.js';
+import { goClean as clean, goDir, goJoin, validPath } from '../gopath/filepath.js';
 import { closeQuietly, mkdirAll, openCreateRdwr } from '../archive/goos.js';
 import { GoGzipReader } from '../archive/gzip.js';
 import { FileAccess } from '../archive/source.js';

@@ -27,7 +27,8 @@ const PEM_HEADER = /(?:Proc-Type|DEK-Info):[^\r\n\\"]*/y;
 
 /** Fields whose string values are private keys by name (JSON, escaped JSON, HTML-escaped JSON). */
 const KEY_NAMES = 'client_key|clientKey|private_key|privateKey|priv_key|privkey|tls_key|tlsKey|tls_private_key|key_pem|keyPem|keyPEM|signing_key|signingKey';
-const KEY_FIELD = new RegExp(`("(?:${KEY_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, 'gi');
+// `+` not `*`: an empty value ("client_key": "") hides nothing and stays visible as empty.
+const KEY_FIELD = new RegExp(`("(?:${KEY_NAMES})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)+"`, 'gi');
 const KEY_FIELD_ESCAPED = new RegExp(`(\\\\+"(?:${KEY_NAMES})\\\\+"\\s*:\\s*)(\\\\+")(?:(?!\\\\+").)*\\\\+"`, 'gi');
 const KEY_FIELD_HTML = new RegExp(`(&quot;(?:${KEY_NAMES})&quot;\\s*:\\s*)&quot;(?:(?!&quot;).)*&quot;`, 'gi');
 const KEY_NAME_EXACT = new RegExp(`^(?:${KEY_NAMES})$`, 'i');

@@ -1,5 +1,3 @@
-import { bundledCcaasBuilder } from '../builder/bundled.js';
-import type { BuilderSpec } from '../builder/runner.js';
 import type { Dialed } from '../dial/connect.js';
 import { blocked, type Finding } from '../findings.js';
 import { WorldState } from '../ledger/worldState.js';
@@ -137,11 +135,6 @@ export class PeerSession implements SessionContext {
   /** The package ID the peer computed, once the package stage got that far. */
   async packageId(): Promise<string | null> {
     return (await this.package()).inspected?.packageId ?? null;
-  }
-
-  builders(): BuilderSpec[] {
-    if (this.config.builders.length === 0) return [bundledCcaasBuilder()];
-    return this.config.builders.map((b) => ({ name: b.name, path: b.path, propagateEnvironment: b.propagateEnvironment }));
   }
 
   adoptServer(server: RunningServer): void {

@@ -1,4 +1,4 @@
-import type { BuildOutcome, BuilderSpec } from '../builder/runner.js';
+import type { BuildOutcome } from '../builder/runner.js';
 import type { ChaincodeServerInfo } from '../connection/index.js';
 import type { DialTarget, Dialed } from '../dial/connect.js';
 import type { ProbeReport } from '../dial/probe.js';
@@ -61,7 +61,6 @@ export interface SessionContext {
   dial(): Promise<DialStage>;
   register(): Promise<RegisterStage>;
   packageId(): Promise<string | null>;
-  builders(): BuilderSpec[];
   /** Hands a started server to the session, which stops it at the end. */
   adoptServer(server: RunningServer): void;
   /** Hands an open connection to the session, which closes it at the end. */

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { clean } from '../../src/archive/gopath.js';
+import { goClean as clean } from '../../src/gopath/filepath.js';
 import { bin, display } from '../../src/archive/tar.js';
 import { untarCode } from '../../src/package/index.js';
 import { codeArchiveArb } from './archive-arbitraries.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { copyDir, goFileMode } from '../../src/builder/copy.js';
-import { goClean, goJoin, goRel } from '../../src/builder/gopath.js';
+import { goClean, goJoin, goRel } from '../../src/gopath/filepath.js';
 
 /** The peer's CopyDir (BLD-09) and the filepath functions it relies on. */
 

@@ -3,7 +3,7 @@ import { CCAAS_CONNECTION, rewriteConnection } from '../../connection/ccaasRewri
 import { unmarshal, unmarshalStringMap, type GoStructType } from '../../gojson/index.js';
 import { execTemplate } from '../../gotemplate/index.js';
 import { GoError, errnoCode, pathError } from '../goerr.js';
-import { goClean, goJoin } from '../gopath.js';
+import { goClean, goJoin } from '../../gopath/filepath.js';
 import { mkdirAll, treeCopy } from './treeCopy.js';
 
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, lstat, mkdir, open, readdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { copyHandle } from '../fdcopy.js';
 import { GoError, errnoCode, linkError, pathError } from '../goerr.js';
-import { goDir, goJoin } from '../gopath.js';
+import { goDir, goJoin } from '../../gopath/filepath.js';
 
 /**
  * The directory copy the built-in ccaas builder uses (`github.com/otiai10/copy` v1.14.1 `Copy`

@@ -1,6 +1,7 @@
 /**
- * Go's path/filepath on Unix (Clean, Join, Dir, IsAbs, Rel), on binary strings (one char per
- * byte), for the places where the peer and the ccaas builder compute paths.
+ * Go's path/filepath on Unix (Clean, Join, Dir, Base, IsAbs, Rel), on binary strings (one char
+ * per byte), for every place where the peer or the ccaas builder computes a path (Untar,
+ * CopyDir, the ccaas programs); written from the functions' documented rules.
  */
 
 export function goClean(path: string): string {
@@ -73,4 +74,11 @@ export function goRel(basepath: string, targpath: string): string {
     return s;
   }
   return targ.slice(t0);
+}
+
+/** externalbuilder.ValidPath: not absolute and not escaping after Clean. */
+export function validPath(name: string): boolean {
+  const c = goClean(name);
+  if (goIsAbs(c)) return false;
+  return !(c.startsWith('../') || c === '..');
 }
