@@ -178,7 +178,7 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-Then(/^the response payload is the JSON(?: (.+))?$/, function (this: PeerWorld, inline: string | undefined, ...doc: string[]) {
+Then(/^the response payload is the JSON:?(?: (.+))?$/, function (this: PeerWorld, inline: string | undefined, ...doc: string[]) {
   const expected = parseJson(inline ?? doc[0] ?? '', 'the expected value');
   const r = last(this);
   deepStrictEqual(parseJson(payloadText(r), 'the response payload'), expected, `payload differs: ${describe(r)}`);
@@ -202,7 +202,7 @@ async function committed(w: PeerWorld, key: string): Promise<string | null> {
   return v ? Buffer.from(v.value).toString('utf8') : null;
 }
 
-Then(/^the world state key "([^"]*)" is the JSON(?: (.+))?$/, async function (this: PeerWorld, key: string, inline: string | undefined, ...doc: string[]) {
+Then(/^the world state key "([^"]*)" is the JSON:?(?: (.+))?$/, async function (this: PeerWorld, key: string, inline: string | undefined, ...doc: string[]) {
   const v = await committed(this, key);
   if (v === null) throw new Error(`the world state has no key '${key}'`);
   deepStrictEqual(parseJson(v, `the value of '${key}'`), parseJson(inline ?? doc[0] ?? '', 'the expected value'));
@@ -229,7 +229,7 @@ Then('the event {string} was emitted', function (this: PeerWorld, name: string) 
   eventPayload(this, name);
 });
 
-Then(/^the event "([^"]*)" was emitted with the JSON(?: (.+))?$/, function (this: PeerWorld, name: string, inline: string | undefined, ...doc: string[]) {
+Then(/^the event "([^"]*)" was emitted with the JSON:?(?: (.+))?$/, function (this: PeerWorld, name: string, inline: string | undefined, ...doc: string[]) {
   deepStrictEqual(parseJson(eventPayload(this, name), 'the event payload'), parseJson(inline ?? doc[0] ?? '', 'the expected value'));
 });
 

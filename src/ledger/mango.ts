@@ -170,13 +170,13 @@ function condition(op: string, arg: Json, v: Json | undefined): boolean {
     case '$ne':
       return v !== undefined && collate(v, arg) !== 0;
     case '$gt':
-      return v !== undefined && rank(v) === rank(arg) && collate(v, arg) > 0;
+      return v !== undefined && collate(v, arg) > 0;
     case '$gte':
-      return v !== undefined && rank(v) === rank(arg) && collate(v, arg) >= 0;
+      return v !== undefined && collate(v, arg) >= 0;
     case '$lt':
-      return v !== undefined && rank(v) === rank(arg) && collate(v, arg) < 0;
+      return v !== undefined && collate(v, arg) < 0;
     case '$lte':
-      return v !== undefined && rank(v) === rank(arg) && collate(v, arg) <= 0;
+      return v !== undefined && collate(v, arg) <= 0;
     case '$exists':
       return (v !== undefined) === (arg === true);
     case '$type':

@@ -95,24 +95,25 @@ export class TxSimulator {
     return this.state.get(this.channel, ns, key)?.metadata ?? new Map();
   }
 
-  private checkWritePrecondition(key: string, value: Uint8Array | null, keyIsUtf8: boolean): string | null {
+  private checkWritePrecondition(key: string, value: Uint8Array | null, badKey: Uint8Array | null): string | null {
     if (this.pvtdataQueriesPerformed) return `txid [${this.txId}]: unsuppored transaction. Transaction has already performed queries on pvt data. Writes are not allowed`;
     if (this.paginatedQueriesPerformed) return `txid [${this.txId}]: unsuppored transaction. Transaction has already performed a paginated query. Writes are not allowed`;
     this.writePerformed = true;
-    if (this.state.stateDb === 'couchdb') return couchKeyError(key, keyIsUtf8) ?? (value ? couchValueError(value) : null);
+    if (this.state.stateDb === 'couchdb') return couchKeyError(key, badKey === null, badKey ?? undefined) ?? (value ? couchValueError(value) : null);
     return null;
   }
 
   /** SetState (value) or DeleteState (null); returns the ledger's error text, if any. */
-  setState(ns: string, key: string, value: Uint8Array | null, keyIsUtf8 = true): string | null {
-    const e = this.checkWritePrecondition(key, value, keyIsUtf8);
+  /** `badKey`: the key's bytes when the request carried invalid UTF-8 (CouchDB refuses them). */
+  setState(ns: string, key: string, value: Uint8Array | null, badKey: Uint8Array | null = null): string | null {
+    const e = this.checkWritePrecondition(key, value, badKey);
     if (e) return e;
     sub(this.writes, ns).set(key, value);
     return null;
   }
 
   setStateMetadata(ns: string, key: string, metadata: ReadonlyMap<string, Uint8Array>): string | null {
-    const e = this.checkWritePrecondition(key, null, true);
+    const e = this.checkWritePrecondition(key, null, null);
     if (e) return e;
     const m = sub(this.metadataWrites, ns);
     const cur = m.get(key) ?? new Map<string, Uint8Array>();
@@ -155,8 +156,8 @@ export class TxSimulator {
     return ok(this.state.getPrivate(this.channel, ns, coll, key)?.metadata ?? new Map());
   }
 
-  setPrivateData(ns: string, coll: string, key: string, value: Uint8Array | null, keyIsUtf8 = true): string | null {
-    const e = this.validateCollName(ns, coll) ?? this.checkWritePrecondition(key, value, keyIsUtf8);
+  setPrivateData(ns: string, coll: string, key: string, value: Uint8Array | null, badKey: Uint8Array | null = null): string | null {
+    const e = this.validateCollName(ns, coll) ?? this.checkWritePrecondition(key, value, badKey);
     if (e) return e;
     sub(this.privateWrites, nsColl(ns, coll)).set(key, value);
     return null;
@@ -168,7 +169,7 @@ export class TxSimulator {
   }
 
   setPrivateDataMetadata(ns: string, coll: string, key: string, metadata: ReadonlyMap<string, Uint8Array>): string | null {
-    const e = this.validateCollName(ns, coll) ?? this.checkWritePrecondition(key, null, true);
+    const e = this.validateCollName(ns, coll) ?? this.checkWritePrecondition(key, null, null);
     if (e) return e;
     const m = sub(this.privateMetadataWrites, nsColl(ns, coll));
     const cur = m.get(key) ?? new Map<string, Uint8Array>();

@@ -50,7 +50,6 @@ export function toWire(m: ChaincodeMsg): WireMessage {
   if (m.payload.length > 0) w.setPayload(m.payload);
   if (m.txid) w.setTxid(m.txid);
   if (m.channelId) w.setChannelId(m.channelId);
-  if (m.proposal) w.setProposal(peer.SignedProposal.deserializeBinary(m.proposal));
   if (m.event) {
     const ev = new peer.ChaincodeEvent();
     ev.setChaincodeId(m.event.chaincodeId);
@@ -59,7 +58,27 @@ export function toWire(m: ChaincodeMsg): WireMessage {
     if (m.event.payload.length > 0) ev.setPayload(m.event.payload);
     w.setChaincodeEvent(ev);
   }
+  if (m.proposal) {
+    // The SignedProposal travels as the bytes the client made: appended as field 5 instead of being
+    // parsed into a jspb object and serialized again (protobuf fields may come in any order).
+    const head = w.serializeBinary();
+    const tag = Uint8Array.of((5 << 3) | 2);
+    const bytes = Buffer.concat([head, tag, varint(m.proposal.length), m.proposal]);
+    // (the object is for sending only: read a message back with fromWire of the parsed bytes)
+    w.serializeBinary = () => bytes;
+  }
   return w;
+}
+
+function varint(n: number): Uint8Array {
+  const out: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Uint8Array.from(out);
 }
 
 export function fromWire(w: WireMessage): ChaincodeMsg {
@@ -120,12 +139,19 @@ export function encodeAdditionalParams(p: RuntimeParams): Uint8Array {
   return a.serializeBinary();
 }
 
+/**
+ * ChaincodeInput{args = 1 (repeated bytes), is_init = 3 (bool)}, encoded by hand: this runs once
+ * per transaction, and the bytes equal protobuf's (fields in number order, decorations absent).
+ */
 export function encodeChaincodeInput(args: readonly Uint8Array[], isInit: boolean): Uint8Array {
-  const i = new peer.ChaincodeInput();
-  i.setArgsList([...args]);
-  if (isInit) i.setIsInit(true);
-  return i.serializeBinary();
+  const parts: Uint8Array[] = [];
+  for (const a of args) parts.push(FIELD1_BYTES, varint(a.length), a);
+  if (isInit) parts.push(IS_INIT_TRUE);
+  return Buffer.concat(parts);
 }
+
+const FIELD1_BYTES = Uint8Array.of(0x0a);
+const IS_INIT_TRUE = Uint8Array.of(0x18, 0x01);
 
 export interface ResponseData {
   readonly status: number;
@@ -133,11 +159,65 @@ export interface ResponseData {
   readonly payload: Uint8Array;
 }
 
+/**
+ * protos.Response{status = 1 (int32), message = 2 (string), payload = 3 (bytes)}, decoded by
+ * hand (once per transaction); null for bytes that are not valid protobuf wire format.
+ */
 export function decodeResponse(b: Uint8Array): ResponseData | null {
-  return safe(() => {
-    const r = peer.Response.deserializeBinary(b);
-    return { status: r.getStatus(), message: r.getMessage(), payload: r.getPayload_asU8() };
-  });
+  let status = 0;
+  let message = '';
+  let payload: Uint8Array = new Uint8Array();
+  let i = 0;
+  const readVarint = (): number | null => {
+    let result = 0;
+    let mul = 1;
+    for (let k = 0; k < 10; k++) {
+      if (i >= b.length) return null;
+      const byte = b[i++] as number;
+      result += (byte & 0x7f) * mul;
+      if (byte < 0x80) return result;
+      mul *= 128;
+    }
+    return null;
+  };
+  while (i < b.length) {
+    const key = readVarint();
+    if (key === null) return null;
+    const field = Math.floor(key / 8);
+    const wire = key & 7;
+    if (field === 0) return null;
+    if (wire === 0) {
+      // int32 is the low 32 bits of the varint, two's complement (negative values take 10 bytes)
+      let lo = 0;
+      let shift = 0;
+      let done = false;
+      for (let k = 0; k < 10 && i < b.length; k++) {
+        const byte = b[i++] as number;
+        if (shift < 32) lo |= (byte & 0x7f) << shift;
+        shift += 7;
+        if (byte < 0x80) {
+          done = true;
+          break;
+        }
+      }
+      if (!done) return null;
+      if (field === 1) status = lo | 0;
+    } else if (wire === 2) {
+      const len = readVarint();
+      if (len === null || i + len > b.length) return null;
+      const bytes = b.subarray(i, i + len);
+      i += len;
+      if (field === 2) message = Buffer.from(bytes).toString('utf8');
+      else if (field === 3) payload = bytes;
+    } else if (wire === 1) {
+      if (i + 8 > b.length) return null;
+      i += 8;
+    } else if (wire === 5) {
+      if (i + 4 > b.length) return null;
+      i += 4;
+    } else return null;
+  }
+  return { status, message, payload };
 }
 
 export function decodeGetState(b: Uint8Array): { key: string; collection: string } | null {
@@ -265,8 +345,10 @@ export function rawStringField(b: Uint8Array, field: number): { bytes: Uint8Arra
   });
 }
 
-function keyUtf8(b: Uint8Array): boolean {
-  return rawStringField(b, 1)?.utf8 ?? true;
+/** The key's raw bytes when they are not valid UTF-8 (null when they are). */
+function badKey(b: Uint8Array): Uint8Array | null {
+  const f = rawStringField(b, 1);
+  return f && !f.utf8 ? f.bytes : null;
 }
 
 export function encodeGetState(key: string, collection = ''): Uint8Array {
@@ -291,19 +373,19 @@ export function encodeDelState(key: string, collection = ''): Uint8Array {
   return d.serializeBinary();
 }
 
-export function decodeGetStateUtf8(b: Uint8Array): { key: string; collection: string; keyUtf8: boolean } | null {
+export function decodeGetStateUtf8(b: Uint8Array): { key: string; collection: string; badKey: Uint8Array | null } | null {
   const g = decodeGetState(b);
-  return g ? { ...g, keyUtf8: keyUtf8(b) } : null;
+  return g ? { ...g, badKey: badKey(b) } : null;
 }
 
-export function decodePutStateUtf8(b: Uint8Array): { key: string; value: Uint8Array; collection: string; keyUtf8: boolean } | null {
+export function decodePutStateUtf8(b: Uint8Array): { key: string; value: Uint8Array; collection: string; badKey: Uint8Array | null } | null {
   const p = decodePutState(b);
-  return p ? { ...p, keyUtf8: keyUtf8(b) } : null;
+  return p ? { ...p, badKey: badKey(b) } : null;
 }
 
-export function decodeDelStateUtf8(b: Uint8Array): { key: string; collection: string; keyUtf8: boolean } | null {
+export function decodeDelStateUtf8(b: Uint8Array): { key: string; collection: string; badKey: Uint8Array | null } | null {
   const d = decodeDelState(b);
-  return d ? { ...d, keyUtf8: keyUtf8(b) } : null;
+  return d ? { ...d, badKey: badKey(b) } : null;
 }
 
 export function decodeGetStateMultiple(b: Uint8Array): { keys: string[]; collection: string } | null {

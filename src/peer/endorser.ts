@@ -1,8 +1,9 @@
 import type { TxSimulator } from '../ledger/simulator.js';
 import type { WorldState } from '../ledger/worldState.js';
-import { decodeSignedProposal, type ResponseData } from './codec.js';
+import { decodeSignedProposal, type ProposalView, type ResponseData } from './codec.js';
+import type { TxParams } from './handler.js';
 import type { Identity } from './identity.js';
-import { buildProposal } from './proposal.js';
+import { buildProposal, type BuiltProposal } from './proposal.js';
 import type { ChaincodeSupport } from './support.js';
 
 /**
@@ -22,6 +23,8 @@ export interface ProposalRequest {
   readonly creator: Identity;
   /** Commit the simulation results when endorsed (invoke); false for query (evaluate). */
   readonly commit: boolean;
+  /** A SignedProposal the client built beforehand (benchmarks keep client work out of the peer's time). */
+  readonly signed?: BuiltProposal;
 }
 
 export interface ProposalResult {
@@ -38,6 +41,23 @@ export interface ProposalResult {
   readonly simulator: TxSimulator;
 }
 
+/** The transaction's parameters; the SignedProposal is parsed only when the peer needs the creator. */
+class ProposalParams implements TxParams {
+  private view: ProposalView | null | undefined = undefined;
+
+  constructor(
+    readonly txId: string,
+    readonly channelId: string,
+    readonly signedProposal: Uint8Array,
+    readonly simulator: TxSimulator,
+  ) {}
+
+  get proposal(): ProposalView | null {
+    if (this.view === undefined) this.view = decodeSignedProposal(this.signedProposal);
+    return this.view;
+  }
+}
+
 export class Endorser {
   constructor(
     private readonly support: ChaincodeSupport,
@@ -47,19 +67,19 @@ export class Endorser {
   async propose(req: ProposalRequest): Promise<ProposalResult> {
     const started = performance.now();
     const isInit = req.isInit ?? false;
-    const built = buildProposal({ channelId: req.channelId, chaincodeName: req.chaincodeName, args: req.args, isInit, creator: req.creator, ...(req.transient ? { transient: req.transient } : {}) });
+    const built = req.signed ?? buildProposal({ channelId: req.channelId, chaincodeName: req.chaincodeName, args: req.args, isInit, creator: req.creator, ...(req.transient ? { transient: req.transient } : {}) });
     const simulator = this.ledger.newTxSimulator(req.channelId, built.txId);
-    const params = { txId: built.txId, channelId: req.channelId, signedProposal: built.signedProposal, proposal: decodeSignedProposal(built.signedProposal), simulator };
-    const base = { txId: built.txId, simulator };
+    const params = new ProposalParams(built.txId, req.channelId, built.signedProposal, simulator);
+    const txId = built.txId;
     const elapsed = (): number => Math.round(performance.now() - started);
     if (!this.support.registry.definition(req.chaincodeName)) {
       const msg = `make sure the chaincode ${req.chaincodeName} has been successfully defined on channel ${req.channelId} and try again: chaincode ${req.chaincodeName} not found`;
-      return { ...base, response: { status: 500, message: msg, payload: new Uint8Array() }, endorsed: false, peerError: msg, event: null, committed: false, ms: elapsed() };
+      return { txId, simulator, response: { status: 500, message: msg, payload: new Uint8Array() }, endorsed: false, peerError: msg, event: null, committed: false, ms: elapsed() };
     }
     const r = await this.support.execute(params, req.chaincodeName, req.args, isInit);
     if (!r.ok) {
       const msg = `error in simulation: ${r.error}`;
-      return { ...base, response: { status: 500, message: msg, payload: new Uint8Array() }, endorsed: false, peerError: msg, event: null, committed: false, ms: elapsed() };
+      return { txId, simulator, response: { status: 500, message: msg, payload: new Uint8Array() }, endorsed: false, peerError: msg, event: null, committed: false, ms: elapsed() };
     }
     const status = r.response.status;
     const endorsed = status < 400;
@@ -71,6 +91,6 @@ export class Endorser {
       this.ledger.commit(simulator.results(), r.event ? { chaincodeId: req.chaincodeName, eventName: r.event.eventName, payload: r.event.payload } : undefined);
       committed = true;
     }
-    return { ...base, response, endorsed, peerError: null, event, committed, ms: elapsed() };
+    return { txId, simulator, response, endorsed, peerError: null, event, committed, ms: elapsed() };
   }
 }

@@ -536,13 +536,13 @@ export class PeerHandler {
       case T.PUT_STATE: {
         const p = decodePutStateUtf8(m.payload);
         if (!p) return fail(UNMARSHAL);
-        const e = this.putState(ctx, p.key, p.value, p.collection, p.keyUtf8);
+        const e = this.putState(ctx, p.key, p.value, p.collection, p.badKey);
         return e ? fail(e) : okPayload();
       }
       case T.DEL_STATE: {
         const d = decodeDelStateUtf8(m.payload);
         if (!d) return fail(UNMARSHAL);
-        const e = this.delState(ctx, d.key, d.collection, d.keyUtf8);
+        const e = this.delState(ctx, d.key, d.collection, d.badKey);
         return e ? fail(e) : okPayload();
       }
       case T.PUT_STATE_METADATA: {
@@ -564,10 +564,10 @@ export class PeerHandler {
           let e: string | null;
           switch (r.type) {
             case T.PUT_STATE:
-              e = this.putState(ctx, r.key, r.value, r.collection, true);
+              e = this.putState(ctx, r.key, r.value, r.collection, null);
               break;
             case T.DEL_STATE:
-              e = this.delState(ctx, r.key, r.collection, true);
+              e = this.delState(ctx, r.key, r.collection, null);
               break;
             case T.PURGE_PRIVATE_DATA:
               e = this.purge(ctx, r.key, r.collection);
@@ -651,14 +651,14 @@ export class PeerHandler {
     }
   }
 
-  private putState(ctx: TxContext, key: string, value: Uint8Array, collection: string, keyUtf8: boolean): string | null {
-    if (collection) return this.privateCheck(ctx, collection, 'write') ?? ctx.params.simulator.setPrivateData(ctx.namespace, collection, key, value, keyUtf8);
-    return ctx.params.simulator.setState(ctx.namespace, key, value, keyUtf8);
+  private putState(ctx: TxContext, key: string, value: Uint8Array, collection: string, badKey: Uint8Array | null): string | null {
+    if (collection) return this.privateCheck(ctx, collection, 'write') ?? ctx.params.simulator.setPrivateData(ctx.namespace, collection, key, value, badKey);
+    return ctx.params.simulator.setState(ctx.namespace, key, value, badKey);
   }
 
-  private delState(ctx: TxContext, key: string, collection: string, keyUtf8: boolean): string | null {
-    if (collection) return this.privateCheck(ctx, collection, 'write') ?? ctx.params.simulator.setPrivateData(ctx.namespace, collection, key, null, keyUtf8);
-    return ctx.params.simulator.setState(ctx.namespace, key, null, keyUtf8);
+  private delState(ctx: TxContext, key: string, collection: string, badKey: Uint8Array | null): string | null {
+    if (collection) return this.privateCheck(ctx, collection, 'write') ?? ctx.params.simulator.setPrivateData(ctx.namespace, collection, key, null, badKey);
+    return ctx.params.simulator.setState(ctx.namespace, key, null, badKey);
   }
 
   private putStateMetadata(ctx: TxContext, key: string, collection: string, md: { metakey: string; value: Uint8Array } | null): string | null {
@@ -690,7 +690,16 @@ export class PeerHandler {
     let params: TxParams = ctx.params;
     if (channel !== ctx.params.channelId) {
       if (!invoker.hasChannel(channel)) return fail(`failed to find ledger for channel: ${channel}`);
-      params = { ...ctx.params, channelId: channel, simulator: invoker.newSimulator(channel, m.txid) };
+      const caller = ctx.params;
+      params = {
+        txId: caller.txId,
+        channelId: channel,
+        signedProposal: caller.signedProposal,
+        simulator: invoker.newSimulator(channel, m.txid),
+        get proposal() {
+          return caller.proposal;
+        },
+      };
     }
     const r = await invoker.invoke(params, target.name, spec.args, spec.isInit);
     if (!r.ok) return fail(`execute failed: ${r.error}`);

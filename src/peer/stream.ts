@@ -49,3 +49,72 @@ export class Transcript {
     this.entries.push({ at: Math.round((performance.now() - this.t0) * 10) / 10, dir: 'note', type: '', txid: '', channelId: '', payloadBytes: 0, note: text });
   }
 }
+
+/** The chaincode's end of an in-process stream (tests): what it sends, what it receives. */
+export interface MemoryChaincodeEnd {
+  send(m: ChaincodeMsg): void;
+  /** The next message from the peer, or null at the end of the stream or after `timeoutMs`. */
+  next(timeoutMs?: number): Promise<ChaincodeMsg | null>;
+  /** Ends the stream from the chaincode's side (null reason: EOF). */
+  end(reason?: string | null): void;
+  readonly closedByPeer: boolean;
+}
+
+/** An in-process ChaincodeStream pair: the peer's end for a handler, the chaincode's end for a script. */
+export function memoryStreams(): { peer: ChaincodeStream; chaincode: MemoryChaincodeEnd } {
+  let toPeer: ((m: ChaincodeMsg) => void) | null = null;
+  const endCbs: Array<(reason: string | null) => void> = [];
+  const queue: ChaincodeMsg[] = [];
+  const waiters: Array<(m: ChaincodeMsg | null) => void> = [];
+  let ended = false;
+  let closedByPeer = false;
+  const finish = (reason: string | null): void => {
+    if (ended) return;
+    ended = true;
+    for (const w of waiters.splice(0)) w(null);
+    for (const cb of endCbs) cb(reason);
+  };
+  const peer: ChaincodeStream = {
+    send: (m) => {
+      if (ended) return;
+      const w = waiters.shift();
+      if (w) w(m);
+      else queue.push(m);
+    },
+    onMessage: (cb) => {
+      toPeer = cb;
+    },
+    onEnd: (cb) => endCbs.push(cb),
+    close: () => {
+      closedByPeer = true;
+      finish('cancelled by the peer');
+    },
+  };
+  const chaincode: MemoryChaincodeEnd = {
+    send: (m) => {
+      if (!ended) queueMicrotask(() => toPeer?.(m));
+    },
+    next: (timeoutMs = 2_000) => {
+      const q = queue.shift();
+      if (q) return Promise.resolve(q);
+      if (ended) return Promise.resolve(null);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          const i = waiters.indexOf(w);
+          if (i >= 0) waiters.splice(i, 1);
+          resolve(null);
+        }, timeoutMs);
+        const w = (m: ChaincodeMsg | null): void => {
+          clearTimeout(timer);
+          resolve(m);
+        };
+        waiters.push(w);
+      });
+    },
+    end: (reason = null) => finish(reason),
+    get closedByPeer() {
+      return closedByPeer;
+    },
+  };
+  return { peer, chaincode };
+}

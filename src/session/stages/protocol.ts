@@ -186,7 +186,6 @@ export async function transactionStage(s: SessionContext): Promise<TransactionSt
   findings.push(
     passed('PROTO-08', 'COMPLETED echoed the transaction\'s channel_id and txid and carried a decodable Response'),
     passed('PROTO-18', 'the chaincode accepted a SignedProposal with an X.509 creator from the test MSP'),
-    passed('PROTO-01', 'every message of the chaincode was a well-formed ChaincodeMessage echoing txid and channel_id'),
   );
   const budget = Math.min(s.config.executeTimeoutMs, 10_000);
   const extras = settings(s.config).smokeOnly ? [] : await serverChecks(s, peer, r.handler, { name, ccid, budget });
@@ -194,6 +193,7 @@ export async function transactionStage(s: SessionContext): Promise<TransactionSt
   findings.push(...extras);
   if (!byRule.has('PROTO-07')) findings.push(passed('PROTO-07', `'${fn}' completed with status 200 in ${first.ms} ms`));
   if (!byRule.has('PROTO-15')) findings.push(passed('PROTO-15', `completed within chaincode.executetimeout (${first.ms} ms)`));
+  findings.push(echoFinding(r.handler));
   const current = peer.registry.handler(ccid);
   findings.push(await keepaliveFinding(s, current instanceof PeerHandler ? current : r.handler));
   const failure = extras.find((f) => f.status === 'failed') ?? null;
@@ -205,6 +205,28 @@ export async function transactionStage(s: SessionContext): Promise<TransactionSt
   };
 }
 
+/** PROTO-01: every request and completion of the chaincode names a transaction the peer sent, by channel_id and txid. */
+function echoFinding(h: PeerHandler): Finding {
+  const sent = new Set<string>();
+  const stray: string[] = [];
+  let checked = 0;
+  for (const e of h.transcript.entries) {
+    if (e.dir === 'peer→cc' && (e.type === 'TRANSACTION' || e.type === 'INIT')) sent.add(`${e.channelId}\u0000${e.txid}`);
+    else if (e.dir === 'cc→peer' && e.type !== 'REGISTER' && e.type !== 'KEEPALIVE') {
+      checked++;
+      if (!sent.has(`${e.channelId}\u0000${e.txid}`)) stray.push(`${e.type} txid '${e.txid}' channel '${e.channelId}'`);
+    }
+  }
+  if (stray.length > 0) {
+    return failed({
+      rule: 'PROTO-01',
+      peerError: null,
+      message: `${stray.length} of ${checked} messages from the chaincode do not echo the txid and channel_id of a transaction the peer sent (first: ${stray[0]}); the peer drops such completions and answers such requests with 'no ledger context'`,
+    });
+  }
+  return passed('PROTO-01', `all ${checked} requests and completions of the chaincode echoed the txid and channel_id of their transaction`);
+}
+
 async function keepaliveFinding(s: SessionContext, h: PeerHandler): Promise<Finding> {
   const ka = settings(s.config).keepaliveSeconds ?? 0;
   if (ka <= 0) return { rule: 'PROTO-14', status: 'disabled', message: 'not applicable: chaincode.keepalive is 0 (the default), so the peer sends no KEEPALIVE; run with --keepalive N to judge it', peerError: null };
@@ -214,7 +236,8 @@ async function keepaliveFinding(s: SessionContext, h: PeerHandler): Promise<Find
     return failed({
       rule: 'PROTO-14',
       peerError: chains.simulation('<txid>', 'error sending: chaincode stream terminated'),
-      message: `with chaincode.keepalive ${ka} the server ended the stream (${h.violation ?? end.reason ?? 'EOF'}): fabric-shim <= 2.5.8 calls process.exit(1) on KEEPALIVE`,
+      message: `with chaincode.keepalive ${ka} the server ended the stream (${h.violation ?? end.reason ?? 'EOF'}) after the peer's KEEPALIVE (fabric-shim <= 2.5.8 exits on it: SHIM-NODE-03)`,
+      remedy: 'Keep chaincode.keepalive at 0 on peers that serve this server, or move to a shim that echoes or ignores KEEPALIVE.',
     });
   }
   return passed('PROTO-14', `the stream survived peer KEEPALIVE every ${ka} s`);
@@ -298,7 +321,18 @@ async function relaunch(s: SessionContext, peer: MockPeer, main: PeerHandler, ta
 
 // ---- a second chaincode (INVOKE_CHAINCODE targets) ------------------------------------------------
 
-const seconds = new Set<{ stop(): Promise<void>; close(): void }>();
+const seconds = new Set<{ readonly pid: number; stop(): Promise<void>; close(): void }>();
+
+// However the run ends (a signal, an uncaught error), no second server outlives it.
+process.on('exit', () => {
+  for (const x of seconds) {
+    try {
+      if (x.pid > 0) process.kill(-x.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
 
 function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -334,7 +368,7 @@ export async function startSecondChaincode(s: SessionContext, name: string): Pro
     await server.stop();
     throw new Error(`cannot dial the second chaincode '${name}' at ${address}: ${r.grpcError}`);
   }
-  seconds.add({ stop: () => server.stop(), close: () => r.dialed.close() });
+  seconds.add({ pid: server.pid, stop: () => server.stop(), close: () => r.dialed.close() });
   peer.define({ name, packageId, version: '1.0', initRequired: false, collections: [] });
   const h = peer.attach(r.dialed.stream, packageId);
   const o = await h.awaitRegister(s.config.registerTimeoutMs);

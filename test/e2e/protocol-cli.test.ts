@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { nodeServerCommand } from '../../mocks/chaincode/node/launch.js';
+import { writeSamplePackage } from '../../mocks/sample/sample.js';
+import { freePort, runCli, tempDir } from '../support/cli.js';
+
+/** `invoke`, `query`, `bench` and `init` through the real CLI against the Node server fixture. */
+
+describe('ccaas-conformance invoke | query | bench | init', () => {
+  let dir: { path: string; remove(): Promise<void> };
+  let pkg: string;
+  before(async () => {
+    dir = await tempDir();
+    pkg = await writeSamplePackage(join(dir.path, 'sample.tgz'), { address: `localhost:${await freePort()}` });
+  });
+  after(async () => dir.remove());
+
+  it('invoke prints what peer chaincode invoke prints; query prints the payload', async () => {
+    const inv = await runCli(['invoke', pkg, 'CreateAsset', 'a1', 'blue', '--command', nodeServerCommand()]);
+    assert.equal(inv.code, 0, inv.stderr);
+    assert.match(inv.stderr, /Chaincode invoke successful\. result: status:200 payload:"\{\\"id\\":\\"a1\\",\\"value\\":\\"blue\\",\\"owner\\":\\"Org1MSP\\"\}"/);
+    assert.match(inv.stderr, /chaincode event AssetCreated/);
+    const q = await runCli(['query', pkg, 'Ping', '--command', nodeServerCommand()]);
+    assert.equal(q.code, 0, q.stderr);
+    assert.equal(q.stdout, 'pong\n');
+    const miss = await runCli(['query', pkg, 'ReadAsset', 'nope', '--command', nodeServerCommand()]);
+    assert.equal(miss.code, 1);
+    assert.match(miss.stderr, /^Error: endorsement failure during query\. response: status:500 message:"asset nope does not exist"$/m);
+    const json = await runCli(['query', pkg, 'WhoAmI', '--user', 'alice', '--json', '--command', nodeServerCommand()]);
+    const out = JSON.parse(json.stdout) as { status: number; payload: string; txId: string };
+    assert.equal(out.status, 200);
+    assert.match(out.payload, /CN=alice/);
+    assert.match(out.txId, /^[0-9a-f]{64}$/);
+  });
+
+  it('refuses a server registered with the wrong package ID in seconds, with the peer\'s text', async () => {
+    const wrong = `CORE_CHAINCODE_ID=asset_ccaas:${'1'.repeat(64)} ${nodeServerCommand()}`;
+    const r = await runCli(['query', pkg, 'Ping', '--command', wrong]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /PROTO-04/);
+    assert.match(r.stderr, /peer will not accept external chaincode connection asset_ccaas:1{64} \(except in dev mode\)/);
+    assert.ok(r.ms < 15_000, `${r.ms} ms`);
+  });
+
+  it('--init-required routes INIT and TRANSACTION as CheckInvocation does', async () => {
+    const before = await runCli(['query', pkg, 'Ping', '--init-required', '--command', nodeServerCommand()]);
+    assert.equal(before.code, 1);
+    assert.match(before.stderr, /invalid invocation: chaincode 'asset_ccaas' has not been initialized for this version, must call as init first/);
+    const init = await runCli(['invoke', pkg, 'Ping', '--isInit', '--init-required', '--command', nodeServerCommand()]);
+    assert.equal(init.code, 0, init.stderr);
+  });
+
+  it('bench prints throughput, latency and peer CPU per transaction', async () => {
+    const r = await runCli(['bench', pkg, '--fn', 'Ping', '--tx', '300', '--concurrency', '16', '--warmup', '50', '--json', '--command', nodeServerCommand()]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { tx: number; failed: number; txPerSecond: number; p50Ms: number; p99Ms: number; peerCpuUsPerTx: number };
+    assert.equal(s.tx, 300);
+    assert.equal(s.failed, 0);
+    assert.ok(s.txPerSecond > 0 && s.p99Ms >= s.p50Ms && s.peerCpuUsPerTx > 0, JSON.stringify(s));
+  });
+
+  it('init scaffolds a features folder whose example passes with --features', async () => {
+    const init = await runCli(['init', join(dir.path, 'team')]);
+    assert.equal(init.code, 0, init.stderr);
+    const feature = join(dir.path, 'team', 'features', 'example.feature');
+    assert.match(await readFile(feature, 'utf8'), /Given the chaincode is running/);
+    assert.equal((await runCli(['init', join(dir.path, 'team')])).code, 2, 'does not overwrite');
+    const run = await runCli([pkg, '--command', nodeServerCommand(), '--features', join(dir.path, 'team', 'features'), '--quiet'], { reportDir: join(dir.path, 'r') });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.doesNotMatch(run.stdout + run.stderr, /of your own scenarios failed/);
+  });
+
+  it('a failing scenario of your own fails the run', async () => {
+    const bad = join(dir.path, 'bad');
+    await (await import('node:fs/promises')).mkdir(bad, { recursive: true });
+    await (await import('node:fs/promises')).writeFile(join(bad, 'bad.feature'), 'Feature: bad\n  Scenario: wrong payload\n    Given the chaincode is running\n    When I query "Ping"\n    Then the response payload is "ping"\n');
+    const run = await runCli([pkg, '--command', nodeServerCommand(), '--features', bad, '--quiet'], { reportDir: join(dir.path, 'rb') });
+    assert.equal(run.code, 1);
+    assert.match(run.stdout + run.stderr, /1 of your own scenarios failed: wrong payload \(failed: Error: expected payload 'ping', got status 200/);
+  });
+});
