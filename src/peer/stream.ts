@@ -1,4 +1,5 @@
 import { typeName, type ChaincodeMsg } from './codec.js';
+import { Inbox } from './inbox.js';
 
 /**
  * The peer's view of one `/protos.Chaincode/Connect` stream, independent of gRPC so the handler
@@ -64,22 +65,18 @@ export interface MemoryChaincodeEnd {
 export function memoryStreams(): { peer: ChaincodeStream; chaincode: MemoryChaincodeEnd } {
   let toPeer: ((m: ChaincodeMsg) => void) | null = null;
   const endCbs: Array<(reason: string | null) => void> = [];
-  const queue: ChaincodeMsg[] = [];
-  const waiters: Array<(m: ChaincodeMsg | null) => void> = [];
+  const inbox = new Inbox<ChaincodeMsg>();
   let ended = false;
   let closedByPeer = false;
   const finish = (reason: string | null): void => {
     if (ended) return;
     ended = true;
-    for (const w of waiters.splice(0)) w(null);
+    inbox.close();
     for (const cb of endCbs) cb(reason);
   };
   const peer: ChaincodeStream = {
     send: (m) => {
-      if (ended) return;
-      const w = waiters.shift();
-      if (w) w(m);
-      else queue.push(m);
+      if (!ended) inbox.push(m);
     },
     onMessage: (cb) => {
       toPeer = cb;
@@ -94,23 +91,7 @@ export function memoryStreams(): { peer: ChaincodeStream; chaincode: MemoryChain
     send: (m) => {
       if (!ended) queueMicrotask(() => toPeer?.(m));
     },
-    next: (timeoutMs = 2_000) => {
-      const q = queue.shift();
-      if (q) return Promise.resolve(q);
-      if (ended) return Promise.resolve(null);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          const i = waiters.indexOf(w);
-          if (i >= 0) waiters.splice(i, 1);
-          resolve(null);
-        }, timeoutMs);
-        const w = (m: ChaincodeMsg | null): void => {
-          clearTimeout(timer);
-          resolve(m);
-        };
-        waiters.push(w);
-      });
-    },
+    next: (timeoutMs = 2_000) => inbox.next(timeoutMs),
     end: (reason = null) => finish(reason),
     get closedByPeer() {
       return closedByPeer;

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { ChaincodeServiceDefinition, fromWire, messageBytes, toWire, type ChaincodeMsg, type WireMessage } from '../../../src/peer/codec.js';
+import { Inbox } from '../../../src/peer/inbox.js';
 
 /**
  * Impostor chaincode servers for the tests: grpc-js servers of `protos.Chaincode/Connect` that
@@ -43,8 +44,7 @@ export interface Impostor {
 
 function connFor(call: grpc.ServerDuplexStream<WireMessage, WireMessage>): ImpostorConn {
   const t0 = performance.now();
-  const queue: ChaincodeMsg[] = [];
-  const waiters: Array<(m: ChaincodeMsg | null) => void> = [];
+  const inbox = new Inbox<ChaincodeMsg>();
   const received: ImpostorConn['received'] = [];
   let isEnded = false;
   let resolveEnded: () => void = () => undefined;
@@ -53,36 +53,18 @@ function connFor(call: grpc.ServerDuplexStream<WireMessage, WireMessage>): Impos
     if (isEnded) return;
     isEnded = true;
     resolveEnded();
-    for (const w of waiters.splice(0)) w(null);
+    inbox.close();
   };
   call.on('data', (w: WireMessage) => {
     const msg = fromWire(w);
     received.push({ msg, bytes: w.serializeBinary(), at: performance.now() - t0 });
-    const waiter = waiters.shift();
-    if (waiter) waiter(msg);
-    else queue.push(msg);
+    inbox.push(msg);
   });
   call.on('end', finish);
   call.on('error', finish);
   call.on('close', finish);
   call.on('cancelled', finish);
-  const next = (timeoutMs = 5_000): Promise<ChaincodeMsg | null> => {
-    const q = queue.shift();
-    if (q) return Promise.resolve(q);
-    if (isEnded) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        const i = waiters.indexOf(w);
-        if (i >= 0) waiters.splice(i, 1);
-        resolve(null);
-      }, timeoutMs);
-      const w = (m: ChaincodeMsg | null): void => {
-        clearTimeout(timer);
-        resolve(m);
-      };
-      waiters.push(w);
-    });
-  };
+  const next = (timeoutMs = 5_000): Promise<ChaincodeMsg | null> => inbox.next(timeoutMs);
   return {
     send: (m) => {
       if (isEnded) return;
