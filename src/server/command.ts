@@ -87,12 +87,22 @@ export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
     });
   });
 
+  /** Whether the server exits within `ms`; the timer never outlives the answer (it would hold the CLI open). */
+  const exitedWithin = (ms: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      void exitPromise.then(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+
   const stop = async (): Promise<void> => {
     killGroup(child, 'SIGTERM');
-    const graceful = await Promise.race([exitPromise.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), HARNESS.killGraceMs))]);
+    const graceful = await exitedWithin(HARNESS.killGraceMs);
     // Children of the shell may outlive it: the whole group goes, always.
     killGroup(child, 'SIGKILL');
-    if (!graceful) await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 1_000))]);
+    if (!graceful) await exitedWithin(1_000);
   };
 
   const hp = splitAddress(l.address);
