@@ -196,15 +196,6 @@ func progBuild(argv []string, cfgString string, p *progOut) int {
 	type chaincodeMetadata struct {
 		Type string `json:"type"`
 	}
-	type connection struct {
-		Address     string `json:"address"`
-		DialTimeout string `json:"dial_timeout"`
-		TLS         bool   `json:"tls_required"`
-		ClientAuth  bool   `json:"client_auth_required"`
-		RootCert    string `json:"root_cert"`
-		ClientKey   string `json:"client_key"`
-		ClientCert  string `json:"client_cert"`
-	}
 	tmpl := func(cfg map[string]interface{}, text string) (string, error) {
 		t, err := template.New("").Option("missingkey=error").Parse(text)
 		if err != nil {

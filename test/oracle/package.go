@@ -4,14 +4,15 @@
 // oracle from the documented behaviour; it contains no Fabric code.
 //
 // Mode:
-//   package  input = the package file bytes. Result:
-//            error        the full client-visible install error ("could not parse as a chaincode
-//                         install package: ...") or "" when install would go on to build;
-//            calcError    what `calculatepackageid` reports (the parse without the DB scan);
-//            label        label of the last metadata.json (when decoded);
-//            packageId    "<label>:<sha256>" once the label passed (even if the DB scan fails);
-//            firstMetadataSha256 / firstCodeSha256   the entries the builders receive;
-//            lastCodeSha256                          the entry the DB scan reads.
+//
+//	package  input = the package file bytes. Result:
+//	         error        the full client-visible install error ("could not parse as a chaincode
+//	                      install package: ...") or "" when install would go on to build;
+//	         calcError    what `calculatepackageid` reports (the parse without the DB scan);
+//	         label        label of the last metadata.json (when decoded);
+//	         packageId    "<label>:<sha256>" once the label passed (even if the DB scan fails);
+//	         firstMetadataSha256 / firstCodeSha256   the entries the builders receive;
+//	         lastCodeSha256                          the entry the DB scan reads.
 package main
 
 import (

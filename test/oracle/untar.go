@@ -5,9 +5,10 @@
 // Written for this oracle from the documented behaviour; it contains no Fabric code.
 //
 // Mode:
-//   untar  input = code.tar.gz bytes. Extracts into a fresh temp dir; error is the inner text
-//          (as it follows "could not untar source package: "), with the temp dir shown as <dst>.
-//          result.tree lists what was created: "<path> <d|f> <mode octal> <size> <sha256>" sorted.
+//
+//	untar  input = code.tar.gz bytes. Extracts into a fresh temp dir; error is the inner text
+//	       (as it follows "could not untar source package: "), with the temp dir shown as <dst>.
+//	       result.tree lists what was created: "<path> <d|f> <mode octal> <size> <sha256>" sorted.
 package main
 
 import (
