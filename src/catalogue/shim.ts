@@ -91,7 +91,7 @@ export const SHIM_RULES: readonly Rule[] = [
   {
     id: 'SHIM-JAVA-04', family: 'SHIM', level: 'SHOULD', confidence: 'code',
     title: 'Java shim keeps one handler state for every connection',
-    peer: 'The created/established/ready state lives on the one ChaincodeBase: when a second peer connects, the shared state goes back to created and the first connection\'s TRANSACTIONs are dropped with `[<txid>] Received TRANSACTION: cannot handle`, so its invocations time out (measured: PROTO-19 fails with `timeout expired while executing transaction` on the first peer while the second works).',
+    peer: 'The created/established/ready state lives on the one ChaincodeBase: when a second peer connects, the shim sets the shared state back to created and sends REGISTER; until that peer\'s READY arrives, every message on the first connection (a TRANSACTION, or the RESPONSE a running transaction waits for) is dropped with `[<txid>] Received TRANSACTION: cannot handle`, so those invocations end in `timeout expired while executing transaction`. The window is one round trip to the second peer; PROTO-19 holds it open for 300 ms and measured the Java shim failing every time, while the Node shim passes.',
     source: [{ repo: 'fabric-chaincode-java', path: 'fabric-chaincode-shim/src/main/java/org/hyperledger/fabric/shim/impl/InvocationTaskManager.java', symbols: ['processChaincodeMessage', 'register'] }],
     remedy: 'Run one Java chaincode server per peer (one address per peer in each peer\'s connection.json), or keep a single peer per server.',
     related: ['PROTO-19'],

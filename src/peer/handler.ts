@@ -98,6 +98,13 @@ export interface HandlerOptions {
   /** The channel's application capability level, e.g. 2.5 (V2_5), 1.3 (V1_3), 1.2 (V1_2). */
   readonly applicationCapability?: number;
   readonly invoker?: Invoker;
+  /**
+   * Runs after a REGISTER the registry accepted and before the peer answers REGISTERED and READY;
+   * messages arriving meanwhile wait their turn, as in the peer's one-at-a-time stream loop. A slow
+   * link or a busy peer widens this window in real networks; PROTO-19 transacts on another stream
+   * inside it to find servers that share one handler state between streams.
+   */
+  readonly beforeRegistered?: () => Promise<void>;
 }
 
 /** Results per RESPONSE for unpaginated queries (chaincode_support.go MaxResultLimit). */
@@ -142,6 +149,8 @@ export class PeerHandler {
   private registerWaiter: ((o: RegisterOutcome) => void) | null = null;
   private pendingRegister: RegisterOutcome | null = null;
   private ended: { reason: string | null } | null = null;
+  /** Messages received while `beforeRegistered` holds the REGISTER reply; null when not holding. */
+  private held: ChaincodeMsg[] | null = null;
   private readonly endWaiters: Array<(reason: string | null) => void> = [];
   /** Why the peer ended the stream itself (a protocol violation by the chaincode), if it did. */
   violation: string | null = null;
@@ -259,6 +268,11 @@ export class PeerHandler {
 
   private receive(m: ChaincodeMsg): void {
     this.transcript.record('cc→peer', m);
+    if (this.held) this.held.push(m);
+    else this.handleMessage(m);
+  }
+
+  private handleMessage(m: ChaincodeMsg): void {
     if (this.ended) return;
     if (m.type === T.KEEPALIVE) return; // accepted and ignored in every state (PROTO-02)
     const prefix = 'error handling message, ending stream: ';
@@ -322,11 +336,30 @@ export class PeerHandler {
       return;
     }
     this.chaincodeId = id.name;
+    const hold = this.opts.beforeRegistered;
+    if (!hold) {
+      this.acceptRegister(id.name);
+      return;
+    }
+    this.held = [];
+    void hold()
+      .catch(() => undefined)
+      .then(() => {
+        const queued = this.held ?? [];
+        this.held = null;
+        if (this.ended) return;
+        this.acceptRegister(id.name);
+        for (const q of queued) this.handleMessage(q);
+      });
+  }
+
+  /** HandleRegister's success path: REGISTERED, established, READY with the runtime params, ready. */
+  private acceptRegister(name: string): void {
     this.send({ type: T.REGISTERED, payload: new Uint8Array(), txid: '', channelId: '' });
     this.state = 'established';
     this.send({ type: T.READY, payload: encodeAdditionalParams(this.opts.runtimeParams), txid: '', channelId: '' });
     this.state = 'ready';
-    this.settleRegister({ kind: 'registered', name: id.name, ms: this.ms() });
+    this.settleRegister({ kind: 'registered', name, ms: this.ms() });
   }
 
   /**

@@ -53,7 +53,7 @@ export class MockPeer {
   }
 
   /** The peer launched `packageId` and has its stream: the handler waits for REGISTER. */
-  attach(stream: ChaincodeStream, packageId: string, transcript?: Transcript): PeerHandler {
+  attach(stream: ChaincodeStream, packageId: string, transcript?: Transcript, beforeRegistered?: () => Promise<void>): PeerHandler {
     this.registry.launch(packageId);
     return new PeerHandler(stream, {
       packageId,
@@ -62,6 +62,7 @@ export class MockPeer {
       registry: this.registry,
       invoker: this.support,
       ...(transcript ? { transcript } : {}),
+      ...(beforeRegistered ? { beforeRegistered } : {}),
       ...(this.config.keepaliveSeconds ? { keepaliveSeconds: this.config.keepaliveSeconds } : {}),
       ...(this.config.totalQueryLimit ? { totalQueryLimit: this.config.totalQueryLimit } : {}),
       ...(this.config.applicationCapability ? { applicationCapability: this.config.applicationCapability } : {}),

@@ -13,21 +13,33 @@ import { runCli, tempDir } from '../support/cli.js';
  * rule they break, through the real CLI (--address).
  */
 
-type Quirk = 'none' | 'stray-request' | 'hang-unknown' | 'one-peer';
+type Quirk = 'none' | 'stray-request' | 'hang-unknown' | 'one-peer' | 'shared-state';
 
-function script(packageId: string, quirk: Quirk, active: { n: number }) {
+/** What the servers of one impostor share: open connections and, for 'shared-state', one handler state. */
+interface Shared {
+  n: number;
+  state: 'created' | 'established' | 'ready';
+}
+
+function script(packageId: string, quirk: Quirk, shared: Shared) {
   return async (c: ImpostorConn): Promise<void> => {
-    if (quirk === 'one-peer' && active.n > 0) {
+    if (quirk === 'one-peer' && shared.n > 0) {
       c.end();
       return;
     }
-    active.n++;
-    void c.ended.then(() => active.n--);
+    shared.n++;
+    void c.ended.then(() => shared.n--);
+    // 'shared-state' keeps one state for every connection, as the Java shim's ChaincodeBase does
+    let own: Shared['state'] = 'created';
+    const state = quirk === 'shared-state' ? shared : { get state() { return own; }, set state(v: Shared['state']) { own = v; } };
+    state.state = 'created';
     c.send({ type: T.REGISTER, payload: encodeChaincodeId(packageId) });
     for (;;) {
       const m = await c.next(60_000);
       if (!m) return;
-      if (m.type !== T.TRANSACTION) continue;
+      if (m.type === T.REGISTERED && state.state === 'created') state.state = 'established';
+      if (m.type === T.READY && state.state === 'established') state.state = 'ready';
+      if (m.type !== T.TRANSACTION || state.state !== 'ready') continue;
       const fn = Buffer.from(decodeChaincodeInput(m.payload)?.args[0] ?? new Uint8Array()).toString();
       if (quirk === 'stray-request') c.send({ type: T.GET_STATE, txid: `${m.txid}x`, channelId: m.channelId, payload: encodeGetState('k') });
       if (fn === 'ccaas_conformance_no_such_function') {
@@ -53,7 +65,7 @@ describe('the protocol stage judges the server (impostors through the CLI)', () 
   after(async () => dir.remove());
 
   async function judge(quirk: Quirk): Promise<Map<string, { status: string; message: string }>> {
-    const imp = await startImpostor(script(packageId, quirk, { n: 0 }));
+    const imp = await startImpostor(script(packageId, quirk, { n: 0, state: 'created' }));
     try {
       const r = await runCli([pkg, '--address', imp.address, '--execute-timeout', '1500', '--quiet'], { reportDir: join(dir.path, quirk) });
       const result = await r.result();
@@ -84,5 +96,13 @@ describe('the protocol stage judges the server (impostors through the CLI)', () 
     const rules = await judge('one-peer');
     assert.equal(rules.get('PROTO-19')?.status, 'failed');
     assert.match(rules.get('PROTO-19')?.message ?? '', /second peer could not use the server/);
+  });
+
+  it('a server with one handler state for all streams fails PROTO-19: the first peer loses a transaction while the second registers', async () => {
+    const rules = await judge('shared-state');
+    assert.equal(rules.get('PROTO-19')?.status, 'failed');
+    assert.match(rules.get('PROTO-19')?.message ?? '', /sent while the second was registering: error in simulation: .*timeout expired while executing transaction; then first peer /);
+    // the other checks, run before and after, still pass on such a server
+    for (const id of ['PROTO-07', 'PROTO-08', 'PROTO-16']) assert.equal(rules.get(id)?.status, 'passed', `${id}: ${rules.get(id)?.message}`);
   });
 });

@@ -56,6 +56,40 @@ describe('peer handler (in-process chaincode)', () => {
     assert.equal(await cc.next(300), null);
   });
 
+  it('holds REGISTERED/READY while beforeRegistered runs; messages meanwhile are handled after, in order', async () => {
+    const peer = new MockPeer({ channels: [CH], runtimeParams: PEER.runtimeParams, executeTimeoutMs: 2_000 });
+    const { peer: ps, chaincode } = memoryStreams();
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const handler = peer.attach(ps, PKG, undefined, () => held);
+    chaincode.send({ type: T.REGISTER, payload: encodeChaincodeId(PKG), txid: '', channelId: '' });
+    chaincode.send({ type: T.KEEPALIVE, payload: new Uint8Array(), txid: '', channelId: '' });
+    chaincode.send({ type: T.GET_STATE, payload: encodeGetState('k'), txid: 't1', channelId: CH });
+    assert.equal(await chaincode.next(200), null, 'no reply while held');
+    assert.equal(await handler.awaitRegister(50).then((o) => o.kind), 'timeout', 'not registered while held');
+    release();
+    assert.equal((await chaincode.next())?.type, T.REGISTERED);
+    assert.equal((await chaincode.next())?.type, T.READY);
+    assert.equal((await handler.awaitRegister(1_000)).kind, 'registered');
+    // the GET_STATE queued during the hold is handled in the ready state: no context for t1
+    const r = await chaincode.next();
+    assert.equal(r?.type, T.ERROR);
+    assert.equal(r?.txid, 't1');
+  });
+
+  it('a stream that ends while REGISTER is held is never answered', async () => {
+    const peer = new MockPeer({ channels: [CH], runtimeParams: PEER.runtimeParams, executeTimeoutMs: 2_000 });
+    const { peer: ps, chaincode } = memoryStreams();
+    let release = (): void => undefined;
+    const handler = peer.attach(ps, PKG, undefined, () => new Promise<void>((r) => (release = r)));
+    chaincode.send({ type: T.REGISTER, payload: encodeChaincodeId(PKG), txid: '', channelId: '' });
+    await new Promise((r) => setTimeout(r, 20));
+    handler.close();
+    release();
+    assert.equal((await handler.awaitRegister(100)).kind, 'ended');
+    assert.equal(await chaincode.next(100), null);
+  });
+
   it('truncates unpaginated results at ledger.state.totalQueryLimit, 100 per batch', async () => {
     const { peer, cc } = await setup({ totalQueryLimit: 150 });
     for (let i = 0; i < 250; i++) peer.ledger.seed(CH, 'cc', `k${String(i).padStart(3, '0')}`, enc('v'));
