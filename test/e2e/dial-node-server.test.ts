@@ -157,7 +157,7 @@ describe('dial stage against the real Node chaincode server', () => {
     assert.equal(st.probe, null);
   });
 
-  it('a blackhole is reported within dial_timeout + 200 ms; a connection dropped mid-handshake is a finding', async () => {
+  it('a blackhole is reported at dial_timeout, not before and not much after; a connection dropped mid-handshake is a finding', async () => {
     const hole = await startImpostor('blackhole');
     const drop = await startImpostor('drop-after-client-hello');
     try {
@@ -166,7 +166,8 @@ describe('dial stage against the real Node chaincode server', () => {
       const ms = performance.now() - t0;
       assert.equal(st.failure?.rule, 'DIAL-03');
       assert.match(st.failure?.message ?? '', /\(timeout\)/);
-      assert.ok(ms >= 1_490 && ms <= 1_700, `${ms} ms`);
+      // waits the whole dial_timeout, then stops (the slack only absorbs a loaded machine's timers)
+      assert.ok(ms >= 1_490 && ms <= 4_000, `${ms} ms`);
       const d = await dialStage(context({ ...packages.tls(drop.address), dial_timeout: '1s' }, drop.address).ctx);
       assert.equal(d.failure?.rule, 'DIAL-03');
       assert.match(d.failure?.message ?? '', /\(dropped\): the server reset the connection during the TLS handshake/);

@@ -118,7 +118,7 @@ describe('§9.4 stream and protocol vectors (impostor servers)', () => {
     const t0 = performance.now();
     const o = await r.handler.awaitRegister(3_000);
     assert.equal(o.kind, 'wrong-name');
-    assert.ok(performance.now() - t0 < 1_000);
+    assert.ok(performance.now() - t0 < 2_500, 'judged at once, not at the 3 s deadline');
     assert.equal(o.kind === 'wrong-name' ? o.peerError : '', `peer will not accept external chaincode connection ${NAME} (except in dev mode)`);
     await new Promise((res) => setTimeout(res, 400));
     assert.equal(r.conns[0]?.isEnded, false, 'the peer leaves the stream open');

@@ -94,7 +94,7 @@ describe('runProgram', () => {
     const r = await runProgram(hang, [], { env: PATH_ONLY, timeoutMs: 300, cwd: dir });
     assert.equal(r.timedOut, true);
     assert.equal(r.ignoredSigterm, false);
-    assert.ok(performance.now() - t0 < 2_000);
+    assert.ok(performance.now() - t0 < 5_000, 'stopped at the deadline, not after the 60 s sleep');
     assert.ok(r.pid !== null);
     assert.deepEqual(await processesInGroup(r.pid as number), [], 'nothing of the group is left');
     const stubborn = await script('stubborn', '#!/bin/sh\ntrap "" TERM\nwhile :; do sleep 1; done\n');

@@ -50,9 +50,10 @@ describe('staged probe: each impostor gets its classification and the peer\'s wo
     assert.deepEqual(r.stages.map((s) => [s.name, s.ok]), [['resolve', true], ['tcp', false]]);
   });
 
-  it('blackhole: reported within the budget + 200 ms, as context deadline exceeded', async () => {
+  it('blackhole: reported at the budget, as context deadline exceeded', async () => {
     const { r, ms } = await run('blackhole');
-    assert.ok(ms >= BUDGET - 5 && ms <= BUDGET + 200, `${ms} ms`);
+    // waits the whole budget, then stops (the slack only absorbs a loaded machine's timers)
+    assert.ok(ms >= BUDGET - 5 && ms <= BUDGET + 2_000, `${ms} ms`);
     assert.equal(r.peer?.dialError, DEADLINE);
     assert.equal(r.peer?.when, 'after dial_timeout');
     assert.equal(r.stages.at(-1)?.name, 'http2');
