@@ -14,6 +14,7 @@ import { dialStage } from '../../src/session/stages/dial.js';
 import type { DialStage, SessionContext } from '../../src/session/types.js';
 import { freePort, ROOT, tempDir } from '../support/cli.js';
 import { makeTlsWorld, type TlsWorld } from '../support/pki.js';
+import { timed } from '../support/timing.js';
 
 /**
  * The dial stage against the real Node chaincode server (`fabric-chaincode-node server`, fabric-shim
@@ -157,17 +158,15 @@ describe('dial stage against the real Node chaincode server', () => {
     assert.equal(st.probe, null);
   });
 
-  it('a blackhole is reported at dial_timeout, not before and not much after; a connection dropped mid-handshake is a finding', async () => {
+  it('a blackhole is reported within dial_timeout + 200 ms; a connection dropped mid-handshake is a finding', async () => {
     const hole = await startImpostor('blackhole');
     const drop = await startImpostor('drop-after-client-hello');
     try {
-      const t0 = performance.now();
-      const st = await dialStage(context({ address: hole.address, dial_timeout: '1500ms' }, hole.address).ctx);
-      const ms = performance.now() - t0;
+      const { value: st, ms, lagMs } = await timed(() => dialStage(context({ address: hole.address, dial_timeout: '1500ms' }, hole.address).ctx));
       assert.equal(st.failure?.rule, 'DIAL-03');
       assert.match(st.failure?.message ?? '', /\(timeout\)/);
-      // waits the whole dial_timeout, then stops (the slack only absorbs a loaded machine's timers)
-      assert.ok(ms >= 1_490 && ms <= 4_000, `${ms} ms`);
+      // the whole dial_timeout, then at most 200 ms more (plus however late this machine ran its timers)
+      assert.ok(ms >= 1_490 && ms <= 1_700 + lagMs, `${ms} ms (timer lag ${lagMs} ms)`);
       const d = await dialStage(context({ ...packages.tls(drop.address), dial_timeout: '1s' }, drop.address).ctx);
       assert.equal(d.failure?.rule, 'DIAL-03');
       assert.match(d.failure?.message ?? '', /\(dropped\): the server reset the connection during the TLS handshake/);
