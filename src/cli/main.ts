@@ -16,8 +16,9 @@ const USAGE = `usage:
   ccaas-conformance invoke|query <package.tgz> fn [args...] [--command CMD | --address HOST:PORT]
                     [--transient JSON] [--user NAME] [--isInit] [--json] [--state-db leveldb|couchdb]
                     [--init-required] [--collection NAME:MSPID,...] [--keepalive SECONDS]
+                    [--state FILE] [--save-state FILE]  (world state in and out, a JSON object)
   ccaas-conformance bench <package.tgz> --fn F [--args "a b"] [--tx N] [--concurrency C]
-                    [--warmup W] [--commit] [--json]  (plus --command/--address as for invoke)
+                    [--warmup W] [--commit] [--json] [--state FILE]  (plus --command/--address as for invoke)
   ccaas-conformance init [DIR] [--force]   (scaffolds DIR/features/ for --features)
 
   checks also take --features DIR (your own scenarios beside the conformance suite),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeServerCommand } from '../../mocks/chaincode/node/launch.js';
@@ -33,6 +33,22 @@ describe('ccaas-conformance invoke | query | bench | init', () => {
     assert.equal(out.status, 200);
     assert.match(out.payload, /CN=alice/);
     assert.match(out.txId, /^[0-9a-f]{64}$/);
+  });
+
+  it('--save-state and --state carry the world state from one command to the next', async () => {
+    const saved = join(dir.path, 'state.json');
+    const inv = await runCli(['invoke', pkg, 'CreateAsset', 'a2', 'green', '--save-state', saved, '--command', nodeServerCommand()]);
+    assert.equal(inv.code, 0, inv.stderr);
+    const file = JSON.parse(await readFile(saved, 'utf8')) as Record<string, string>;
+    assert.deepEqual(JSON.parse(file['a2'] ?? 'null'), { id: 'a2', value: 'green', owner: 'Org1MSP' });
+    const q = await runCli(['query', pkg, 'ReadAsset', 'a2', '--state', saved, '--command', nodeServerCommand()]);
+    assert.equal(q.code, 0, q.stderr);
+    assert.deepEqual(JSON.parse(q.stdout), { id: 'a2', value: 'green', owner: 'Org1MSP' });
+    const bad = join(dir.path, 'bad-state.json');
+    await writeFile(bad, '["not", "an", "object"]');
+    const refused = await runCli(['query', pkg, 'ReadAsset', 'a2', '--state', bad, '--command', nodeServerCommand()]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--state .*bad-state\.json: the world state must be a JSON object of key: value/);
   });
 
   it('refuses a server registered with the wrong package ID in seconds, with the peer\'s text', async () => {

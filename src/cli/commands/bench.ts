@@ -1,6 +1,6 @@
 import { buildProposal } from '../../peer/proposal.js';
 import { EXIT, UsageError } from '../exit.js';
-import { launchForTransactions, splitArgs, TX_FLAGS } from './invoke.js';
+import { launchForTransactions, readStateOption, saveState, seedState, splitArgs, TX_FLAGS } from './invoke.js';
 
 /**
  * `ccaas-conformance bench <package> --tx N --concurrency C --fn F [--args "a b"] [--warmup W]
@@ -80,9 +80,11 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
   const warmup = int(a.own.get('warmup'), 'warmup', Math.min(300, n));
   const args = typeof a.own.get('args') === 'string' ? (a.own.get('args') as string).split(/\s+/).filter((x) => x.length > 0) : [];
   const commit = a.own.get('commit') === true;
+  const state = await readStateOption(a.own.get('state'));
   const launched = await launchForTransactions(a.check);
   if (!launched) return EXIT.NON_CONFORMANT;
   try {
+    seedState(launched, state);
     const creator = launched.session.msp.user('User1');
     const argBytes = [fn, ...args].map((x) => Buffer.from(x, 'utf8'));
     const channelId = launched.session.config.channelId;
@@ -98,6 +100,7 @@ export async function runBenchCommand(argv: string[]): Promise<number> {
     };
     await drive(warmup, concurrency, one);
     const s = await drive(n, concurrency, one);
+    await saveState(launched, a.own.get('save-state'));
     if (a.own.get('json') === true) process.stdout.write(`${JSON.stringify({ fn, args, commit, warmup, ...s }, null, 2)}\n`);
     else {
       process.stdout.write(

@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatStateFile, parseStateFile, type StateEntry } from '../../ledger/stateFile.js';
 import type { ProposalResult } from '../../peer/endorser.js';
 import type { MockPeer } from '../../peer/mockPeer.js';
 import { PeerSession } from '../../session/session.js';
@@ -11,11 +12,13 @@ import { buildRunConfig, CHECK_FLAGS } from './check.js';
 
 /**
  * `ccaas-conformance invoke|query <package> fn args... [--transient JSON] [--msp ID] [--user NAME]
- * [--isInit] [--json]` plus the check options that reach the server (--command, --address,
+ * [--isInit] [--json] [--state FILE] [--save-state FILE]` plus the check options that reach the server (--command, --address,
  * --builder, --state-db, --init-required, --collection...): one transaction through the mock
  * peer, like `peer chaincode invoke|query` without a network. The package goes through the peer's
  * own flow (install parse, build, connection.json, dial, REGISTER) first; invoke commits the
- * endorsed write set to the (in-memory) ledger, query does not.
+ * endorsed write set to the (in-memory) ledger, query does not. The ledger starts empty, or from
+ * `--state FILE`; `--save-state FILE` writes the chaincode's world state afterwards, so the next
+ * command can start from it (src/ledger/stateFile.ts has the format).
  */
 
 /** Options of the transaction itself, beside the check options. */
@@ -31,6 +34,8 @@ export const TX_FLAGS: Readonly<Record<string, FlagSpec>> = {
   args: { kind: 'string' },
   warmup: { kind: 'string' },
   commit: { kind: 'boolean' },
+  state: { kind: 'string' },
+  'save-state': { kind: 'string' },
 };
 
 export interface SplitArgs {
@@ -83,6 +88,50 @@ export interface Launched {
   readonly peer: MockPeer;
   readonly chaincodeName: string;
   close(): Promise<void>;
+}
+
+/** The world state to start from (`--state FILE`). */
+export interface StateOption {
+  readonly path: string;
+  readonly entries: readonly StateEntry[];
+}
+
+/** Reads and checks `--state FILE` before anything starts: a bad file is a usage error. */
+export async function readStateOption(path: string | boolean | undefined): Promise<StateOption | null> {
+  if (typeof path !== 'string') return null;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--state ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const r = parseStateFile(text);
+  if (!r.ok) throw new UsageError(`--state ${path}: ${r.error}`);
+  return { path, entries: r.entries };
+}
+
+/** Seeds the launched chaincode's namespace with the state file's keys, as one block. */
+export function seedState(l: Launched, state: StateOption | null): void {
+  if (!state) return;
+  for (const e of state.entries) {
+    try {
+      l.peer.ledger.seed(l.session.config.channelId, l.chaincodeName, e.key, e.value);
+    } catch (err) {
+      // e.g. CouchDB key rules with --state-db couchdb
+      throw new UsageError(`--state ${state.path}: key ${JSON.stringify(e.key)}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Writes the chaincode's public world state after the command (`--save-state FILE`). */
+export async function saveState(l: Launched, path: string | boolean | undefined): Promise<void> {
+  if (typeof path !== 'string') return;
+  const ch = l.session.config.channelId;
+  const entries = l.peer.ledger.keys(ch, l.chaincodeName).flatMap((key) => {
+    const v = l.peer.ledger.get(ch, l.chaincodeName, key);
+    return v ? [{ key, value: v.value }] : [];
+  });
+  await writeFile(path, formatStateFile(entries));
 }
 
 /**
@@ -155,9 +204,11 @@ export async function runTransaction(kind: 'invoke' | 'query', argv: string[]): 
   const [fn, ...args] = a.rest;
   if (fn === undefined) throw new UsageError(`${kind} needs a function: ${kind} <package> fn [args...]`);
   const transient = transientOf(a.own.get('transient') as string | undefined);
+  const state = await readStateOption(a.own.get('state'));
   const launched = await launchForTransactions(a.check);
   if (!launched) return EXIT.NON_CONFORMANT;
   try {
+    seedState(launched, state);
     const mspId = (a.own.get('msp') as string | undefined) ?? launched.session.msp.mspId;
     if (mspId !== launched.session.msp.mspId) throw new UsageError(`--msp ${mspId}: this run's test MSP is ${launched.session.msp.mspId}`);
     const r = await launched.peer.propose({
@@ -169,6 +220,7 @@ export async function runTransaction(kind: 'invoke' | 'query', argv: string[]): 
       commit: kind === 'invoke',
       ...(transient ? { transient } : {}),
     });
+    await saveState(launched, a.own.get('save-state'));
     return printResult(kind, r, a.own.get('json') === true);
   } finally {
     await launched.close();
