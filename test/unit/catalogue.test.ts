@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CATALOGUE, findRule, sourceUrl } from '../../src/catalogue/index.js';
 import { RULE_STAGE } from '../../src/session/session.js';
+import { REGISTER_WINDOW_MS } from '../../src/session/stages/protocol.js';
 import { ROOT } from '../support/cli.js';
 
 /** One rule, one place: catalogue entries, checks and scenarios point at each other by ID. */
@@ -27,6 +28,10 @@ function featureScenarios(): Array<{ file: string; name: string; tags: string[] 
 }
 
 describe('rule catalogue', () => {
+  it('states the register window PROTO-19 really holds open', () => {
+    for (const id of ['PROTO-19', 'SHIM-JAVA-04']) assert.match(findRule(id)?.peer ?? '', new RegExp(`${REGISTER_WINDOW_MS} ms`), id);
+  });
+
   it('has unique ids with the fields every report needs', () => {
     const ids = new Set<string>();
     for (const r of CATALOGUE) {
