@@ -2,7 +2,8 @@ import { AfterAll, Given, Then, When, type DataTable } from '@cucumber/cucumber'
 import { deepStrictEqual } from 'node:assert/strict';
 import { TestMsp, type Identity } from '../src/peer/identity.js';
 import type { ProposalResult } from '../src/peer/endorser.js';
-import { sessionPeer, startSecondChaincode, stopSecondChaincodes } from '../src/session/stages/protocol.js';
+import { startSecondChaincode, stopSecondChaincodes } from '../src/session/stages/secondChaincode.js';
+import { sessionPeer } from '../src/session/stages/sessionPeer.js';
 import type { PeerSession } from '../src/session/session.js';
 import type { PeerWorld } from './world.js';
 

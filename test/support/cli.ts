@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ResultJson } from '../../src/report/result.js';
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export { freeLoopbackPort as freePort } from '../../src/server/port.js';
 
 /** Helpers for tests that run the real CLI as a child process (as users and CI do). */
 
@@ -58,15 +60,3 @@ export function runCli(args: readonly string[], opts: { reportDir?: string; time
   });
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolvePromise(port));
-    });
-  });
-}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CATALOGUE, findRule, sourceUrl } from '../../src/catalogue/index.js';
 import { RULE_STAGE } from '../../src/session/session.js';
-import { REGISTER_WINDOW_MS } from '../../src/session/stages/protocol.js';
+import { REGISTER_WINDOW_MS } from '../../src/session/stages/serverChecks.js';
 import { ROOT } from '../support/cli.js';
 
 /** One rule, one place: catalogue entries, checks and scenarios point at each other by ID. */

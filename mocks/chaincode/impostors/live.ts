@@ -1,27 +1,17 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
 import { PEER } from '../../../src/config/defaults.js';
 import { dial, type Dialed } from '../../../src/dial/connect.js';
 import type { PeerHandler, RegisterOutcome } from '../../../src/peer/handler.js';
 import { MockPeer, type MockPeerConfig } from '../../../src/peer/mockPeer.js';
 import { launchServer, type RunningServer } from '../../../src/server/command.js';
+import { freeLoopbackPort } from '../../../src/server/port.js';
 
 /**
  * For tests and benchmarks: a chaincode server started from a shell command (a real shim or an
  * impostor), dialled by a mock peer and registered, without a package or builders.
  */
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 export function packageIdFor(label: string): string {
   return `${label}:${createHash('sha256').update(label).digest('hex')}`;

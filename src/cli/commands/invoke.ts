@@ -5,7 +5,8 @@ import { formatStateFile, parseStateFile, type StateEntry } from '../../ledger/s
 import type { ProposalResult } from '../../peer/endorser.js';
 import type { MockPeer } from '../../peer/mockPeer.js';
 import { PeerSession } from '../../session/session.js';
-import { sessionPeer, stopSecondChaincodes } from '../../session/stages/protocol.js';
+import { stopSecondChaincodes } from '../../session/stages/secondChaincode.js';
+import { sessionPeer } from '../../session/stages/sessionPeer.js';
 import type { FlagSpec } from '../args.js';
 import { EXIT, UsageError } from '../exit.js';
 import { buildRunConfig, CHECK_FLAGS } from './check.js';

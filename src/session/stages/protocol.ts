@@ -1,68 +1,19 @@
-import { createHash } from 'node:crypto';
-import { createServer } from 'node:net';
 import { PEER } from '../../config/defaults.js';
-import { dial, type DialTarget, type Dialed } from '../../dial/connect.js';
 import { failed, passed, type Finding, type PeerFailure } from '../../findings.js';
 import { chains } from '../../peer/chains.js';
 import type { RegisterOutcome } from '../../peer/handler.js';
 import { PeerHandler } from '../../peer/handler.js';
-import { MockPeer } from '../../peer/mockPeer.js';
-import type { ProposalResult } from '../../peer/endorser.js';
-import { launchServer } from '../../server/command.js';
-import type { PeerSettings, RunConfig } from '../config.js';
 import type { RegisterStage, SessionContext, StageResult, TransactionStage } from '../types.js';
+import { serverChecks } from './serverChecks.js';
+import { define, sessionPeer, settings, smoke } from './sessionPeer.js';
 
 /**
  * Launch and invoke: REGISTER on the stream, then transactions judged against the server
- * itself (PROTO-*): the smoke transaction, an unknown function, concurrent transactions on one
- * stream, a second peer connecting at the same time, a reconnect after the stream ends, peer
- * KEEPALIVE when configured, and what the server did with READY's write-batch advice.
+ * itself (PROTO-*): the smoke transaction, then the server checks (serverChecks.ts), peer
+ * KEEPALIVE when configured, and whether every message echoed its transaction's txid.
  */
 export const REGISTER_RULES = ['PROTO-02', 'PROTO-03', 'PROTO-04', 'PROTO-05', 'PROTO-17'] as const;
 export const TRANSACTION_RULES = ['PROTO-01', 'PROTO-07', 'PROTO-08', 'PROTO-14', 'PROTO-15', 'PROTO-16', 'PROTO-18', 'PROTO-19'] as const;
-
-const peers = new WeakMap<SessionContext, MockPeer>();
-
-/** The session's mock peer (ledger, MSP, definitions, registry), created on first use. */
-export function sessionPeer(s: SessionContext): MockPeer {
-  let p = peers.get(s);
-  if (!p) {
-    p = newPeer(s.config, s);
-    peers.set(s, p);
-  }
-  return p;
-}
-
-function settings(c: RunConfig): PeerSettings {
-  return c.peer ?? {};
-}
-
-function newPeer(c: RunConfig, s?: SessionContext, executeTimeoutMs = c.executeTimeoutMs): MockPeer {
-  const ps = settings(c);
-  return new MockPeer(
-    {
-      channels: [c.channelId],
-      runtimeParams: ps.runtimeParams ?? PEER.runtimeParams,
-      executeTimeoutMs,
-      ...(ps.keepaliveSeconds ? { keepaliveSeconds: ps.keepaliveSeconds } : {}),
-      ...(ps.stateDb ? { stateDb: ps.stateDb } : {}),
-    },
-    s?.ledger,
-    s?.msp,
-  );
-}
-
-/** The chaincode definition the session's package is committed under: name = the label. */
-function define(peer: MockPeer, c: RunConfig, name: string, packageId: string): void {
-  const ps = settings(c);
-  peer.define({
-    name,
-    packageId,
-    version: '1.0',
-    initRequired: ps.initRequired ?? false,
-    collections: (ps.collections ?? []).map((col) => ({ name: col.name, memberOrgs: [...col.memberOrgs], memberOnlyRead: col.memberOnlyRead ?? true, memberOnlyWrite: col.memberOnlyWrite ?? true })),
-  });
-}
 
 export async function registerStage(s: SessionContext): Promise<RegisterStage> {
   const d = await s.dial();
@@ -128,85 +79,6 @@ function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number): 
       return { failure: f, findings: [failed(f)] };
     }
   }
-}
-
-function describe(r: ProposalResult): string {
-  return r.peerError ?? `status ${r.response.status}${r.response.message ? ` (${r.response.message})` : ''}`;
-}
-
-async function smoke(peer: MockPeer, s: SessionContext, name: string): Promise<ProposalResult> {
-  const args = [s.config.smoke.fn, ...s.config.smoke.args].map((a) => Buffer.from(a, 'utf8'));
-  return peer.propose({ channelId: s.config.channelId, chaincodeName: name, args, creator: s.msp.user('User1'), commit: false });
-}
-
-/**
- * Dials the server again as another peer (its own registry) and registers; `beforeRegistered`
- * runs between that peer receiving REGISTER and answering REGISTERED/READY.
- */
-async function secondPeer(
-  s: SessionContext,
-  target: DialTarget,
-  ccid: string,
-  name: string,
-  budget: number,
-  beforeRegistered?: () => Promise<void>,
-): Promise<{ peer: MockPeer; handler: PeerHandler; dialed: Dialed } | { error: string }> {
-  const r = await dial(target);
-  if (!r.ok) return { error: `the connection failed: ${r.grpcError}` };
-  const peer = newPeer(s.config, undefined, budget);
-  define(peer, s.config, name, ccid);
-  const handler = peer.attach(r.dialed.stream, ccid, undefined, beforeRegistered);
-  const o = await handler.awaitRegister(s.config.registerTimeoutMs);
-  if (o.kind !== 'registered') {
-    r.dialed.close();
-    return { error: `the stream did not register (${o.kind})` };
-  }
-  return { peer, handler, dialed: r.dialed };
-}
-
-/** How long the second peer of PROTO-19 holds its REGISTERED/READY while the first peer transacts. */
-export const REGISTER_WINDOW_MS = 300;
-
-function closePeer(p: { handler: PeerHandler; dialed: Dialed }): void {
-  p.handler.close();
-  p.dialed.close();
-}
-
-/**
- * PROTO-19: two more peers on the server. The first registers; while the second is registering
- * (its REGISTER received, REGISTERED/READY held for REGISTER_WINDOW_MS, as a slow link or a busy
- * peer would) the first sends a transaction; then both transact at once. A server that keeps one
- * handler state for all streams (the Java shim, SHIM-JAVA-04) drops the first peer's transaction
- * in that window, which the first peer sees as its execute timeout.
- */
-async function severalPeers(s: SessionContext, target: DialTarget, o: { name: string; ccid: string; budget: number }): Promise<Finding> {
-  const first = await secondPeer(s, target, o.ccid, o.name, o.budget);
-  if ('error' in first) return failed({ rule: 'PROTO-19', peerError: null, message: `a second peer could not use the server while the first is connected: ${first.error}` });
-  let inWindow: Promise<ProposalResult> | null = null;
-  const second = await secondPeer(s, target, o.ccid, o.name, o.budget, async () => {
-    inWindow = smoke(first.peer, s, o.name);
-    await new Promise((r) => setTimeout(r, REGISTER_WINDOW_MS));
-  });
-  if ('error' in second) {
-    closePeer(first);
-    return failed({ rule: 'PROTO-19', peerError: null, message: `a third peer could not use the server while two are connected: ${second.error}` });
-  }
-  const [during, onFirst, onSecond] = await Promise.all([inWindow ?? smoke(first.peer, s, o.name), smoke(first.peer, s, o.name), smoke(second.peer, s, o.name)]);
-  closePeer(first);
-  closePeer(second);
-  await Promise.all([first.handler.awaitEnd(1_000), second.handler.awaitEnd(1_000)]);
-  const ok = (r: ProposalResult): boolean => !r.peerError && r.response.status === 200;
-  if (ok(during) && ok(onFirst) && ok(onSecond)) {
-    return passed('PROTO-19', `several peers used the server at once: a transaction sent while another peer was registering (its READY held ${REGISTER_WINDOW_MS} ms) completed, and both peers then transacted together`);
-  }
-  const worst = [during, onFirst, onSecond].find((r) => !ok(r)) as ProposalResult;
-  return failed({
-    rule: 'PROTO-19',
-    peerError: worst.peerError,
-    message:
-      `with two peers on the server: the first peer's transaction sent while the second was registering: ${describe(during)}; ` +
-      `then first peer ${describe(onFirst)}, second peer ${describe(onSecond)}`,
-  });
 }
 
 export async function transactionStage(s: SessionContext): Promise<TransactionStage> {
@@ -296,127 +168,4 @@ async function keepaliveFinding(s: SessionContext, h: PeerHandler): Promise<Find
     });
   }
   return passed('PROTO-14', `the stream survived peer KEEPALIVE every ${ka} s`);
-}
-
-/** The checks that judge the server itself, beyond the smoke transaction. */
-async function serverChecks(s: SessionContext, peer: MockPeer, main: PeerHandler, o: { name: string; ccid: string; budget: number }): Promise<Finding[]> {
-  const out: Finding[] = [];
-  const user = s.msp.user('User1');
-  const ch = s.config.channelId;
-  // An unknown function must give an error status, not a hang.
-  const unknown = await peer.propose({ channelId: ch, chaincodeName: o.name, args: [Buffer.from('ccaas_conformance_no_such_function')], creator: user, commit: false });
-  if (unknown.peerError && /timeout expired/.test(unknown.peerError)) {
-    out.push(failed({ rule: 'PROTO-15', peerError: unknown.peerError, message: 'an unknown function got no COMPLETED or ERROR: the invocation hangs until chaincode.executetimeout' }));
-  } else if (!unknown.peerError && unknown.response.status < 400) {
-    out.push(failed({ rule: 'PROTO-07', peerError: null, message: `an unknown function was answered with status ${unknown.response.status}, which the peer endorses as a success` }));
-  } else out.push(passed('PROTO-07', `an unknown function is answered promptly with ${describe(unknown)}`));
-
-  // Concurrent transactions on one stream, matched by channel_id + txid.
-  const n = 16;
-  const many = await Promise.all(Array.from({ length: n }, () => smoke(peer, s, o.name)));
-  const bad = many.filter((r) => r.peerError || r.response.status !== 200);
-  out.push(
-    bad.length === 0
-      ? passed('PROTO-08', `${n} concurrent transactions on one stream all completed, each matched by its txid`)
-      : failed({ rule: 'PROTO-08', peerError: bad[0]?.peerError ?? null, message: `${bad.length} of ${n} concurrent transactions on one stream failed: ${describe(bad[0] as ProposalResult)}` }),
-  );
-
-  // Several peers at once, then a reconnect after a stream ends.
-  const d = await s.dial();
-  if (!d.target) return out;
-  const several = await severalPeers(s, d.target, o);
-  out.push(several);
-  const again = await secondPeer(s, d.target, o.ccid, o.name, o.budget);
-  if ('error' in again) {
-    out.push(failed({ rule: 'PROTO-16', peerError: null, message: `after a stream ended the server did not accept a new one: ${again.error}` }));
-    return out;
-  }
-  const re = await smoke(again.peer, s, o.name);
-  closePeer(again);
-  out.push(
-    !re.peerError && re.response.status === 200
-      ? passed('PROTO-16', 'after a stream ended the server accepted a new one (the peer relaunches this way), registered again and transacted')
-      : failed({ rule: 'PROTO-16', peerError: re.peerError, message: `after reconnecting: ${describe(re)}` }),
-  );
-  if (several.status !== 'passed' || main.isEnded) await relaunch(s, peer, main, d.target, o.ccid);
-  return out;
-}
-
-/**
- * After a server lost its first stream to a second peer (PROTO-19), the session's peer relaunches
- * as a peer does after a failed stream: the old stream is closed (its handler deregistered) and a
- * new one registers, so the rest of the run (the user's scenarios) talks to a working stream.
- */
-async function relaunch(s: SessionContext, peer: MockPeer, main: PeerHandler, target: DialTarget, ccid: string): Promise<void> {
-  main.transcript.note(main.isEnded ? 'the session relaunches the chaincode stream, which ended during the server checks' : 'the session relaunches the chaincode stream after PROTO-19 failed');
-  main.close();
-  const r = await dial(target);
-  if (!r.ok) return;
-  s.adoptDialed(r.dialed);
-  const h = peer.attach(r.dialed.stream, ccid, main.transcript);
-  await h.awaitRegister(s.config.registerTimeoutMs);
-}
-
-// ---- a second chaincode (INVOKE_CHAINCODE targets) ------------------------------------------------
-
-const seconds = new Set<{ readonly pid: number; stop(): Promise<void>; close(): void }>();
-
-// However the run ends (a signal, an uncaught error), no second server outlives it.
-process.on('exit', () => {
-  for (const x of seconds) {
-    try {
-      if (x.pid > 0) process.kill(-x.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Starts the run's `--command` server a second time as chaincode `name` (its own package ID,
- * `name:<sha256 of name>`, plaintext on a free loopback port), and commits a definition for it
- * on the session's peer: a callee for INVOKE_CHAINCODE.
- */
-export async function startSecondChaincode(s: SessionContext, name: string): Promise<void> {
-  const peer = sessionPeer(s);
-  const existing = peer.definition(name);
-  if (existing && peer.registry.handler(existing.packageId)) return;
-  if (!s.config.command) throw new Error(`a second chaincode needs the server command (--command): the harness starts it again as '${name}'`);
-  const packageId = `${name}:${createHash('sha256').update(name).digest('hex')}`;
-  const address = `127.0.0.1:${await freeLoopbackPort()}`;
-  const server = await launchServer({ command: s.config.command, packageId, address, cwd: s.config.workDir, baseEnv: process.env });
-  if (server.problem) {
-    await server.stop();
-    throw new Error(`the second chaincode '${name}' did not start: ${server.problem}\n${server.output().slice(-20).join('\n')}`);
-  }
-  const r = await dial({ address, dialTimeoutMs: 10_000, tls: null });
-  if (!r.ok) {
-    await server.stop();
-    throw new Error(`cannot dial the second chaincode '${name}' at ${address}: ${r.grpcError}`);
-  }
-  seconds.add({ pid: server.pid, stop: () => server.stop(), close: () => r.dialed.close() });
-  peer.define({ name, packageId, version: '1.0', initRequired: false, collections: [] });
-  const h = peer.attach(r.dialed.stream, packageId);
-  const o = await h.awaitRegister(s.config.registerTimeoutMs);
-  if (o.kind !== 'registered') throw new Error(`the second chaincode '${name}' did not register (${o.kind})`);
-}
-
-/** Stops every second chaincode server this process started. */
-export async function stopSecondChaincodes(): Promise<void> {
-  const all = [...seconds];
-  seconds.clear();
-  for (const x of all) x.close();
-  await Promise.all(all.map((x) => x.stop()));
 }

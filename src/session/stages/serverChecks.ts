@@ -1,0 +1,142 @@
+import { dial, type DialTarget, type Dialed } from '../../dial/connect.js';
+import { failed, passed, type Finding } from '../../findings.js';
+import type { PeerHandler } from '../../peer/handler.js';
+import type { MockPeer } from '../../peer/mockPeer.js';
+import type { ProposalResult } from '../../peer/endorser.js';
+import type { SessionContext } from '../types.js';
+import { define, describeResult, newPeer, smoke } from './sessionPeer.js';
+
+/**
+ * The checks that judge the chaincode server itself, beyond the smoke transaction: an unknown
+ * function (PROTO-07/15), concurrent transactions on one stream (PROTO-08), several peers at once
+ * (PROTO-19) and a reconnect after a stream ends (PROTO-16).
+ */
+
+/**
+ * Dials the server again as another peer (its own registry) and registers; `beforeRegistered`
+ * runs between that peer receiving REGISTER and answering REGISTERED/READY.
+ */
+async function anotherPeer(
+  s: SessionContext,
+  target: DialTarget,
+  ccid: string,
+  name: string,
+  budget: number,
+  beforeRegistered?: () => Promise<void>,
+): Promise<{ peer: MockPeer; handler: PeerHandler; dialed: Dialed } | { error: string }> {
+  const r = await dial(target);
+  if (!r.ok) return { error: `the connection failed: ${r.grpcError}` };
+  const peer = newPeer(s.config, undefined, budget);
+  define(peer, s.config, name, ccid);
+  const handler = peer.attach(r.dialed.stream, ccid, undefined, beforeRegistered);
+  const o = await handler.awaitRegister(s.config.registerTimeoutMs);
+  if (o.kind !== 'registered') {
+    r.dialed.close();
+    return { error: `the stream did not register (${o.kind})` };
+  }
+  return { peer, handler, dialed: r.dialed };
+}
+
+/** How long the second peer of PROTO-19 holds its REGISTERED/READY while the first peer transacts. */
+export const REGISTER_WINDOW_MS = 300;
+
+function closePeer(p: { handler: PeerHandler; dialed: Dialed }): void {
+  p.handler.close();
+  p.dialed.close();
+}
+
+/**
+ * PROTO-19: two more peers on the server. The first registers; while the second is registering
+ * (its REGISTER received, REGISTERED/READY held for REGISTER_WINDOW_MS, as a slow link or a busy
+ * peer would) the first sends a transaction; then both transact at once. A server that keeps one
+ * handler state for all streams (the Java shim, SHIM-JAVA-04) drops the first peer's transaction
+ * in that window, which the first peer sees as its execute timeout.
+ */
+async function severalPeers(s: SessionContext, target: DialTarget, o: { name: string; ccid: string; budget: number }): Promise<Finding> {
+  const first = await anotherPeer(s, target, o.ccid, o.name, o.budget);
+  if ('error' in first) return failed({ rule: 'PROTO-19', peerError: null, message: `a second peer could not use the server while the first is connected: ${first.error}` });
+  let inWindow: Promise<ProposalResult> | null = null;
+  const second = await anotherPeer(s, target, o.ccid, o.name, o.budget, async () => {
+    inWindow = smoke(first.peer, s, o.name);
+    await new Promise((r) => setTimeout(r, REGISTER_WINDOW_MS));
+  });
+  if ('error' in second) {
+    closePeer(first);
+    return failed({ rule: 'PROTO-19', peerError: null, message: `a third peer could not use the server while two are connected: ${second.error}` });
+  }
+  const [during, onFirst, onSecond] = await Promise.all([inWindow ?? smoke(first.peer, s, o.name), smoke(first.peer, s, o.name), smoke(second.peer, s, o.name)]);
+  closePeer(first);
+  closePeer(second);
+  await Promise.all([first.handler.awaitEnd(1_000), second.handler.awaitEnd(1_000)]);
+  const ok = (r: ProposalResult): boolean => !r.peerError && r.response.status === 200;
+  if (ok(during) && ok(onFirst) && ok(onSecond)) {
+    return passed('PROTO-19', `several peers used the server at once: a transaction sent while another peer was registering (its READY held ${REGISTER_WINDOW_MS} ms) completed, and both peers then transacted together`);
+  }
+  const worst = [during, onFirst, onSecond].find((r) => !ok(r)) as ProposalResult;
+  return failed({
+    rule: 'PROTO-19',
+    peerError: worst.peerError,
+    message:
+      `with two peers on the server: the first peer's transaction sent while the second was registering: ${describeResult(during)}; ` +
+      `then first peer ${describeResult(onFirst)}, second peer ${describeResult(onSecond)}`,
+  });
+}
+
+/** The checks that judge the server itself, beyond the smoke transaction. */
+export async function serverChecks(s: SessionContext, peer: MockPeer, main: PeerHandler, o: { name: string; ccid: string; budget: number }): Promise<Finding[]> {
+  const out: Finding[] = [];
+  const user = s.msp.user('User1');
+  const ch = s.config.channelId;
+  // An unknown function must give an error status, not a hang.
+  const unknown = await peer.propose({ channelId: ch, chaincodeName: o.name, args: [Buffer.from('ccaas_conformance_no_such_function')], creator: user, commit: false });
+  if (unknown.peerError && /timeout expired/.test(unknown.peerError)) {
+    out.push(failed({ rule: 'PROTO-15', peerError: unknown.peerError, message: 'an unknown function got no COMPLETED or ERROR: the invocation hangs until chaincode.executetimeout' }));
+  } else if (!unknown.peerError && unknown.response.status < 400) {
+    out.push(failed({ rule: 'PROTO-07', peerError: null, message: `an unknown function was answered with status ${unknown.response.status}, which the peer endorses as a success` }));
+  } else out.push(passed('PROTO-07', `an unknown function is answered promptly with ${describeResult(unknown)}`));
+
+  // Concurrent transactions on one stream, matched by channel_id + txid.
+  const n = 16;
+  const many = await Promise.all(Array.from({ length: n }, () => smoke(peer, s, o.name)));
+  const bad = many.filter((r) => r.peerError || r.response.status !== 200);
+  out.push(
+    bad.length === 0
+      ? passed('PROTO-08', `${n} concurrent transactions on one stream all completed, each matched by its txid`)
+      : failed({ rule: 'PROTO-08', peerError: bad[0]?.peerError ?? null, message: `${bad.length} of ${n} concurrent transactions on one stream failed: ${describeResult(bad[0] as ProposalResult)}` }),
+  );
+
+  // Several peers at once, then a reconnect after a stream ends.
+  const d = await s.dial();
+  if (!d.target) return out;
+  const several = await severalPeers(s, d.target, o);
+  out.push(several);
+  const again = await anotherPeer(s, d.target, o.ccid, o.name, o.budget);
+  if ('error' in again) {
+    out.push(failed({ rule: 'PROTO-16', peerError: null, message: `after a stream ended the server did not accept a new one: ${again.error}` }));
+    return out;
+  }
+  const re = await smoke(again.peer, s, o.name);
+  closePeer(again);
+  out.push(
+    !re.peerError && re.response.status === 200
+      ? passed('PROTO-16', 'after a stream ended the server accepted a new one (the peer relaunches this way), registered again and transacted')
+      : failed({ rule: 'PROTO-16', peerError: re.peerError, message: `after reconnecting: ${describeResult(re)}` }),
+  );
+  if (several.status !== 'passed' || main.isEnded) await relaunch(s, peer, main, d.target, o.ccid);
+  return out;
+}
+
+/**
+ * After a server lost its first stream to a second peer (PROTO-19), the session's peer relaunches
+ * as a peer does after a failed stream: the old stream is closed (its handler deregistered) and a
+ * new one registers, so the rest of the run (the user's scenarios) talks to a working stream.
+ */
+async function relaunch(s: SessionContext, peer: MockPeer, main: PeerHandler, target: DialTarget, ccid: string): Promise<void> {
+  main.transcript.note(main.isEnded ? 'the session relaunches the chaincode stream, which ended during the server checks' : 'the session relaunches the chaincode stream after PROTO-19 failed');
+  main.close();
+  const r = await dial(target);
+  if (!r.ok) return;
+  s.adoptDialed(r.dialed);
+  const h = peer.attach(r.dialed.stream, ccid, main.transcript);
+  await h.awaitRegister(s.config.registerTimeoutMs);
+}

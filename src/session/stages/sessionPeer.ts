@@ -1,0 +1,65 @@
+import { PEER } from '../../config/defaults.js';
+import { MockPeer } from '../../peer/mockPeer.js';
+import type { ProposalResult } from '../../peer/endorser.js';
+import type { PeerSettings, RunConfig } from '../config.js';
+import type { SessionContext } from '../types.js';
+
+/**
+ * The mock peers of a session: the session's own (its ledger, MSP, definitions and registry, shared
+ * by the protocol stages, the user's steps and the invoke/query/bench commands), and fresh peers
+ * for the checks that need another peer on the same server.
+ */
+
+const peers = new WeakMap<SessionContext, MockPeer>();
+
+/** The session's mock peer (ledger, MSP, definitions, registry), created on first use. */
+export function sessionPeer(s: SessionContext): MockPeer {
+  let p = peers.get(s);
+  if (!p) {
+    p = newPeer(s.config, s);
+    peers.set(s, p);
+  }
+  return p;
+}
+
+export function settings(c: RunConfig): PeerSettings {
+  return c.peer ?? {};
+}
+
+export function newPeer(c: RunConfig, s?: SessionContext, executeTimeoutMs = c.executeTimeoutMs): MockPeer {
+  const ps = settings(c);
+  return new MockPeer(
+    {
+      channels: [c.channelId],
+      runtimeParams: ps.runtimeParams ?? PEER.runtimeParams,
+      executeTimeoutMs,
+      ...(ps.keepaliveSeconds ? { keepaliveSeconds: ps.keepaliveSeconds } : {}),
+      ...(ps.stateDb ? { stateDb: ps.stateDb } : {}),
+    },
+    s?.ledger,
+    s?.msp,
+  );
+}
+
+/** The chaincode definition the session's package is committed under: name = the label. */
+export function define(peer: MockPeer, c: RunConfig, name: string, packageId: string): void {
+  const ps = settings(c);
+  peer.define({
+    name,
+    packageId,
+    version: '1.0',
+    initRequired: ps.initRequired ?? false,
+    collections: (ps.collections ?? []).map((col) => ({ name: col.name, memberOrgs: [...col.memberOrgs], memberOnlyRead: col.memberOnlyRead ?? true, memberOnlyWrite: col.memberOnlyWrite ?? true })),
+  });
+}
+
+/** A proposal's outcome in a finding: the peer's error, or the status and message. */
+export function describeResult(r: ProposalResult): string {
+  return r.peerError ?? `status ${r.response.status}${r.response.message ? ` (${r.response.message})` : ''}`;
+}
+
+/** The run's smoke transaction (--smoke, default Ping) as a query on `peer`. */
+export async function smoke(peer: MockPeer, s: SessionContext, name: string): Promise<ProposalResult> {
+  const args = [s.config.smoke.fn, ...s.config.smoke.args].map((a) => Buffer.from(a, 'utf8'));
+  return peer.propose({ channelId: s.config.channelId, chaincodeName: name, args, creator: s.msp.user('User1'), commit: false });
+}
