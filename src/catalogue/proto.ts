@@ -133,7 +133,7 @@ export const PROTO_RULES: readonly Rule[] = [
   {
     id: 'PROTO-19', family: 'PROTO', level: 'SHOULD', confidence: 'code',
     title: 'Several peers can use the server at once',
-    peer: 'Every peer of an organisation that installs the package dials the same address and opens its own Connect stream (DIAL-01); each registers with the same package ID and expects its own REGISTERED/READY and transactions, independent of the other streams. The harness opens two more streams: the first registers, then sends a transaction while the second is registering (its REGISTERED/READY held 300 ms, as on a slow link), then both transact at once.',
+    peer: 'Every peer of an organisation that installs the package dials the same address and opens its own Connect stream (DIAL-01); each registers with the same package ID and expects its own REGISTERED/READY and transactions, independent of the other streams. The harness opens two more streams: the first registers, then sends a transaction while the second is registering (its REGISTERED/READY held until that transaction completes, at most 300 ms, as on a slow link), then both transact at once.',
     source: [{ repo: 'fabric', path: 'core/chaincode/extcc/extcc_handler.go', symbols: ['ExternalChaincodeRuntime.Stream'] }, { repo: 'fabric-chaincode-java', path: 'fabric-chaincode-shim/src/main/java/org/hyperledger/fabric/shim/impl/InvocationTaskManager.java', symbols: ['processChaincodeMessage'] }],
     remedy: 'Keep per-connection state per stream: the Java shim keeps the handler state on the one ChaincodeBase, so a second peer\'s connection makes the first one drop its transactions; run one Java server per peer.',
     related: ['DIAL-01', 'SHIM-JAVA-04'],

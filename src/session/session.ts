@@ -1,8 +1,9 @@
+import { sourceConnection } from '../connection/source.js';
 import type { Dialed } from '../dial/connect.js';
 import { blocked, type Finding } from '../findings.js';
 import { WorldState } from '../ledger/worldState.js';
 import { TestMsp } from '../peer/identity.js';
-import type { RunningServer } from '../server/command.js';
+import { launchServer, type RunningServer } from '../server/command.js';
 import type { RunConfig } from './config.js';
 import { BUILD_RULES, buildStage } from './stages/build.js';
 import { CONNECTION_RULES, connectionStage } from './stages/connection.js';
@@ -61,6 +62,10 @@ export class PeerSession implements SessionContext {
   private readonly memo = new Map<StageName, Promise<StageResult>>();
   private runningServer: RunningServer | null = null;
   private dialed: Dialed | null = null;
+  /** The --command server started beside the builders, until the server stage takes or stops it. */
+  private early: { readonly address: string; readonly server: Promise<RunningServer | null> } | null = null;
+  private earlyArmed = false;
+  private closed = false;
 
   constructor(readonly config: RunConfig) {
     this.msp = new TestMsp(config.mspId);
@@ -111,7 +116,39 @@ export class PeerSession implements SessionContext {
   }
 
   package(): Promise<PackageStage> {
-    return this.once('package', packageStage);
+    const p = this.once('package', packageStage);
+    if (!this.earlyArmed) {
+      this.earlyArmed = true;
+      void p.then((r) => this.startEarly(r)).catch(() => undefined);
+    }
+    return p;
+  }
+
+  /**
+   * A chaincode server runs independently of the peer, so a --command server need not wait for
+   * the builders: as soon as the package ID is known and the address can be told (--address, or
+   * the package's own connection.json when it is not a template), it starts beside the build.
+   * The server stage takes it when the released connection.json names the same address.
+   */
+  private async startEarly(r: PackageStage): Promise<void> {
+    const c = this.config;
+    const packageId = r.inspected.packageId;
+    if (c.offline || !c.command || !packageId) return;
+    const address = c.address ?? (await sourceConnection(r.inspected.builderInput?.codeArchivePath ?? null))?.address;
+    // the server stage already started one, the run is over, or the address is for a builder to fill in
+    if (!address || address.includes('{{') || this.memo.has('server') || this.closed) return;
+    const server = launchServer({ command: c.command, packageId, address, cwd: process.cwd(), baseEnv: process.env }).catch(() => null);
+    this.early = { address, server };
+  }
+
+  async takeEarlyServer(address: string): Promise<RunningServer | null> {
+    const e = this.early;
+    this.early = null;
+    const server = e ? await e.server : null;
+    if (!e || !server) return null;
+    if (e.address === address) return server;
+    await server.stop();
+    return null;
   }
   build(): Promise<BuildStage> {
     return this.once('build', buildStage);
@@ -152,6 +189,10 @@ export class PeerSession implements SessionContext {
 
   /** Ends the stream and stops the server; the work dir is the caller's. */
   async close(): Promise<void> {
+    this.closed = true;
+    const early = this.early;
+    this.early = null;
+    await (await early?.server)?.stop();
     this.dialed?.close();
     this.dialed = null;
     await this.runningServer?.stop();

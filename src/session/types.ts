@@ -63,6 +63,8 @@ export interface SessionContext {
   packageId(): Promise<string | null>;
   /** Hands a started server to the session, which stops it at the end. */
   adoptServer(server: RunningServer): void;
+  /** The --command server started before the build, if it listens on `address` (else it is stopped). */
+  takeEarlyServer(address: string): Promise<RunningServer | null>;
   /** Hands an open connection to the session, which closes it at the end. */
   adoptDialed(dialed: Dialed): void;
 }

@@ -1,9 +1,8 @@
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { extract } from 'tar-stream';
 import { certLint, type ServerTlsFiles } from '../../connection/certlint.js';
 import { decodeUserData, type ChaincodeServerInfo } from '../../connection/index.js';
+import { sourceConnection } from '../../connection/source.js';
 import { authorityHost, dial, type DialTarget, type Dialed } from '../../dial/connect.js';
 import { peerTlsConfig } from '../../dial/gotls.js';
 import { DEADLINE, type PeerView } from '../../dial/grpcgo.js';
@@ -101,41 +100,6 @@ async function releaseFiles(releaseDir: string | null): Promise<Array<{ path: st
   return out;
 }
 
-/** `domain` of the package's own connection.json, when the builder's output no longer has it. */
-async function sourceDomain(codeArchivePath: string | null): Promise<string> {
-  if (!codeArchivePath) return '';
-  const gz = await readFile(codeArchivePath).catch(() => null);
-  if (!gz) return '';
-  let tar: Buffer;
-  try {
-    tar = gunzipSync(gz, { maxOutputLength: 64 * 1024 * 1024 });
-  } catch {
-    return '';
-  }
-  const bytes = await new Promise<Buffer | null>((resolve) => {
-    const ex = extract();
-    let found: Buffer | null = null;
-    ex.on('entry', (h, stream, next) => {
-      const chunks: Buffer[] = [];
-      const want = h.name.replace(/^\.\//, '') === 'connection.json';
-      stream.on('data', (d: unknown) => {
-        if (want && Buffer.isBuffer(d)) chunks.push(d);
-      });
-      stream.on('end', () => {
-        if (want) found = Buffer.concat(chunks);
-        next();
-      });
-      stream.resume();
-    });
-    ex.on('finish', () => resolve(found));
-    ex.on('error', () => resolve(found));
-    ex.end(tar);
-  });
-  if (!bytes) return '';
-  const d = decodeUserData(bytes);
-  return d.kind === 'ok' ? d.userData.domain : '';
-}
-
 async function serverFiles(s: SessionContext): Promise<ServerTlsFiles | null> {
   const f = s.config.serverTls;
   if (!f || (!f.cert && !f.key && !f.clientCa)) return null;
@@ -186,7 +150,7 @@ export async function dialStage(s: SessionContext): Promise<DialStage> {
   const lintBase = {
     userData,
     dialHost: authorityHost(info.address),
-    droppedDomain: userData.domain === '' ? (await sourceDomain(pkg.inspected.builderInput?.codeArchivePath ?? null)) || null : null,
+    droppedDomain: userData.domain === '' ? (await sourceConnection(pkg.inspected.builderInput?.codeArchivePath ?? null))?.domain || null : null,
     releaseFiles: await releaseFiles(b.outcome?.releaseDir ?? null),
     server: await serverFiles(s),
     now,

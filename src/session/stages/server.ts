@@ -9,7 +9,7 @@ export async function serverStage(s: SessionContext): Promise<ServerStage> {
   if (c.failure || !c.info || !ccid) return { findings: [], failure: c.failure, server: null, address: null };
   const address = s.config.address ?? c.info.address;
   if (!s.config.command) return { findings: [], failure: null, server: null, address };
-  const server = await launchServer({ command: s.config.command, packageId: ccid, address, cwd: process.cwd(), baseEnv: process.env });
+  const server = (await s.takeEarlyServer(address)) ?? (await launchServer({ command: s.config.command, packageId: ccid, address, cwd: process.cwd(), baseEnv: process.env }));
   s.adoptServer(server);
   if (server.problem) {
     return { findings: [], failure: { rule: 'DIAL-03', peerError: null, message: `--command: ${server.problem}; last output: ${server.output().slice(-5).join(' | ')}` }, server, address };
