@@ -40,6 +40,14 @@ Feature: Install — the peer parses the package
   Scenario: code.tar.gz is readable for the install-time index scan
     Then rule "PKG-08" holds
 
+  @PKG-09 @SHOULD
+  Scenario: The peer stores the package under its package ID
+    Then rule "PKG-09" holds
+
+  @PKG-10 @MUST
+  Scenario: Install parses the package, stores it and goes on to build
+    Then rule "PKG-10" holds
+
   @PKG-11 @SHOULD
   Scenario: No duplicate entries
     Then rule "PKG-11" holds
@@ -47,3 +55,15 @@ Feature: Install — the peer parses the package
   @PKG-12 @SHOULD
   Scenario: The package bytes are reproducible
     Then rule "PKG-12" holds
+
+  @PKG-13 @SHOULD
+  Scenario: calculatepackageid prints the ID install uses
+    Then rule "PKG-13" holds
+
+  @PKG-15 @MUST
+  Scenario: The package fits in one gRPC message
+    Then rule "PKG-15" holds
+
+  @PKG-16 @SHOULD
+  Scenario: The package stays within the harness limits
+    Then rule "PKG-16" holds

@@ -22,6 +22,22 @@ Feature: Build — the peer runs the external builders
   Scenario: Only directories and regular files in code.tar.gz
     Then rule "CODE-03" holds
 
+  @CODE-04 @SHOULD
+  Scenario: The builders get the first metadata.json verbatim
+    Then rule "CODE-04" holds
+
+  @CODE-05 @SHOULD
+  Scenario: CouchDB indexes sit where the builder releases them
+    Then rule "CODE-05" holds
+
+  @CODE-06 @SHOULD
+  Scenario: Index files are valid CouchDB index definitions
+    Then rule "CODE-06" holds
+
+  @CODE-07 @SHOULD
+  Scenario: Index files pass the CLI packager's metadata validation
+    Then rule "CODE-07" holds
+
   @BLD-01 @MUST
   Scenario: chaincode.externalBuilders is a configuration the peer starts with
     Then rule "BLD-01" holds
@@ -81,6 +97,10 @@ Feature: Build — the peer runs the external builders
   @BLD-15 @MUST
   Scenario: The built-in ccaas builder accepts the package
     Then rule "BLD-15" holds
+
+  @CONN-10 @MUST
+  Scenario: connection.json survives the built-in ccaas builder's rewrite
+    Then rule "CONN-10" holds
 
   @BLD-16 @SHOULD
   Scenario: Builder programs exist and are executable (lint)

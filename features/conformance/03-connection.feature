@@ -19,6 +19,10 @@ Feature: Launch — the peer reads connection.json
   Scenario: Fields have the peer's Go types
     Then rule "CONN-03" holds
 
+  @CONN-05 @MUST
+  Scenario: No dial_timeout error hides the type errors after it
+    Then rule "CONN-05" holds
+
   @CONN-06 @MUST
   Scenario: dial_timeout is a duration the peer understands
     Then rule "CONN-06" holds

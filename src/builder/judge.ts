@@ -53,7 +53,7 @@ export interface BuildJudgement {
 /** Rules of the build stage in catalogue order (every one gets a finding). */
 export const BUILD_JUDGED = [
   'BLD-01', 'BLD-02', 'BLD-03', 'BLD-04', 'BLD-05', 'BLD-06', 'BLD-07', 'BLD-08', 'BLD-09', 'BLD-10', 'BLD-11', 'BLD-12', 'BLD-13', 'BLD-14', 'BLD-15',
-  'BLD-16', 'BLD-17', 'BLD-18', 'BLD-19', 'BLD-20', 'BLD-21', 'BLD-22',
+  'BLD-16', 'BLD-17', 'BLD-18', 'BLD-19', 'BLD-20', 'BLD-21', 'BLD-22', 'CONN-10',
   'DRIFT-13', 'DRIFT-17', 'DRIFT-18', 'DRIFT-19', 'DRIFT-20', 'DRIFT-21', 'DRIFT-22', 'DRIFT-23', 'DRIFT-25', 'DRIFT-26', 'DRIFT-27', 'DRIFT-28',
 ] as const;
 
@@ -158,10 +158,14 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   const stageFailure: PeerFailure | null = hang ? { rule: 'BLD-07', peerError: null, message: hang.why } : f;
 
   // BLD-02: programs start.
-  const startFailures = phases.filter((p) => p.run?.startFailed);
+  // A detect that cannot start is "not detected" to the peer: harmless when a later builder
+  // detects the package (then it is only noted), the cause of BLD-06 when none does.
+  const excused = phases.filter((p) => p.run?.startFailed && p.program === 'detect' && o.builder);
+  const startFailures = phases.filter((p) => p.run?.startFailed && !excused.includes(p));
+  const excusedNote = excused.length > 0 ? `; ${excused.map((p) => `bin/detect of builder '${p.builder}' cannot be started (${p.run?.goError ?? ''})`).join(', ')}, which the peer treats as "not detected" before builder '${o.builder ?? ''}' detects the package` : '';
   if (startFailures.length > 0) {
     out.push(failed({ rule: 'BLD-02', peerError: null, message: startFailures.map((p) => `bin/${p.program} of builder '${p.builder}' cannot be started: ${p.run?.goError ?? ''}${p.program === 'detect' ? ' (the peer treats this as "not detected")' : ''}`).join('; ') }));
-  } else if (phases.length > 0) out.push(passed('BLD-02', `${phases.length} program(s) started with execve, as the peer starts them`));
+  } else if (phases.length > 0) out.push(passed('BLD-02', `${phases.length - excused.length} program(s) started with execve, as the peer starts them${excusedNote}`));
   else if (f) out.push(skippedBy('BLD-02', f));
 
   // BLD-03: arguments.
@@ -327,6 +331,19 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
       else out.push(failed({ rule: 'BLD-15', peerError: null, message: `the built-in ccaas builder does not claim this package: ${errLine(detectPhase)}`, remedy: 'Set metadata.json type to "ccaas" and put connection.json at the root of code.tar.gz.' }));
     } else if (stageFailure) out.push(skippedBy('BLD-15', stageFailure));
     else out.push(notApplicable('BLD-15', `builder '${o.builder ?? ''}' detected the package before the built-in ccaas builder was tried`));
+  }
+
+  // CONN-10: connection.json through the built-in ccaas builder's rewrite (its bin/build decodes
+  // it into its own struct and renders the templated fields); BLD-15 judges the builder as a whole.
+  if (!twin) out.push(notApplicable('CONN-10', 'the built-in ccaas builder is not among the configured builders: connection.json is released as the chosen builder writes it'));
+  else if (o.builder !== twin.name) out.push(notApplicable('CONN-10', `builder '${o.builder ?? ''}' builds the package, not the built-in ccaas builder`));
+  else {
+    const build = o.phases.find((p) => p.builder === twin.name && p.program === 'build' && p.run);
+    const errText = build?.run?.stderrLines.find((l) => l.startsWith('::Error: ')) ?? build?.run?.goError ?? '';
+    if (build?.run?.goError) {
+      out.push(failed({ rule: 'CONN-10', peerError: o.failure?.peerError ?? null, message: `the built-in ccaas builder cannot rewrite connection.json: ${errText}`, evidence: { builder: twin.name } }));
+    } else if (build) out.push(passed('CONN-10', 'the built-in ccaas builder decoded connection.json, rendered its templated fields and wrote it to the release'));
+    else if (stageFailure) out.push(skippedBy('CONN-10', stageFailure));
   }
 
   // BLD-22: one package, many peers.

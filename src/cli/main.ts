@@ -9,6 +9,7 @@ const USAGE = `usage:
                     [--tags EXPR] [--run IDS]... [--skip IDS]... [--expected-failures FILE]
                     [--level must|should] [--smoke "fn args..."] [--builder-timeout MS]
                     [--register-timeout MS] [--execute-timeout MS]
+                    [--max-bytes N[KMG]] [--max-entries N] [--max-ratio N] [--max-metadata N[KMG]]
   ccaas-conformance package --connection FILE --label L [--meta-inf DIR] [--type ccaas|external] -o OUT.tgz
   ccaas-conformance id <package.tgz> [--output json]
   ccaas-conformance list [--level must|should] [--run IDS] [--with-scenario] [--json]

@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
-import type { ComplianceModel } from '../report/model.js';
+import { resolve } from 'node:path';
 import type { PeerSettings } from '../session/config.js';
 import { bool, list, str, type FlagSpec, type Parsed } from './args.js';
 import { UsageError } from './exit.js';
@@ -58,10 +57,3 @@ export async function userFeaturePaths(argv: readonly string[]): Promise<string[
   return out;
 }
 
-/** The user's scenarios (outside the bundled conformance features) that did not pass. */
-export function userScenarioFailures(model: ComplianceModel, conformanceDir: string): string[] {
-  return model.scenarios
-    .filter((s) => relative(conformanceDir, resolve(conformanceDir, '..', '..', s.uri)).startsWith('..'))
-    .filter((s) => s.cucumberStatus !== 'PASSED' && s.cucumberStatus !== 'SKIPPED')
-    .map((s) => `${s.name} (${s.cucumberStatus.toLowerCase()}${s.errorMessage ? `: ${s.errorMessage.split('\n')[0]}` : ''})`);
-}

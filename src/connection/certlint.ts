@@ -196,9 +196,11 @@ export function certLint(i: CertLintInput): Finding[] {
         'Point --server-cert at the file the server really uses, or restart the server with it.', {}));
     }
   }
-  if (tlsOn && !mtls && u.domain === '' && i.droppedDomain) {
-    // Handled by the SAN check when a certificate is known; say it plainly otherwise.
-    if (!leaf) out.push(fail('DIAL-10', `the package's connection.json sets domain ${i.droppedDomain}, which the builder dropped; the peer verifies ${i.dialHost}.`, `Make sure the server certificate names ${i.dialHost}.`, {}));
+  if (tlsOn && u.domain === '' && i.droppedDomain && !leaf) {
+    // Handled by the SAN check when a certificate is known; say it plainly otherwise. With client
+    // auth this changes the name the peer verifies: the author meant domain, the peer checks the host.
+    const meant = mtls ? ` With client_auth_required the peer would verify \`domain\` as the server name, so the server certificate must name ${i.dialHost} instead of (or besides) ${i.droppedDomain}.` : '';
+    out.push(fail('DIAL-10', `the package's connection.json sets domain ${i.droppedDomain}, which the builder dropped (the built-in ccaas builder has no domain field); the peer verifies ${i.dialHost}.${meant}`, `Make sure the server certificate names ${i.dialHost}.`, { droppedDomain: i.droppedDomain, verifiedName: i.dialHost }));
   }
 
   // DIAL-11: the peer's client certificate, for mutual TLS.

@@ -107,6 +107,43 @@ export function credentials(target: DialTarget): grpc.ChannelCredentials {
   return credentialsFor(target, c.config);
 }
 
+/** The longest single connectivity watch of a dial: a dial given up leaves no timer longer than this. */
+const WATCH_SLICE_MS = 250;
+
+/**
+ * grpc-js's Client.waitForReady (same states, same error texts), but watching in slices of at
+ * most WATCH_SLICE_MS: grpc-js's own watch keeps a timer to the deadline after the client is
+ * closed, which would hold the process open for the rest of a long dial_timeout.
+ */
+function waitForReady(client: grpc.Client, deadline: number, givenUp: () => boolean, callback: (err?: Error) => void): void {
+  const channel = client.getChannel();
+  const check = (): void => {
+    if (givenUp()) return;
+    let state: grpc.connectivityState;
+    try {
+      state = channel.getConnectivityState(true);
+    } catch {
+      callback(new Error('The channel has been closed'));
+      return;
+    }
+    if (state === grpc.connectivityState.READY) {
+      callback();
+      return;
+    }
+    const now = Date.now();
+    if (now >= deadline) {
+      callback(new Error('Failed to connect before the deadline'));
+      return;
+    }
+    try {
+      channel.watchConnectivityState(state, Math.min(deadline, now + WATCH_SLICE_MS), () => check());
+    } catch {
+      callback(new Error('The channel has been closed'));
+    }
+  };
+  setImmediate(check);
+}
+
 /** Dials like the peer; on failure returns grpc's own error text (the probe explains it). */
 export function dial(target: DialTarget, signal?: AbortSignal): Promise<DialResult> {
   const started = performance.now();
@@ -140,7 +177,7 @@ export function dial(target: DialTarget, signal?: AbortSignal): Promise<DialResu
       return;
     }
     signal?.addEventListener('abort', onAbort, { once: true });
-    client.waitForReady(deadline, (err) => {
+    waitForReady(client, deadline, () => settled, (err) => {
       signal?.removeEventListener('abort', onAbort);
       if (settled) return;
       settled = true;

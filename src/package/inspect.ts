@@ -204,7 +204,7 @@ function judge(j: JudgeInput): Finding[] {
     if (db.err !== null) {
       out.push(failed({ rule: 'PKG-08', peerError: full(text.dbArtifacts(db.err)), message: 'install reads code.tar.gz (the last one) for state-database artifacts and cannot', remedy: catalogueRule('PKG-08').remedy }));
     } else if (db.limit !== null) {
-      out.push(finding('PKG-16', 'error', db.limit));
+      out.push(limitReached(db.limit));
       out.push(finding('PKG-08', 'skipped', 'not judged: the harness stopped reading code.tar.gz at a limit (PKG-16)'));
     } else {
       out.push(passed('PKG-08', `code.tar.gz reads as gzip+tar; ${db.artifacts.length} META-INF/statedb/ entr${db.artifacts.length === 1 ? 'y' : 'ies'} taken as DB artifacts`, { artifacts: db.artifacts.slice(0, 100) }));
@@ -256,11 +256,25 @@ function judge(j: JudgeInput): Finding[] {
     out.push(passed('PKG-15', `the package (${j.size} bytes) fits in one gRPC message of the default ${GRPC_MAX_RECV} bytes`));
   }
 
-  if (pf?.rule === 'PKG-16') out.push(finding('PKG-16', 'error', pf.detail));
+  if (pf?.rule === 'PKG-16') out.push(limitReached(pf.detail));
 
   // CODE: what the builders receive
   judgeCode(out, j);
+  if (!out.some((f) => f.rule === 'PKG-16')) out.push(passed('PKG-16', 'the package stays within the harness limits (decompressed size, entries, compression ratio, metadata.json size)'));
   return out;
+}
+
+/**
+ * PKG-16: the harness stopped at one of its own caps. The peer has none, so the package was not
+ * judged past that point: an `error` (the run is no verdict), never a failure of the package.
+ */
+function limitReached(detail: string): Finding {
+  return {
+    rule: 'PKG-16',
+    status: 'error',
+    message: `the harness stopped at its own limit: ${detail}; the real peer has no such limit and would read on, so the rules after this point are not judged (raise the limit with --max-bytes, --max-entries, --max-ratio or --max-metadata, only for a package you trust)`,
+    peerError: null,
+  };
 }
 
 function judgeCode(out: Finding[], j: JudgeInput): void {
@@ -275,7 +289,7 @@ function judgeCode(out: Finding[], j: JudgeInput): void {
     const fullChain = (uf.evidence?.['fullChain'] as string | undefined) ?? uf.peerError;
     const f = failed({ ...uf, peerError: fullChain, remedy: uf.remedy ?? (uf.rule.startsWith('CODE') ? catalogueRule(uf.rule).remedy : undefined) } as PeerFailure);
     if (uf.rule === 'PKG-16') {
-      out.push(finding('PKG-16', 'error', uf.message));
+      out.push(limitReached(uf.message));
       out.push(finding('CODE-01', 'skipped', 'not judged: the harness stopped extracting code.tar.gz at a limit (PKG-16)'));
     } else {
       out.push(uf.rule === 'CODE-01' ? f : finding('CODE-01', 'failed', `the build fails while extracting code.tar.gz (${uf.rule}): ${uf.message}`, fullChain));

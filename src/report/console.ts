@@ -65,6 +65,16 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
   if (expected.length > 0) lines.push(`  ${dim('≈')} expected failure${expected.length === 1 ? '' : 's'} (${m.run?.expectedFailures?.file ?? 'baseline'}): ${expected.map((r) => r.id).join(', ')}`);
   for (const idStale of m.gate.stale) lines.push(`  ${red('✗')} stale expected-failure: ${idStale} is listed in ${m.run?.expectedFailures?.file ?? 'the expected-failures file'} but now passes; remove it from the list`);
   if (m.gate.notJudged.length > 0) lines.push(`  ${dim('·')} listed as expected failures but not judged in this run: ${m.gate.notJudged.join(', ')}`);
+  const own = m.ownScenarios;
+  if (own.length > 0) {
+    const n = (st: string): number => own.filter((x) => x.status === st).length;
+    lines.push(`  your scenarios: ${n('passed')} passed, ${n('failed')} failed${n('skipped') > 0 ? `, ${n('skipped')} skipped` : ''}`);
+    for (const sc of own.filter((x) => x.status === 'failed')) {
+      lines.push(`  ${red('✗')} ${sc.name} (${sc.uri})`);
+      if (sc.failedStep) lines.push(`      at:   ${sc.failedStep}`);
+      if (sc.message) lines.push(`      ${firstLine(sc.message)}`);
+    }
+  }
   const disabled = m.rules.filter((r) => r.status === 'disabled' && r.reason !== 'not-applicable');
   if (disabled.length > 0) lines.push(`  ${dim('–')} ${disabled.length} rule${disabled.length === 1 ? '' : 's'} disabled by configuration: ${disabled.map((r) => r.id).join(', ')}`);
 
@@ -95,10 +105,12 @@ export function gateSummary(m: ComplianceModel): string {
   const failed = counted.filter((r) => r.status === 'failed').map((r) => r.id);
   const expected = new Set(m.rules.filter((r) => r.status === 'expected-failure').map((r) => r.id));
   const blocked = counted.filter((r) => r.status === 'skipped' && !(r.blockedBy && expected.has(r.blockedBy))).map((r) => r.id);
+  const ownFailed = m.ownScenarios.filter((x) => x.status === 'failed').length;
   const parts = [
     failed.length > 0 ? `${failed.length} ${g.level === 'should' ? '' : 'MUST '}rule${failed.length === 1 ? '' : 's'} failed (${failed.join(', ')})` : '',
     blocked.length > 0 ? `${blocked.length} not judged` : '',
     g.stale.length > 0 ? `stale expected-failure entr${g.stale.length === 1 ? 'y' : 'ies'}: ${g.stale.join(', ')}` : '',
+    ownFailed > 0 ? `${ownFailed} of your scenarios failed` : '',
   ].filter((x) => x !== '');
   return parts.join('; ');
 }

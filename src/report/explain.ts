@@ -47,14 +47,14 @@ export const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'malformed-bool',
-    re: /malformed chaincode info at '([^']*)'.*cannot unmarshal (\w+) into Go struct field ChaincodeServerUserData\.(tls_required|client_auth_required) of type bool/,
+    re: /malformed chaincode info(?: at '([^']*)')?.*cannot unmarshal (\w+) into Go struct field ChaincodeServerUserData\.(tls_required|client_auth_required) of type bool/,
     rules: ['CONN-03', 'DRIFT-01'],
     causes: ['connection.json writes $3 as a JSON $2 (e.g. "true", as the Fabric documentation shows); the peer needs a JSON boolean: `"$3": true`.'],
     checks: [`${CHECK_OFFLINE} --run CONN-03,DRIFT-01`],
   },
   {
     id: 'malformed-duration',
-    re: /malformed chaincode info at '([^']*)'.*(time: invalid duration[^\n]*|invalid duration)/,
+    re: /malformed chaincode info(?: at '([^']*)')?.*(time: invalid duration[^\n]*|invalid duration)/,
     rules: ['CONN-06', 'CONN-10', 'DRIFT-05'],
     causes: [
       'dial_timeout is not a Go duration: write a string with a unit, e.g. `"dial_timeout": "10s"`.',
@@ -64,14 +64,14 @@ export const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'malformed-type',
-    re: /malformed chaincode info at '([^']*)'.*cannot unmarshal (\w+) into Go struct field ChaincodeServerUserData\.(\w+) of type (\w+)/,
+    re: /malformed chaincode info(?: at '([^']*)')?.*cannot unmarshal (\w+) into Go struct field ChaincodeServerUserData\.(\w+) of type (\w+)/,
     rules: ['CONN-03'],
     causes: ['connection.json field $3 is a JSON $2, but the peer reads it as a Go $4.'],
     checks: [`${CHECK_OFFLINE} --run CONN-03`],
   },
   {
     id: 'malformed-json',
-    re: /malformed chaincode info at '([^']*)'/,
+    re: /malformed chaincode info(?: at '([^']*)')?/,
     rules: ['CONN-02', 'CONN-03'],
     causes: [
       'release/chaincode/server/connection.json is not one JSON object the peer can decode (a syntax error, a BOM, trailing text, or a wrong field type): the text after the path is Go\'s encoding/json error.',

@@ -167,6 +167,7 @@ const SCRIPT = `
     var on={};boxes.forEach(function(b){on[b.value]=b.checked;b.parentNode.classList.toggle('off',!b.checked);});
     var q=(search&&search.value||'').toLowerCase();
     document.querySelectorAll('section.stage').forEach(function(sec){
+      if(!sec.querySelector('.empty-note'))return;
       var shown=0;
       sec.querySelectorAll('tr.rule').forEach(function(tr){
         var ok=on[tr.getAttribute('data-status')]&&on[tr.getAttribute('data-level')]&&(!q||tr.textContent.toLowerCase().indexOf(q)>=0);
@@ -287,6 +288,8 @@ function buildDrawer(e: Evidence): string {
       'builders',
     );
   }
+  // Other build evidence (the peer's builder configuration, build-info.json, the launch) has no program.
+  if (typeof d['program'] !== 'string') return genericDrawer(e);
   const stderr = arr(d['stderr']).map(str);
   const argv = arr(d['argv']).map(str);
   const exit = d['skipped'] ? `skipped: ${str(d['skipped'])}` : str(d['exit']);
@@ -412,7 +415,7 @@ function section(s: Section, i: number, m: ComplianceModel): string {
         ? 'Dial'
         : 'Inside the stage';
   const phaseChart = s.phases.length > 0 ? `<div class="wf-title">${esc(phaseTitle)}</div>${waterfall(s.phases)}` : '';
-  const drawers = s.evidence.length > 0 ? `<div class="drawers"><div class="h">Evidence</div>${s.evidence.map(evidenceDrawer).join('')}${s.id === 'package' ? '' : ''}</div>` : '';
+  const drawers = s.evidence.length > 0 ? `<div class="drawers"><div class="h">Evidence</div>${s.evidence.map(evidenceDrawer).join('')}</div>` : '';
   return `<section class="stage" id="stage-${esc(s.id)}" data-stage="${esc(s.id)}">
 <header><h2><span class="num">${i + 1}</span>${esc(s.title)}</h2><div class="stage-meta">${meta}<span>${esc(fmtMs(s.durationMs))}</span></div></header>
 ${s.description ? `<p class="desc">${esc(s.description)}</p>` : ''}
@@ -423,6 +426,28 @@ ${rules.map(ruleRow).join('\n')}
 </tbody></table><div class="empty-note">No rule of this stage matches the filters.</div>
 ${drawers}
 </section>`;
+}
+
+/** The team's own scenarios (`--features`): business behaviour, gating the run beside the rules. */
+function ownScenarios(m: ComplianceModel): string {
+  const own = m.ownScenarios;
+  if (own.length === 0) return '';
+  const icon = { passed: STATUS_ICON.passed, failed: STATUS_ICON.failed, skipped: STATUS_ICON.skipped } as const;
+  const rows = own
+    .map(
+      (sc) =>
+        `<tr class="own" data-status="${sc.status}"><td><b>${esc(sc.name)}</b><div class="muted mono">${esc(sc.uri)}</div></td><td><span class="st ${sc.status}">${icon[sc.status]} ${esc(sc.status)}</span></td><td>${
+          sc.failedStep ? `<div>at <code>${esc(sc.failedStep)}</code></div>` : ''
+        }${sc.message ? `<pre class="box">${esc(sc.message)}</pre>` : sc.status === 'passed' ? '<span class="muted">every step passed</span>' : ''}</td><td class="muted">${esc(fmtMs(sc.durationMs))}</td></tr>`,
+    )
+    .join('\n');
+  const failed = own.filter((x) => x.status === 'failed').length;
+  return `<section class="stage" id="your-scenarios"><header><h2>Your scenarios</h2><div class="stage-meta"><span>${own.length - failed} of ${own.length} passed</span></div></header>
+<p class="desc">Your own Gherkin scenarios (--features), run by the mock peer against your chaincode server. A failing one fails the run (exit 1) whatever the conformance verdict.</p>
+<table class="rules"><colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup>
+<thead><tr><th>Scenario</th><th>Status</th><th>What happened</th><th>Time</th></tr></thead><tbody>
+${rows}
+</tbody></table></section>`;
 }
 
 function tiles(m: ComplianceModel): string {
@@ -501,6 +526,7 @@ ${timeline}
 ${toolbar(m)}
 ${sections}
 ${orphanTable}
+${ownScenarios(m)}
 <footer class="card" id="run">
 <h2>This run</h2>
 ${gateReasons}

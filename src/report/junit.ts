@@ -84,6 +84,24 @@ export function toJunit(m: ComplianceModel): string {
       `  <testsuite name="${esc(s.title)}" id="${esc(s.id)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${(s.time / 1000).toFixed(3)}"${m.startedAt ? ` timestamp="${esc(m.startedAt.replace(/\.\d+Z$/, ''))}"` : ''}>\n${cases.map((c) => c.xml).join('\n')}\n  </testsuite>`,
     );
   }
+  if (m.ownScenarios.length > 0) {
+    const cases = m.ownScenarios.map((sc) => {
+      const head = `    <testcase classname="ccaas-conformance.your-scenarios" name="${esc(sc.name)}" file="${esc(sc.uri)}" time="${(sc.durationMs / 1000).toFixed(3)}">`;
+      const body =
+        sc.status === 'failed'
+          ? `\n      <failure message="${esc(sc.message?.split('\n')[0] ?? 'failed')}" type="scenario">${esc(`${sc.failedStep ? `at: ${sc.failedStep}\n` : ''}${sc.message ?? ''}`)}</failure>\n    `
+          : sc.status === 'skipped'
+            ? `\n      <skipped message="${esc(sc.failedStep ? `skipped at: ${sc.failedStep}` : 'skipped')}"/>\n    `
+            : '';
+      return `${head}${body}</testcase>`;
+    });
+    const n = { tests: cases.length, failures: m.ownScenarios.filter((x) => x.status === 'failed').length, skipped: m.ownScenarios.filter((x) => x.status === 'skipped').length };
+    totals.tests += n.tests;
+    totals.failures += n.failures;
+    totals.skipped += n.skipped;
+    const time = m.ownScenarios.reduce((a, x) => a + x.durationMs, 0);
+    suites.push(`  <testsuite name="your scenarios" id="your-scenarios" tests="${n.tests}" failures="${n.failures}" errors="0" skipped="${n.skipped}" time="${(time / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`);
+  }
   if (m.runError) {
     totals.tests++;
     totals.errors++;

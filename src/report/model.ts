@@ -80,6 +80,21 @@ export interface ScenarioResult {
   readonly errorMessage: string | null;
 }
 
+/**
+ * A scenario of the team's own (`--features`), outside the conformance suite: it judges the
+ * chaincode's business behaviour, not a Fabric rule, and gates the run like a MUST rule.
+ */
+export interface OwnScenario {
+  readonly name: string;
+  readonly feature: string;
+  readonly uri: string;
+  readonly status: 'passed' | 'failed' | 'skipped';
+  /** The step that did not pass, and Cucumber's message for it. */
+  readonly failedStep: string | null;
+  readonly message: string | null;
+  readonly durationMs: number;
+}
+
 export type Reason = 'blocked' | 'not-run' | 'not-applicable' | 'configuration' | 'selection' | null;
 export type Baseline = 'expected-failure' | 'stale' | 'listed-not-judged' | null;
 
@@ -158,6 +173,8 @@ export interface ComplianceModel {
   readonly durationMs: number;
   readonly scenarios: readonly ScenarioResult[];
   readonly rules: readonly RuleResult[];
+  /** The team's own scenarios (`--features`), in the order they ran. */
+  readonly ownScenarios: readonly OwnScenario[];
   readonly sections: readonly Section[];
   /** Every stage step on the run's clock (the overview waterfall). */
   readonly timeline: readonly Bar[];
@@ -394,7 +411,8 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
   else if (must.some((r) => r.status === 'disabled' && r.reason !== 'not-applicable')) verdict = 'partial';
   else verdict = 'conformant';
 
-  const gate = gateOf(verdict, rules, run?.level ?? 'must', runError, file, [...listed.keys()]);
+  const ownScenarios = scenarios.filter(isOwnScenario).map(ownScenario);
+  const gate = gateOf(verdict, rules, run?.level ?? 'must', runError, file, [...listed.keys()], ownScenarios);
   const allEvidence = [...evidence.values()];
   const sections = buildSections(features, scenarios, rules, allEvidence, sectionOf);
   const timeline = stageBars(scenarios);
@@ -408,6 +426,7 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
     durationMs,
     scenarios,
     rules,
+    ownScenarios,
     sections,
     timeline,
     evidence: allEvidence,
@@ -435,7 +454,28 @@ function sectionId(uri: string, featureTags: readonly string[]): string {
   return (uri.split('/').pop() ?? uri).replace(/\.feature$/, '');
 }
 
-function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel, runError: string | null, file: string, listed: readonly string[]): Gate {
+/** The conformance suite's features live in features/conformance/; every other scenario is the team's own. */
+const CONFORMANCE_DIR = 'features/conformance/';
+
+function isOwnScenario(sc: ScenarioResult): boolean {
+  return sc.ruleIds.length === 0 && !sc.uri.replace(/\\/g, '/').startsWith(CONFORMANCE_DIR);
+}
+
+function ownScenario(sc: ScenarioResult): OwnScenario {
+  const step = sc.steps.find((s) => s.status !== 'PASSED');
+  const status = sc.cucumberStatus === 'PASSED' ? 'passed' : sc.cucumberStatus === 'SKIPPED' ? 'skipped' : 'failed';
+  return {
+    name: sc.name,
+    feature: sc.feature,
+    uri: sc.uri,
+    status,
+    failedStep: status === 'passed' ? null : (step?.text ?? null),
+    message: status === 'failed' ? (sc.errorMessage ?? `Cucumber says ${sc.cucumberStatus.toLowerCase()}`) : null,
+    durationMs: sc.durationMs,
+  };
+}
+
+function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel, runError: string | null, file: string, listed: readonly string[], own: readonly OwnScenario[]): Gate {
   const stale = rules.filter((r) => r.baseline === 'stale').map((r) => r.id);
   const notJudged = [...rules.filter((r) => r.baseline === 'listed-not-judged').map((r) => r.id), ...listed.filter((id) => !rules.some((r) => r.id === id))];
   const rerun = rules.filter((r) => r.status === 'failed' || r.status === 'error' || (r.status === 'skipped' && r.reason === 'blocked' && !(r.blockedBy && rules.some((x) => x.id === r.blockedBy && x.status === 'expected-failure')))).map((r) => r.id);
@@ -454,6 +494,9 @@ function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel
     else if (r.status === 'skipped' && !(r.blockedBy && expected.has(r.blockedBy))) reasons.push(`${r.id} [${r.level}] was not judged${r.blockedBy ? ` (blocked by ${r.blockedBy})` : ''}`);
   }
   for (const id of stale) reasons.push(`stale expected-failure: ${id} is listed in ${file} but now passes; remove it from the list`);
+  // The team's own scenarios gate the run too: a failing one (undefined and pending steps
+  // included) fails it; a skipped one (an earlier step of a Background skipped it) does not.
+  for (const sc of own.filter((x) => x.status === 'failed')) reasons.push(`your scenario "${sc.name}" failed${sc.failedStep ? ` at "${sc.failedStep}"` : ''}: ${(sc.message ?? '').split('\n')[0] ?? ''}`);
   return { level, exitCode: reasons.length > 0 ? 1 : 0, reasons, stale, notJudged, rerun };
 }
 

@@ -27,6 +27,8 @@ export interface ResultJson {
     readonly source: string | null;
     readonly durationMs: number;
   }>;
+  /** The team's own scenarios (`--features`), which gate the run beside the rules. */
+  readonly scenarios: ReadonlyArray<{ readonly name: string; readonly uri: string; readonly status: string; readonly failedStep: string | null; readonly message: string | null; readonly durationMs: number }>;
   readonly counts: ComplianceModel['counts'];
   readonly gate: Gate & { readonly rerunCommand: string | null };
   readonly expectedFailures: { readonly file: string; readonly rules: readonly string[] } | null;
@@ -57,6 +59,7 @@ export function toResultJson(m: ComplianceModel, packagePath: string): ResultJso
       source: r.rule?.source[0] ? sourceUrl(r.rule.source[0]) : null,
       durationMs: r.durationMs,
     })),
+    scenarios: m.ownScenarios.map((x) => ({ name: x.name, uri: x.uri, status: x.status, failedStep: x.failedStep, message: x.message, durationMs: x.durationMs })),
     counts: m.counts,
     gate: { ...m.gate, rerunCommand: rerunLine(m) },
     expectedFailures: m.run?.expectedFailures ? { file: m.run.expectedFailures.file, rules: m.run.expectedFailures.entries.map((e) => e.rule) } : null,

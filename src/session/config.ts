@@ -1,3 +1,4 @@
+import type { PackageLimits } from '../package/limits.js';
 import { HARNESS, PEER, TEST_MSP } from '../config/defaults.js';
 
 /**
@@ -25,6 +26,8 @@ export interface RunConfig {
   /** The smoke transaction: function and arguments. */
   readonly smoke: { readonly fn: string; readonly args: readonly string[] };
   readonly mspId: string;
+  /** The harness's caps on reading the package (PKG-16); absent = DEFAULT_PACKAGE_LIMITS. */
+  readonly packageLimits?: PackageLimits;
   /** The mock peer's own settings (core.yaml chaincode.* and ledger.*, the chaincode definition); absent = the peer's defaults. */
   readonly peer?: PeerSettings;
   /** The chaincode server's own TLS files (--server-cert, --server-key, --server-client-ca), for the certificate lint. */

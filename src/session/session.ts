@@ -53,7 +53,7 @@ export function mergeFindings(list: readonly Finding[]): Finding | null {
   if (list.length <= 1) return list[0] ?? null;
   const worst = list.reduce((a, b) => (SEVERITY[b.status] > SEVERITY[a.status] ? b : a));
   const relevant = list.filter((f) => f.status === worst.status);
-  return { ...worst, message: relevant.map((f) => f.message).join(' ') };
+  return { ...worst, message: relevant.map((f) => f.message.replace(/[.;]\s*$/, '')).join('; ') };
 }
 
 export class PeerSession implements SessionContext {

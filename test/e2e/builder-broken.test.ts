@@ -54,6 +54,20 @@ describe('broken builders end to end', () => {
   });
   after(async () => dir.remove());
 
+  it('a detect that cannot start, before a builder that detects: the peer installs (not a BLD-02 failure)', async () => {
+    const reportDir = join(dir.path, 'report-then-good');
+    const broken = join(ROOT, 'mocks', 'builders', 'broken', 'not-executable');
+    const good = join(ROOT, 'mocks', 'builders', 'posix-ccaas');
+    const run = await runCli([pkg, '--offline', '--quiet', '--json', '--builder', broken, '--builder', good], { reportDir, timeoutMs: 60_000 });
+    const result = await run.result();
+    const rule = (id: string) => result.rules.find((x) => x.id === id);
+    assert.equal(rule('BLD-06')?.status, 'passed', rule('BLD-06')?.message);
+    assert.equal(rule('BLD-02')?.status, 'passed', rule('BLD-02')?.message);
+    assert.match(rule('BLD-02')?.message ?? '', /bin\/detect of builder 'not-executable' cannot be started \(fork\/exec .*permission denied\), which the peer treats as "not detected" before builder 'posix-ccaas' detects the package/);
+    assert.equal(rule('BLD-16')?.status, 'failed', 'the lint still names the missing exec bit (SHOULD)');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+  });
+
   for (const [name, expect] of Object.entries(CASES)) {
     it(`${name}: the report names the cause within the deadline + 2 s, nothing left behind`, async () => {
       const builderDir = join(ROOT, 'mocks', 'builders', 'broken', name);

@@ -7,6 +7,7 @@ import { buildModel, parseEnvelopes } from '../../src/report/model.js';
 import type { ResultJson } from '../../src/report/result.js';
 import { writeSamplePackage } from '../../mocks/sample/sample.js';
 import { ROOT, runCli, tempDir, type CliRun } from '../support/cli.js';
+import { realCcaasBuilder } from '../support/fabric.js';
 
 /**
  * The builder configuration through the real CLI: --core-yaml read as the peer reads it,
@@ -136,5 +137,33 @@ describe('builder configuration end to end', () => {
     assert.equal(run.code, 0, run.stderr);
     assert.equal(rule(result, 'BLD-13').status, 'passed');
     assert.match(rule(result, 'BLD-19').message, /calls jq, which the stock peer image/);
+  });
+
+  const real = realCcaasBuilder();
+  it("B10-B13 through the CLI: Fabric's own ccaas_builder and the bundled twin give the same verdicts", { skip: 'skip' in real ? real.skip : false, timeout: 300_000 }, async () => {
+    const realDir = (real as { dir: string }).dir;
+    const cases: Array<[string, Parameters<typeof writeSamplePackage>[1], string[]]> = [
+      ['sample', { address: 'localhost:9999' }, []],
+      ['B10 no dial_timeout', { address: 'localhost:9999', rawConnectionJson: '{"address":"localhost:9999","tls_required":false}' }, []],
+      ['B11 numeric dial_timeout', { address: 'localhost:9999', connection: { dial_timeout: 10 } }, []],
+      ['B12 templated address', { address: '{{.host}}:9999' }, ['--propagate', 'CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG']],
+      ['B13 domain', { address: 'localhost:9999', connection: { domain: 'cc.example.com' } }, []],
+      ['type external', { address: 'localhost:9999', type: 'external' }, []],
+    ];
+    const judged = ['BLD-06', 'BLD-08', 'BLD-12', 'BLD-13', 'CONN-01', 'CONN-02', 'CONN-03', 'CONN-05', 'CONN-06', 'CONN-07'];
+    const env = { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"host":"cc0"}' };
+    for (const [name, o, extra] of cases) {
+      const file = await writeSamplePackage(join(dir.path, `${name.replace(/\W+/g, '-')}.tgz`), o);
+      const bundled = await check([file, '--builder', '/opt/hyperledger/ccaas_builder', ...extra], env);
+      const fabric = await check([file, '--builder', realDir, ...extra], env);
+      assert.equal(fabric.run.code, bundled.run.code, `${name}: exit code`);
+      for (const id of judged) {
+        const [a, b] = [rule(bundled.result, id), rule(fabric.result, id)];
+        // the builder's name is its directory's: normalise it before comparing the peer's texts
+        const peerText = (r: typeof a): string => (r.peerError ?? '').replaceAll("'builder'", "'ccaas_builder'");
+        assert.equal(b.status, a.status, `${name} ${id}: Fabric's builder says ${b.status} (${b.message}), the twin ${a.status} (${a.message})`);
+        assert.equal(peerText(b), peerText(a), `${name} ${id}: the peer's error text`);
+      }
+    }
   });
 });

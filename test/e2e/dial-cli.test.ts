@@ -54,6 +54,19 @@ describe('dial rules through the CLI', () => {
     });
   }
 
+  it('a refused port with a long dial_timeout: reported at once, and the CLI exits without waiting the dial_timeout out', async () => {
+    const port = await freePort();
+    const pkg = await writeSamplePackage(join(dir.path, 'refused-30s.tgz'), { address: `127.0.0.1:${port}`, connection: { dial_timeout: '30s' } });
+    const run = await runCli([pkg, '--quiet'], { reportDir: join(dir.path, 'r-refused-30s'), timeoutMs: 60_000 });
+    assert.equal(run.code, 1, run.stderr);
+    const rule = (await run.result()).rules.find((r) => r.id === 'DIAL-03');
+    assert.equal(rule?.status, 'failed');
+    assert.match(rule?.message ?? '', /\(refused\)/);
+    // grpc-js's own waitForReady keeps a timer to the dial deadline after the client closes: the
+    // process would stay alive ~30 s. Half of that is a generous bound for a loaded machine.
+    assert.ok(run.ms < 15_000, `the CLI exited after ${run.ms} ms, waiting out dial_timeout (30 s)`);
+  });
+
   it('the real Node server in plaintext, TLS and mutual TLS, with its certificate files: every DIAL rule passes', async () => {
     const modes = [
       { name: 'plain', connection: {}, tls: undefined, flags: [] as string[] },

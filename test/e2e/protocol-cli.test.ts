@@ -85,7 +85,9 @@ describe('ccaas-conformance invoke | query | bench | init', () => {
     assert.equal((await runCli(['init', join(dir.path, 'team')])).code, 2, 'does not overwrite');
     const run = await runCli([pkg, '--command', nodeServerCommand(), '--features', join(dir.path, 'team', 'features'), '--quiet'], { reportDir: join(dir.path, 'r') });
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.doesNotMatch(run.stdout + run.stderr, /of your own scenarios failed/);
+    const result = JSON.parse(await readFile(join(dir.path, 'r', 'result.json'), 'utf8')) as { scenarios: Array<{ status: string }>; gate: { exitCode: number } };
+    assert.ok(result.scenarios.length > 0 && result.scenarios.every((x) => x.status === 'passed'), JSON.stringify(result.scenarios));
+    assert.equal(result.gate.exitCode, 0);
   });
 
   it('a failing scenario of your own fails the run', async () => {
@@ -93,7 +95,23 @@ describe('ccaas-conformance invoke | query | bench | init', () => {
     await (await import('node:fs/promises')).mkdir(bad, { recursive: true });
     await (await import('node:fs/promises')).writeFile(join(bad, 'bad.feature'), 'Feature: bad\n  Scenario: wrong payload\n    Given the chaincode is running\n    When I query "Ping"\n    Then the response payload is "ping"\n');
     const run = await runCli([pkg, '--command', nodeServerCommand(), '--features', bad, '--quiet'], { reportDir: join(dir.path, 'rb') });
-    assert.equal(run.code, 1);
-    assert.match(run.stdout + run.stderr, /1 of your own scenarios failed: wrong payload \(failed: Error: expected payload 'ping', got status 200/);
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    // every report says so, from the one message stream: result.json, junit.xml, index.html
+    const rb = join(dir.path, 'rb');
+    const result = JSON.parse(await readFile(join(rb, 'result.json'), 'utf8')) as { verdict: string; scenarios: Array<{ name: string; status: string; failedStep: string }>; gate: { exitCode: number; reasons: string[] } };
+    assert.equal(result.verdict, 'conformant', 'the package itself conforms');
+    assert.equal(result.gate.exitCode, 1);
+    assert.deepEqual(result.scenarios.map((x) => [x.name, x.status, x.failedStep]), [['wrong payload', 'failed', 'the response payload is "ping"']]);
+    assert.ok(result.gate.reasons.some((r) => /^your scenario "wrong payload" failed at "the response payload is "ping"": .*expected payload 'ping', got status 200/.test(r)), JSON.stringify(result.gate.reasons));
+    const junit = await readFile(join(rb, 'junit.xml'), 'utf8');
+    assert.match(junit, /<testsuite name="your scenarios" id="your-scenarios" tests="1" failures="1"/);
+    assert.match(junit, /<testsuites name="ccaas-conformance" tests="\d+" failures="1"/);
+    const html = await readFile(join(rb, 'index.html'), 'utf8');
+    assert.match(html, /id="your-scenarios"[\s\S]*wrong payload[\s\S]*data-status="failed"|data-status="failed"[\s\S]*wrong payload/);
+    // and the console, without --quiet
+    const loud = await runCli([pkg, '--command', nodeServerCommand(), '--features', bad], { reportDir: join(dir.path, 'rc') });
+    assert.equal(loud.code, 1);
+    assert.match(loud.stdout, /your scenarios: 0 passed, 1 failed/);
+    assert.match(loud.stdout, /exit 1 \(--level must\): 1 of your scenarios failed/);
   });
 });

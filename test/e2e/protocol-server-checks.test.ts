@@ -13,7 +13,7 @@ import { runCli, tempDir } from '../support/cli.js';
  * rule they break, through the real CLI (--address).
  */
 
-type Quirk = 'none' | 'stray-request' | 'hang-unknown' | 'one-peer' | 'shared-state';
+type Quirk = 'none' | 'stray-request' | 'hang-unknown' | 'error-unknown' | 'ok-unknown' | 'garbled-unknown' | 'hangup-unknown' | 'one-peer' | 'shared-state';
 
 /** What the servers of one impostor share: open connections and, for 'shared-state', one handler state. */
 interface Shared {
@@ -44,6 +44,20 @@ function script(packageId: string, quirk: Quirk, shared: Shared) {
       if (quirk === 'stray-request') c.send({ type: T.GET_STATE, txid: `${m.txid}x`, channelId: m.channelId, payload: encodeGetState('k') });
       if (fn === 'ccaas_conformance_no_such_function') {
         if (quirk === 'hang-unknown') continue;
+        if (quirk === 'error-unknown') {
+          c.send({ type: T.ERROR, txid: m.txid, channelId: m.channelId, payload: Buffer.from(`no function ${fn}`) });
+          continue;
+        }
+        if (quirk === 'ok-unknown' || quirk === 'garbled-unknown') {
+          // a success status, or a payload that is no protos.Response (a truncated varint field)
+          const payload = quirk === 'ok-unknown' ? encodeResponse({ status: 200, message: '', payload: new Uint8Array() }) : Buffer.from([0x08, 0xff]);
+          c.send({ type: T.COMPLETED, txid: m.txid, channelId: m.channelId, payload });
+          continue;
+        }
+        if (quirk === 'hangup-unknown') {
+          c.end();
+          return;
+        }
         c.send({ type: T.COMPLETED, txid: m.txid, channelId: m.channelId, payload: encodeResponse({ status: 500, message: `no function ${fn}`, payload: new Uint8Array() }) });
         continue;
       }
@@ -90,6 +104,33 @@ describe('the protocol stage judges the server (impostors through the CLI)', () 
     const rules = await judge('hang-unknown');
     assert.equal(rules.get('PROTO-15')?.status, 'failed');
     assert.match(rules.get('PROTO-15')?.message ?? '', /unknown function got no COMPLETED or ERROR/);
+  });
+
+  it('an ERROR for an unknown function passes PROTO-07', async () => {
+    const rules = await judge('error-unknown');
+    assert.equal(rules.get('PROTO-07')?.status, 'passed', rules.get('PROTO-07')?.message);
+    assert.match(rules.get('PROTO-07')?.message ?? '', /answered promptly with an ERROR: .*transaction returned with failure: no function ccaas_conformance_no_such_function/);
+  });
+
+  it('a success status for an unknown function fails PROTO-07', async () => {
+    const rules = await judge('ok-unknown');
+    assert.equal(rules.get('PROTO-07')?.status, 'failed');
+    assert.match(rules.get('PROTO-07')?.message ?? '', /answered with status 200, which the peer endorses as a success/);
+  });
+
+  it('an undecodable Response for an unknown function fails PROTO-08, not a pass of PROTO-07', async () => {
+    const rules = await judge('garbled-unknown');
+    assert.equal(rules.get('PROTO-08')?.status, 'failed', rules.get('PROTO-08')?.message);
+    assert.match(rules.get('PROTO-08')?.message ?? '', /COMPLETED whose payload is not a protos.Response/);
+    // PROTO-07 stands on the smoke transaction alone, which did complete with 200
+    assert.doesNotMatch(rules.get('PROTO-07')?.message ?? '', /unknown function/);
+  });
+
+  it('ending the stream on an unknown function fails PROTO-16', async () => {
+    const rules = await judge('hangup-unknown');
+    assert.equal(rules.get('PROTO-16')?.status, 'failed', rules.get('PROTO-16')?.message);
+    assert.match(rules.get('PROTO-16')?.message ?? '', /ended the stream when asked for an unknown function/);
+    assert.doesNotMatch(rules.get('PROTO-07')?.message ?? '', /unknown function/);
   });
 
   it('a server that takes one peer at a time fails PROTO-19', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nodeServerCommand } from '../../mocks/chaincode/node/launch.js';
@@ -44,9 +44,12 @@ function assertNoKeys(run: CliRun, texts: Readonly<Record<string, string>>, keys
   }
 }
 
+/** Every file the run wrote into its report directory (the five known artifacts must be among them). */
 async function artifacts(run: CliRun): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const a of ARTIFACTS) out[a] = await run.file(a);
+  const names = await readdir(run.reportDir);
+  for (const a of ARTIFACTS) assert.ok(names.includes(a), `${a} was not written`);
+  for (const name of names) out[name] = await run.file(name);
   return out;
 }
 

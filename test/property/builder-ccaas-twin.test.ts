@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { build, detect, release, TWIN_CANNOT_REPRODUCE } from '../../src/builder/ccaas/programs.js';
 import { ccaasCase, difference, reached, runCase, type ProgramOutcome, type RunProgram } from './builder-ccaas-cases.js';
+import { realCcaasBuilder } from '../support/fabric.js';
 import { Oracle, oracleUnavailable, propertyRuns, propertySeed } from './json-oracle-client.js';
 
 /**
@@ -43,6 +44,26 @@ const twinProcess: RunProgram = (program, argv, config) =>
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+
+/** A builder directory's programs run as the peer runs them: argv, a pruned environment, no stdin. */
+function binaryRunner(builderDir: string): RunProgram {
+  return (program, argv, config) =>
+    new Promise<ProgramOutcome>((resolve, reject) => {
+      const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
+      if (config !== undefined) env['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'] = config;
+      const child = spawn(join(builderDir, 'bin', program), [...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
+    });
+}
 
 function oracleRunner(oracle: Oracle): RunProgram {
   return async (program, argv, config) => {
@@ -106,5 +127,41 @@ describe('bundled ccaas builder twin agrees with the Go oracle of the built-in c
       }),
       { seed, numRuns: PROCESS_RUNS },
     );
+  });
+});
+
+describe('bundled ccaas builder twin agrees with the REAL built-in ccaas builder (Fabric\'s ccaas_builder, built from the pinned commit)', () => {
+  const real = realCcaasBuilder();
+  const skip = 'skip' in real ? real.skip : false;
+  let root = '';
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'ccaas-real-'));
+  });
+  after(async () => rm(root, { recursive: true, force: true }));
+
+  it(`${RUNS} generated build contexts: the twin and Fabric's own binaries give the same exit codes, output and trees`, { skip, timeout: 1_800_000 }, async () => {
+    const seed = propertySeed('builder-ccaas-real');
+    const fabric = binaryRunner((real as { dir: string }).dir);
+    const tally = new Map<string, number>();
+    let unsupported = 0;
+    await fc.assert(
+      fc.asyncProperty(ccaasCase, async (c) => {
+        const dir = join(root, 'case');
+        const want = await runCase(dir, c, fabric);
+        const got = await runCase(dir, c, twinInProcess);
+        if (got.steps.some((s) => s.outcome.stderr.includes(TWIN_CANNOT_REPRODUCE))) {
+          unsupported++;
+          return;
+        }
+        assert.equal(difference(want, got), null, `Fabric's ccaas_builder vs the twin; case: ${JSON.stringify(c)}`);
+        const k = reached(want);
+        tally.set(k, (tally.get(k) ?? 0) + 1);
+      }),
+      { seed, numRuns: RUNS },
+    );
+    const summary = [...tally.entries()].sort().map(([k, n]) => `${k}=${n}`).join(' ');
+    process.stdout.write(`# builder-ccaas-real: ${RUNS - unsupported} of ${RUNS} agreed byte for byte with Fabric's ccaas_builder at ${(real as { commit: string }).commit.slice(0, 12)} (${summary}); ${unsupported} used a template construct the twin reports it cannot reproduce\n`);
+    assert.ok(unsupported < RUNS / 50);
+    for (const k of ['detect:failed', 'build:failed', 'release:failed', 'release:ok']) assert.ok((tally.get(k) ?? 0) > RUNS / 50, `generator reaches ${k}`);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bundledCcaasBuilder } from '../../src/builder/bundled.js';
 import { builderEnvironment, restoreCachedBuild, runExternalBuild, type BuildOptions, type BuilderSpec } from '../../src/builder/runner.js';
+import { realCcaasBuilder } from '../support/fabric.js';
 
 /**
  * The peer's external build, vector by vector (reference §9.2 B1-B8, B12, B13): detect order,
@@ -43,6 +44,18 @@ function extractor(files: Readonly<Record<string, string>> = { 'connection.json'
     return { ok: true };
   };
 }
+
+/**
+ * B10-B13 run against the bundled twin and against Fabric's own ccaas_builder binaries (built from
+ * the Fabric mirror, test/support/fabric.ts): both must give the same verdicts, byte for byte.
+ */
+const real = realCcaasBuilder();
+const CCAAS_BUILDERS: ReadonlyArray<[string, BuilderSpec | { skip: string }]> = [
+  ['the bundled ccaas builder', bundledCcaasBuilder()],
+  ["Fabric's own ccaas_builder", 'skip' in real ? { skip: real.skip } : { name: 'ccaas_builder', path: real.dir, propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'] }],
+];
+const skipOf = (b: BuilderSpec | { skip: string }): string | false => ('skip' in b ? b.skip : false);
+const specOf = (b: BuilderSpec | { skip: string }): BuilderSpec => b as BuilderSpec;
 
 async function build(builders: BuilderSpec[], extra: Partial<BuildOptions> = {}, metadata = '{"type":"ccaas","label":"mycc"}') {
   const workDir = join(root, `work-${n++}`);
@@ -152,27 +165,29 @@ describe('runExternalBuild', () => {
     assert.equal(broken.failure?.peerError, `could not build chaincode: external builder failed: existing build could not be restored: chaincode '${CCID}' was already built with builder 'we<ird>&"name"', but that builder is no longer available`);
   });
 
-  it('B12, B13: the bundled ccaas builder templates with the propagated config and drops domain', async () => {
-    const twin = bundledCcaasBuilder();
-    const conn = '{"address":"{{.host}}:9999","dial_timeout":"10s","domain":"d","tls_required":false}';
-    const ok = await build([twin], { extract: extractor({ 'connection.json': conn }), peerEnv: { PATH: '/usr/bin:/bin', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"host":"x"}' } });
-    assert.equal(ok.o.failure, null);
-    assert.equal(ok.o.launch?.kind === 'ccaas' ? ok.o.launch.connectionJson : '', '{"address":"x:9999","dial_timeout":"10s","tls_required":false,"client_auth_required":false,"root_cert":"","client_key":"","client_cert":""}');
-    const missing = await build([twin], { extract: extractor({ 'connection.json': conn }), peerEnv: { PATH: '/usr/bin:/bin', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{}' } });
-    assert.equal(missing.o.failure?.peerError, "could not build chaincode: external builder failed: external builder failed to build: external builder 'ccaas_builder' failed: exit status 1");
-    assert.ok(missing.o.phases[1]?.run?.stderrLines.includes('::Error: Failed to parse the Address field template: template: :1:2: executing "" at <.host>: map has no entry for key "host"'));
-    const notPropagated = await build([{ ...twin, propagateEnvironment: [] }], { extract: extractor({ 'connection.json': conn }), peerEnv: { PATH: '/usr/bin:/bin', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"host":"x"}' } });
-    assert.match(notPropagated.o.phases[1]?.run?.stderrLines.join('\n') ?? '', /map has no entry for key "host"/, 'without propagateEnvironment the variable never reaches the builder');
-  });
+  for (const [which, ccaas] of CCAAS_BUILDERS) {
+    it(`B12, B13: ${which} templates with the propagated config and drops domain`, { skip: skipOf(ccaas) }, async () => {
+      const twin = specOf(ccaas);
+      const conn = '{"address":"{{.host}}:9999","dial_timeout":"10s","domain":"d","tls_required":false}';
+      const ok = await build([twin], { extract: extractor({ 'connection.json': conn }), peerEnv: { PATH: '/usr/bin:/bin', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"host":"x"}' } });
+      assert.equal(ok.o.failure, null);
+      assert.equal(ok.o.launch?.kind === 'ccaas' ? ok.o.launch.connectionJson : '', '{"address":"x:9999","dial_timeout":"10s","tls_required":false,"client_auth_required":false,"root_cert":"","client_key":"","client_cert":""}');
+      const missing = await build([twin], { extract: extractor({ 'connection.json': conn }), peerEnv: { PATH: '/usr/bin:/bin', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{}' } });
+      assert.equal(missing.o.failure?.peerError, "could not build chaincode: external builder failed: external builder failed to build: external builder 'ccaas_builder' failed: exit status 1");
+      assert.ok(missing.o.phases[1]?.run?.stderrLines.includes('::Error: Failed to parse the Address field template: template: :1:2: executing "" at <.host>: map has no entry for key "host"'));
+      const notPropagated = await build([{ ...twin, propagateEnvironment: [] }], { extract: extractor({ 'connection.json': conn }), peerEnv: { PATH: '/usr/bin:/bin', CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: '{"host":"x"}' } });
+      assert.match(notPropagated.o.phases[1]?.run?.stderrLines.join('\n') ?? '', /map has no entry for key "host"/, 'without propagateEnvironment the variable never reaches the builder');
+    });
 
-  it('B11: the bundled ccaas builder refuses a numeric dial_timeout; B10: an absent one is written as ""', async () => {
-    const twin = bundledCcaasBuilder();
-    const num = await build([twin], { extract: extractor({ 'connection.json': '{"address":"h:1","dial_timeout":10}' }) });
-    assert.ok(num.o.phases[1]?.run?.stderrLines.includes('::Error: json: cannot unmarshal number into Go struct field connection.dial_timeout of type string'));
-    const absent = await build([twin], { extract: extractor({ 'connection.json': '{"address":"h:1"}' }) });
-    assert.equal(absent.o.failure, null);
-    assert.match(absent.o.launch?.kind === 'ccaas' ? absent.o.launch.connectionJson : '', /"dial_timeout":""/);
-  });
+    it(`B11: ${which} refuses a numeric dial_timeout; B10: an absent one is written as ""`, { skip: skipOf(ccaas) }, async () => {
+      const twin = specOf(ccaas);
+      const num = await build([twin], { extract: extractor({ 'connection.json': '{"address":"h:1","dial_timeout":10}' }) });
+      assert.ok(num.o.phases[1]?.run?.stderrLines.includes('::Error: json: cannot unmarshal number into Go struct field connection.dial_timeout of type string'));
+      const absent = await build([twin], { extract: extractor({ 'connection.json': '{"address":"h:1"}' }) });
+      assert.equal(absent.o.failure, null);
+      assert.match(absent.o.launch?.kind === 'ccaas' ? absent.o.launch.connectionJson : '', /"dial_timeout":""/);
+    });
+  }
 
   it('extracts code.tar.gz with the package room\'s Untar, and reports its failure with the peer\'s chain', async () => {
     const src = join(root, 'code-src');

@@ -59,6 +59,12 @@ describe('certificate lint (SHOULD findings, the peer\'s Go rules)', () => {
     assert.match(text(certLint(input({ domain: 'cc.example.com' }, { presented: [info(byDomain.certPem)] }))), /uses domain only when client_auth_required is true; here it checks localhost/);
     assert.deepEqual(certLint(input({ domain: 'cc.example.com', clientAuthRequired: true, clientCert: client.certPem, clientKey: client.keyPem }, { presented: [info(byDomain.certPem)] })), []);
     assert.match(text(certLint(input({}, { presented: [info(byDomain.certPem)], droppedDomain: 'cc.example.com' }))), /the builder dropped/);
+    // offline (no certificate known), with mutual TLS: the dropped domain changes the name verified
+    const mtls = { clientAuthRequired: true, clientCert: client.certPem, clientKey: client.keyPem };
+    const offline = certLint(input(mtls, { droppedDomain: 'cc.example.com' }));
+    assert.deepEqual(rules(offline), ['DIAL-10']);
+    assert.match(text(offline), /sets domain cc\.example\.com, which the builder dropped .*the peer verifies localhost\. With client_auth_required the peer would verify `domain`/);
+    assert.match(text(certLint(input({}, { droppedDomain: 'cc.example.com' }))), /which the builder dropped .*the peer verifies localhost\.$/);
   });
 
   it('judges the client certificate: ignored without client auth, clientAuth EKU, the server\'s client CA', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findRule } from '../../src/catalogue/index.js';
 import { explainLine, explainLog, PATTERNS } from '../../src/report/explain.js';
+import { RULE_STAGE } from '../../src/session/session.js';
 
 /** `explain`: peer log lines, as users paste them, map to the rule, the causes and the checks. */
 
@@ -19,6 +20,8 @@ const CASES: ReadonlyArray<[string, string, RegExp]> = [
   [`timeout expired while starting chaincode ${ID} for transaction`, 'PROTO-17', /No REGISTER/],
   ['could not parse as a chaincode install package: error reading as gzip stream: gzip: invalid header', 'PKG-01', /not a gzip-compressed tar/],
   ['transport: authentication handshake failed: x509: certificate is valid for localhost, not cc.example.com', 'DIAL-05', /names localhost but the peer dials cc\.example\.com/],
+  ['malformed chaincode info', 'CONN-02', /not one JSON object/],
+  ['ERRO [chaincode.externalbuilder] malformed chaincode info: json: cannot unmarshal string into Go struct field ChaincodeServerUserData.client_auth_required of type bool', 'CONN-03', /client_auth_required as a JSON string/],
   ['::Error: Failed to unmarshal json: cannot unmarshal string into Go value of type map[string]interface {} command=build', 'CONN-10', /CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG/],
 ];
 
@@ -37,6 +40,16 @@ describe('explain: peer log lines to rules, causes and checks', () => {
     for (const p of PATTERNS) {
       assert.ok(p.rules.length > 0 && p.rules.every((id) => findRule(id) !== undefined), `${p.id}: ${p.rules.join(',')}`);
       assert.ok(p.causes.length > 0, p.id);
+    }
+  });
+
+  it('every check it suggests selects rules the harness judges (so the command runs, not exit 2)', () => {
+    for (const p of PATTERNS) {
+      for (const check of p.checks) {
+        const m = /--run ([A-Z0-9,*?-]+)/.exec(check);
+        if (!m) continue;
+        for (const id of (m[1] as string).split(',')) assert.ok(RULE_STAGE[id], `${p.id}: --run ${id} names a rule no stage judges`);
+      }
     }
   });
 

@@ -139,7 +139,8 @@ describe('report model: selection, sections, timings, evidence', () => {
     assert.ok(build && build.startMs > install.startMs);
     assert.equal(m.sections[1]?.phases[0]?.label, 'ccaas_builder bin/detect');
     assert.equal(m.sections[1]?.phases[0]?.durationMs, 12);
-    assert.equal(m.sections[1]?.evidence.length, 1);
+    assert.deepEqual(m.sections[1]?.evidence.map((e) => e.title), ['ccaas_builder detect', 'build-info.json']);
+    assert.equal(m.sections[1]?.phases.length, 1, 'only builder programs are waterfall rows');
     assert.ok(m.durationMs > 60);
   });
 

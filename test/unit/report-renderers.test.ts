@@ -80,6 +80,9 @@ describe('renderers', () => {
     assert.match(html, /<input type="checkbox" name="status" value="skipped" checked>/);
     assert.match(html, /<input type="checkbox" name="level" value="SHOULD" checked>/);
     assert.match(html, /data-evidence="build-detect"/);
+    // build evidence that is not a builder program gets the plain drawer, not an empty program view
+    assert.match(html, /build: build-info\.json/);
+    assert.doesNotMatch(html, /NaN|bin\/<|undefined/);
     assert.match(html, /could not launch chaincode x: connection refused &lt;&amp;&gt;/);
     assert.match(html, /blocked by <a href="#rule-DIAL-03">DIAL-03<\/a>/);
     assert.match(html, /id="stage-package"[\s\S]*id="stage-build"[\s\S]*id="stage-dial"/);

@@ -110,6 +110,7 @@ export function runInfo(over: Partial<RunInfo> = {}): RunInfo {
 export function passingFeatures(over: { dial?: readonly ScenarioSpec[] } = {}): FeatureSpec[] {
   const facts: PackageFacts = { path: '/tmp/pkg.tgz', label: 'asset_ccaas', type: 'ccaas', packageId: `asset_ccaas:${'ab'.repeat(32)}`, sha256: 'ab'.repeat(32), size: 5143 };
   const build: Evidence = { stage: 'build', title: 'ccaas_builder detect', data: { builder: 'ccaas_builder', program: 'detect', argv: ['detect', '/src', '/meta'], skipped: null, envKeys: ['PATH'], exit: 'exit status 0', durationMs: 12, timedOut: false, stderr: [], stdout: '' } as Json };
+  const buildInfo: Evidence = { stage: 'build', title: 'build-info.json', data: { file: 'build-info.json', content: { builder_name: 'ccaas_builder' } } as Json };
   return [
     {
       uri: 'features/conformance/01-install.feature',
@@ -125,7 +126,7 @@ export function passingFeatures(over: { dial?: readonly ScenarioSpec[] } = {}): 
       uri: 'features/conformance/02-build.feature',
       name: 'Build — the peer runs the external builders',
       tags: ['stage:build'],
-      scenarios: [{ name: 'detects', rule: 'BLD-06', level: 'MUST', finding: finding('BLD-06', 'passed', 'detected'), evidence: [build], steps: [{ text: 'the peer builds the package with its external builders', type: 'Action', ms: 40 }, { text: 'rule "BLD-06" holds', ms: 0.3 }] }],
+      scenarios: [{ name: 'detects', rule: 'BLD-06', level: 'MUST', finding: finding('BLD-06', 'passed', 'detected'), evidence: [build, buildInfo], steps: [{ text: 'the peer builds the package with its external builders', type: 'Action', ms: 40 }, { text: 'rule "BLD-06" holds', ms: 0.3 }] }],
     },
     {
       uri: 'features/conformance/04-dial.feature',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { formatStateFile, parseStateFile, type StateEntry } from '../../ledger/stateFile.js';
 import type { ProposalResult } from '../../peer/endorser.js';
 import type { MockPeer } from '../../peer/mockPeer.js';
+import { redact } from '../../report/redact.js';
 import { PeerSession } from '../../session/session.js';
 import { stopSecondChaincodes } from '../../session/stages/secondChaincode.js';
 import { sessionPeer } from '../../session/stages/sessionPeer.js';
@@ -151,10 +152,13 @@ export async function launchForTransactions(checkArgv: readonly string[]): Promi
   const r = await session.register();
   if (r.disabled || r.failure || !r.handler) {
     const f = r.failure;
+    // a failure's message may quote builder or server output: keys never reach the console
     process.stderr.write(
-      r.disabled
-        ? `Error: the chaincode cannot be reached: ${r.disabled}\n`
-        : `Error: the peer would not run this chaincode: ${f?.rule ?? ''} ${f?.message ?? 'no handler'}${f?.peerError ? `\npeer: ${f.peerError}` : ''}\n`,
+      redact(
+        r.disabled
+          ? `Error: the chaincode cannot be reached: ${r.disabled}\n`
+          : `Error: the peer would not run this chaincode: ${f?.rule ?? ''} ${f?.message ?? 'no handler'}${f?.peerError ? `\npeer: ${f.peerError}` : ''}\n`,
+      ),
     );
     await close();
     return null;
@@ -189,7 +193,7 @@ function printResult(kind: 'invoke' | 'query', r: ProposalResult, json: boolean)
     return ok ? EXIT.CONFORMANT : EXIT.NON_CONFORMANT;
   }
   if (!ok) {
-    process.stderr.write(`Error: endorsement failure during ${kind}. response: status:${r.response.status} message:${JSON.stringify(r.response.message)}\n`);
+    process.stderr.write(redact(`Error: endorsement failure during ${kind}. response: status:${r.response.status} message:${JSON.stringify(r.response.message)}\n`));
     return EXIT.NON_CONFORMANT;
   }
   if (kind === 'query') process.stdout.write(`${Buffer.from(r.response.payload).toString('utf8')}\n`);

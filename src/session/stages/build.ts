@@ -21,7 +21,7 @@ import type { BuildStage, SessionContext } from '../types.js';
  * stage's extraction and reported here, where the peer's build hits them.
  */
 
-export const BUILD_RULES = ['CODE-01', 'CODE-02', 'CODE-03', ...BUILD_JUDGED] as const;
+export const BUILD_RULES = ['CODE-01', 'CODE-02', 'CODE-03', 'CODE-04', 'CODE-05', 'CODE-06', 'CODE-07', ...BUILD_JUDGED] as const;
 
 type SetupView = Pick<PeerBuilderSetup, 'source' | 'startError' | 'startErrorInexact' | 'notes' | 'vmEndpoint' | 'settings'>;
 
@@ -108,9 +108,12 @@ async function releaseIndexIssues(o: BuildOutcome): Promise<string[]> {
   return issues;
 }
 
-/** CODE-01..03 as the package stage judged them, or from the build's own extraction. */
+/**
+ * CODE-01..03 as the package stage judged them, or from the build's own extraction; CODE-04..07
+ * (what the builders receive: metadata.json, index files) as the package stage judged them.
+ */
 function extractionFindings(pkgFindings: readonly Finding[], o: BuildOutcome | null): Finding[] {
-  const out: Finding[] = [];
+  const out: Finding[] = pkgFindings.filter((f) => f.rule === 'CODE-04' || f.rule === 'CODE-05' || f.rule === 'CODE-06' || f.rule === 'CODE-07');
   for (const rule of ['CODE-01', 'CODE-02', 'CODE-03']) {
     const own = pkgFindings.find((f) => f.rule === rule);
     if (own) out.push(own);

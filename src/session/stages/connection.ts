@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readConnection } from '../../connection/index.js';
-import { failed, passed, type Finding, type PeerFailure } from '../../findings.js';
+import { blocked, failed, passed, type Finding, type PeerFailure } from '../../findings.js';
 import { chains, peerConnectionJsonPath } from '../../peer/chains.js';
 import type { ConnectionStage, SessionContext } from '../types.js';
 
@@ -9,7 +9,7 @@ import type { ConnectionStage, SessionContext } from '../types.js';
 const CONNECTION_LINT_RULES = ['CONN-04', 'DRIFT-01', 'DRIFT-02', 'DRIFT-03', 'DRIFT-05'] as const;
 
 /** Launch: connection.json from the durable release, as the peer reads it (CONN-*, doc drift). */
-export const CONNECTION_RULES = ['CONN-01', 'CONN-02', 'CONN-03', 'CONN-06', 'CONN-07', ...CONNECTION_LINT_RULES] as const;
+export const CONNECTION_RULES = ['CONN-01', 'CONN-02', 'CONN-03', 'CONN-05', 'CONN-06', 'CONN-07', ...CONNECTION_LINT_RULES] as const;
 
 export async function connectionStage(s: SessionContext): Promise<ConnectionStage> {
   const b = await s.build();
@@ -39,6 +39,10 @@ export async function connectionStage(s: SessionContext): Promise<ConnectionStag
     // Decoding comes before validation: a later failure means the earlier checks passed.
     if (r.failure.rule !== 'CONN-02') findings.push(passed('CONN-02', 'connection.json is one JSON object'));
     if (r.failure.rule === 'CONN-07') findings.push(passed('CONN-03', 'every field has the peer\'s Go type'), passed('CONN-06', 'dial_timeout decodes'));
+    // CONN-05: the Duration decoder's error aborts the decode, so type errors after it stay hidden
+    // until dial_timeout is fixed; a failure before it says nothing about dial_timeout.
+    if (r.failure.rule === 'CONN-06') findings.push(blocked('CONN-05', full));
+    else if (r.failure.rule !== 'CONN-02') findings.push(passed('CONN-05', 'no dial_timeout error cut the decode short: the peer reports the first type error of the document'));
     return { findings, failure: full, info: null, connectionJson: bytes.toString('utf8') };
   }
   const info = r.info;
@@ -47,6 +51,7 @@ export async function connectionStage(s: SessionContext): Promise<ConnectionStag
     findings.push(
       passed('CONN-02', 'connection.json is one JSON object'),
       passed('CONN-03', 'every field has the peer\'s Go type'),
+      passed('CONN-05', 'dial_timeout decodes, so no error of it hides a type error'),
       passed('CONN-06', `dial timeout ${info.dialTimeoutMs} ms${info.dialTimeoutNanos === 0n ? ' (the 3 s default)' : ''}`),
       passed('CONN-07', `address ${info.address}, ${mode}`),
     );

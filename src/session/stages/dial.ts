@@ -245,7 +245,7 @@ async function failure(ccid: string, info: ChaincodeServerInfo, target: DialTarg
   };
   const out: Finding[] = [...findings, failed(f)];
   const reached = new Set(report.stages.filter((st) => st.ok).map((st) => st.name));
-  if (rule !== 'DIAL-04' && reached.has('tcp')) out.push(passed('DIAL-04', `address ${info.address} resolves and accepts TCP connections`));
+  if (rule !== 'DIAL-04' && reached.has('resolve')) out.push(passed('DIAL-04', reached.has('tcp') ? `address ${info.address} resolves and accepts TCP connections` : `address ${info.address} is a usable target: it resolves (nothing accepted the connection: ${rule})`));
   if (rule === 'DIAL-06') out.push(passed('DIAL-03', `the connection is ready (TCP${target.tls ? ', TLS' : ''}, HTTP/2) within dial_timeout`));
   if (rule === 'DIAL-06' && target.tls) out.push(passed('DIAL-05', 'the TLS handshake succeeds with the peer\'s client configuration'));
   if ((rule === 'DIAL-03' || rule === 'DIAL-04') && !target.tls) out.push({ rule: 'DIAL-05', status: 'disabled', message: 'not applicable: tls_required is false', peerError: null });

@@ -5,7 +5,7 @@ import type { RegisterOutcome } from '../../peer/handler.js';
 import { PeerHandler } from '../../peer/handler.js';
 import type { RegisterStage, SessionContext, StageResult, TransactionStage } from '../types.js';
 import { serverChecks } from './serverChecks.js';
-import { define, sessionPeer, settings, smoke } from './sessionPeer.js';
+import { define, ruleOfPeerError, sessionPeer, settings, smoke } from './sessionPeer.js';
 
 /**
  * Launch and invoke: REGISTER on the stream, then transactions judged against the server
@@ -96,7 +96,7 @@ export async function transactionStage(s: SessionContext): Promise<TransactionSt
     ? ({ kind: 'failed', ms: first.ms, peerError: first.peerError } as const)
     : ({ kind: 'completed', ms: first.ms, response: first.response, eventName: first.event?.name ?? null } as const);
   if (first.peerError) {
-    const rule = /timeout expired/.test(first.peerError) ? 'PROTO-15' : /unmarshal response/.test(first.peerError) ? 'PROTO-08' : /stream terminated/.test(first.peerError) ? 'PROTO-16' : 'PROTO-07';
+    const rule = ruleOfPeerError(first.peerError);
     const f: PeerFailure = { rule, peerError: first.peerError, message: rule === 'PROTO-15' ? `no COMPLETED or ERROR within ${s.config.executeTimeoutMs} ms` : `the transaction failed: ${first.peerError}` };
     return { findings: [failed(f)], failure: f, outcome, txId: first.txId };
   }

@@ -4,7 +4,7 @@ import type { PeerHandler } from '../../peer/handler.js';
 import type { MockPeer } from '../../peer/mockPeer.js';
 import type { ProposalResult } from '../../peer/endorser.js';
 import type { SessionContext } from '../types.js';
-import { define, describeResult, newPeer, smoke } from './sessionPeer.js';
+import { define, describeResult, newPeer, ruleOfPeerError, smoke } from './sessionPeer.js';
 
 /**
  * The checks that judge the chaincode server itself, beyond the smoke transaction: an unknown
@@ -88,6 +88,32 @@ async function severalPeers(s: SessionContext, target: DialTarget, o: { name: st
   });
 }
 
+/**
+ * An unknown function must be refused promptly and cleanly: a COMPLETED whose Response has an
+ * error status (>= 400, which the peer does not endorse), or an ERROR message (the peer's
+ * `transaction returned with failure: ...`). A success status would be endorsed (PROTO-07); no
+ * answer hangs the invocation (PROTO-15); an undecodable Response (PROTO-08) or an ended stream
+ * (PROTO-16) break the rule they are named by.
+ */
+export function judgeUnknownFunction(r: ProposalResult, executeTimeoutMs: number): Finding {
+  if (r.peerError === null) {
+    return r.response.status < 400
+      ? failed({ rule: 'PROTO-07', peerError: null, message: `an unknown function was answered with status ${r.response.status}, which the peer endorses as a success` })
+      : passed('PROTO-07', `an unknown function is answered promptly with ${describeResult(r)}`);
+  }
+  const rule = ruleOfPeerError(r.peerError);
+  if (rule === 'PROTO-07' && /transaction returned with failure: /.test(r.peerError)) return passed('PROTO-07', `an unknown function is answered promptly with an ERROR: ${r.peerError}`);
+  const message =
+    rule === 'PROTO-15'
+      ? `an unknown function got no COMPLETED or ERROR within ${executeTimeoutMs} ms: the invocation hangs until chaincode.executetimeout`
+      : rule === 'PROTO-08'
+        ? 'an unknown function was answered with a COMPLETED whose payload is not a protos.Response'
+        : rule === 'PROTO-16'
+          ? 'the server ended the stream when asked for an unknown function: every transaction in flight on it fails and the peer must relaunch'
+          : `an unknown function failed at the peer: ${r.peerError}`;
+  return failed({ rule, peerError: r.peerError, message });
+}
+
 /** The checks that judge the server itself, beyond the smoke transaction. */
 export async function serverChecks(s: SessionContext, peer: MockPeer, main: PeerHandler, o: { name: string; ccid: string; budget: number }): Promise<Finding[]> {
   const out: Finding[] = [];
@@ -95,11 +121,7 @@ export async function serverChecks(s: SessionContext, peer: MockPeer, main: Peer
   const ch = s.config.channelId;
   // An unknown function must give an error status, not a hang.
   const unknown = await peer.propose({ channelId: ch, chaincodeName: o.name, args: [Buffer.from('ccaas_conformance_no_such_function')], creator: user, commit: false });
-  if (unknown.peerError && /timeout expired/.test(unknown.peerError)) {
-    out.push(failed({ rule: 'PROTO-15', peerError: unknown.peerError, message: 'an unknown function got no COMPLETED or ERROR: the invocation hangs until chaincode.executetimeout' }));
-  } else if (!unknown.peerError && unknown.response.status < 400) {
-    out.push(failed({ rule: 'PROTO-07', peerError: null, message: `an unknown function was answered with status ${unknown.response.status}, which the peer endorses as a success` }));
-  } else out.push(passed('PROTO-07', `an unknown function is answered promptly with ${describeResult(unknown)}`));
+  out.push(judgeUnknownFunction(unknown, s.config.executeTimeoutMs));
 
   // Concurrent transactions on one stream, matched by channel_id + txid.
   const n = 16;
