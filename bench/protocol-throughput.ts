@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { buildGoFixture, goMissing, goServerCommand } from '../mocks/chaincode/go/launch.js';
 import { packageIdFor, startLive } from '../mocks/chaincode/impostors/live.js';
 import { NODE_FIXTURE } from '../mocks/chaincode/node/launch.js';
 import { drive, type BenchStats } from '../src/cli/commands/bench.js';
@@ -13,6 +14,8 @@ import { buildProposal, type BuiltProposal } from '../src/peer/proposal.js';
  * the mock peer (full handler, endorser, fresh SignedProposal per transaction, ledger simulator)
  * must reach >= 90% of the throughput of a minimal hand-written grpc-js driver sending the same
  * TRANSACTION messages, with 64 in flight on one stream; it also reports CPU per transaction.
+ * The same measure runs against the Go shim server (fabric-chaincode-go/v2 ChaincodeServer,
+ * mocks/chaincode/go) when go and its mirrors are here, and is skipped with the reason otherwise.
  */
 
 const N = Number(process.env['BENCH_TX'] ?? 2000);
@@ -27,10 +30,25 @@ function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-const command = `CORE_CHAINCODE_LOGGING_LEVEL=warning exec ${q(process.execPath)} ${q(join(NODE_FIXTURE, 'raw-server.js'))}`;
+/** A chaincode server to measure against, and the function its ping transaction calls. */
+interface Target {
+  readonly title: string;
+  readonly command: string;
+  readonly label: string;
+  readonly fn: string;
+}
+
+const NODE_RAW: Target = {
+  title: 'raw Node shim (fabric-shim 2.5.8)',
+  command: `CORE_CHAINCODE_LOGGING_LEVEL=warning exec ${q(process.execPath)} ${q(join(NODE_FIXTURE, 'raw-server.js'))}`,
+  label: 'raw',
+  fn: 'ping',
+};
+
+const GO_SHIM: Target = { title: 'Go shim (fabric-chaincode-go/v2 ChaincodeServer)', command: goServerCommand(), label: 'go', fn: 'Ping' };
 
 /** The minimal driver: REGISTERED + READY, then TRANSACTIONs matched by txid on COMPLETED. */
-async function minimalDriver(address: string, packageId: string, proposal: Uint8Array): Promise<{ run: (n: number) => Promise<BenchStats>; close(): void }> {
+async function minimalDriver(address: string, packageId: string, fn: string, proposal: Uint8Array): Promise<{ run: (n: number) => Promise<BenchStats>; close(): void }> {
   const Client = grpc.makeGenericClientConstructor(ChaincodeServiceDefinition, 'Chaincode');
   const client = new Client(address, grpc.credentials.createInsecure());
   const call = (client as unknown as { connect(): grpc.ClientDuplexStream<WireMessage, WireMessage> }).connect();
@@ -51,7 +69,7 @@ async function minimalDriver(address: string, packageId: string, proposal: Uint8
   call.on('error', () => undefined);
   await ready;
   void packageId;
-  const input = encodeChaincodeInput([Buffer.from('ping')], false);
+  const input = encodeChaincodeInput([Buffer.from(fn)], false);
   let seq = 0;
   const one = (): Promise<string | null> =>
     new Promise((resolve) => {
@@ -90,25 +108,30 @@ function line(name: string, s: BenchStats): string {
   return `${name.padEnd(22)} ${s.txPerSecond.toFixed(0).padStart(6)} tx/s  p50 ${s.p50Ms.toFixed(2)} ms  p99 ${s.p99Ms.toFixed(2)} ms  CPU ${s.peerCpuUsPerTx.toFixed(1)} µs/tx  failed ${s.failed}`;
 }
 
-async function main(): Promise<number> {
-  const live = await startLive(command, { label: 'raw' });
-  if (live.register.kind !== 'registered') throw new Error(`the raw shim did not register: ${live.register.kind}`);
+/** Driver and mock peer against one server, interleaved; the lines to print and whether it held the floor. */
+async function measure(t: Target): Promise<{ lines: string[]; ok: boolean }> {
+  const live = await startLive(t.command, { label: t.label });
+  if (live.register.kind !== 'registered') {
+    await live.stop();
+    throw new Error(`${t.title} did not register: ${live.register.kind}`);
+  }
   const creator = live.peer.msp.user('User1');
-  const args = [Buffer.from('ping')];
+  const args = [Buffer.from(t.fn)];
   // Clients build and sign their proposals: client CPU, done once before the clock starts. The
   // pool is cycled (a txid is reused only long after its transaction completed; the peer needs
   // channel+txid unique among transactions in flight).
-  const pool: BuiltProposal[] = Array.from({ length: POOL }, () => buildProposal({ channelId: 'mychannel', chaincodeName: 'raw', args, isInit: false, creator }));
+  const pool: BuiltProposal[] = Array.from({ length: POOL }, () => buildProposal({ channelId: 'mychannel', chaincodeName: t.label, args, isInit: false, creator }));
   let used = 0;
   const viaMockPeer = async (): Promise<string | null> => {
     const signed = pool[used++ % POOL];
-    const r = await live.peer.propose({ channelId: 'mychannel', chaincodeName: 'raw', args, creator, commit: false, ...(signed ? { signed } : {}) });
+    const r = await live.peer.propose({ channelId: 'mychannel', chaincodeName: t.label, args, creator, commit: false, ...(signed ? { signed } : {}) });
     return r.peerError ?? (r.response.status === 200 ? null : `status ${r.response.status}`);
   };
   // the driver opens a second stream to the same server and sends the same TRANSACTION messages
-  const proposal = buildProposal({ channelId: 'mychannel', chaincodeName: 'raw', args, isInit: false, creator: new TestMsp('Org1MSP').user('User1') }).signedProposal;
-  const driver = await minimalDriver(live.address, packageIdFor('raw'), proposal);
+  const proposal = buildProposal({ channelId: 'mychannel', chaincodeName: t.label, args, isInit: false, creator: new TestMsp('Org1MSP').user('User1') }).signedProposal;
+  let driver: Awaited<ReturnType<typeof minimalDriver>> | null = null;
   try {
+    driver = await minimalDriver(live.address, packageIdFor(t.label), t.fn, proposal);
     await drive(WARMUP, CONCURRENCY, viaMockPeer);
     await driver.run(WARMUP);
     const results = { driver: [] as BenchStats[], mock: [] as BenchStats[] };
@@ -119,22 +142,44 @@ async function main(): Promise<number> {
     const d = aggregate(results.driver);
     const m = aggregate(results.mock);
     const ratio = m.txPerSecond / d.txPerSecond;
-    process.stdout.write(`protocol throughput: raw Node shim (fabric-shim 2.5.8), ping, ${ROUNDS} × ${N} tx each, ${CONCURRENCY} in flight, ${ROUNDS} interleaved rounds after ${WARMUP} warm-up\n`);
-    process.stdout.write(`  ${line('minimal grpc-js driver', d)}\n  ${line('mock peer', m)}\n`);
-    process.stdout.write(`  ratio ${(ratio * 100).toFixed(1)}% (floor ${FLOOR * 100}%); peer-side CPU per transaction: mock peer ${m.peerCpuUsPerTx.toFixed(1)} µs, driver ${d.peerCpuUsPerTx.toFixed(1)} µs\n`);
+    const lines = [
+      `protocol throughput: ${t.title}, ${t.fn}, ${ROUNDS} × ${N} tx each, ${CONCURRENCY} in flight, ${ROUNDS} interleaved rounds after ${WARMUP} warm-up`,
+      `  ${line('minimal grpc-js driver', d)}`,
+      `  ${line('mock peer', m)}`,
+      `  ratio ${(ratio * 100).toFixed(1)}% (floor ${FLOOR * 100}%); peer-side CPU per transaction: mock peer ${m.peerCpuUsPerTx.toFixed(1)} µs, driver ${d.peerCpuUsPerTx.toFixed(1)} µs`,
+    ];
+    let ok = true;
     if (m.failed > 0 || d.failed > 0) {
-      process.stdout.write('  FAILED: some transactions failed\n');
-      return 1;
+      lines.push(`  FAILED: some transactions failed (${m.firstError ?? d.firstError ?? 'no error text'})`);
+      ok = false;
     }
     if (ratio < FLOOR) {
-      process.stdout.write(`  FAILED: below the ${FLOOR * 100}% floor\n`);
-      return 1;
+      lines.push(`  FAILED: below the ${FLOOR * 100}% floor`);
+      ok = false;
     }
-    return 0;
+    return { lines, ok };
   } finally {
-    driver.close();
+    driver?.close();
     await live.stop();
   }
+}
+
+async function main(): Promise<number> {
+  let ok = true;
+  const node = await measure(NODE_RAW);
+  process.stdout.write(`${node.lines.join('\n')}\n`);
+  ok &&= node.ok;
+  const missing = goMissing();
+  if (missing) {
+    process.stdout.write(`protocol throughput: ${GO_SHIM.title}: skipped: ${missing}\n`);
+  } else {
+    const built = buildGoFixture();
+    if (!built.ok) throw new Error(`building mocks/chaincode/go failed:\n${built.output}`);
+    const go = await measure(GO_SHIM);
+    process.stdout.write(`${go.lines.join('\n')}\n`);
+    ok &&= go.ok;
+  }
+  return ok ? 0 : 1;
 }
 
 main().then(

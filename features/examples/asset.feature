@@ -1,7 +1,7 @@
 @example
 Feature: Asset transfer on the mock peer
-  The same scenarios run against the Node (fabric-contract-api) and the Java (fabric-chaincode-shim
-  contract API) servers: a client invokes and queries the chaincode through the mock peer, which
+  The same scenarios run against the Node (fabric-contract-api), Java (fabric-chaincode-shim
+  contract API) and Go (fabric-chaincode-go/v2 shim) servers: a client invokes and queries the chaincode through the mock peer, which
   serves its state requests from an in-memory ledger and commits endorsed transactions.
 
   Background:

@@ -119,7 +119,7 @@ export const PROTO_RULES: readonly Rule[] = [
   {
     id: 'PROTO-17', family: 'PROTO', level: 'MUST', confidence: 'code',
     title: 'REGISTER is the chaincode\'s first message, sent promptly',
-    peer: 'The shims send REGISTER{ChaincodeID{name}} as soon as Connect opens; the peer waits up to chaincode.startuptimeout for it (300 s in the sample core.yaml; the harness judges within --register-timeout). Measured for the Node (fabric-shim 2.5.8) and Java (fabric-chaincode-shim 2.5.8) servers; the Go shim (fabric-chaincode-go/v2) is known from its source only, because the Go module proxy here refuses github.com/hyperledger/* modules so it cannot be built.',
+    peer: 'The shims send REGISTER{ChaincodeID{name}} as soon as Connect opens; the peer waits up to chaincode.startuptimeout for it (300 s in the sample core.yaml; the harness judges within --register-timeout). Measured for the Node (fabric-shim 2.5.8), Java (fabric-chaincode-shim 2.5.8) and Go (fabric-chaincode-go/v2 at ea8b3041, built from a local mirror because the Go module proxy refuses github.com/hyperledger/*) servers.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['ProcessStream'] }],
     remedy: 'Start the shim in server mode; it registers by itself.',
   },

@@ -13,7 +13,7 @@ export const SHIM_RULES: readonly Rule[] = [
   {
     id: 'SHIM-GO-02', family: 'SHIM', level: 'SHOULD', confidence: 'code',
     title: 'Go ChaincodeServer TLS: PEM key pair, client CAs turn on mutual TLS',
-    peer: 'TLSProps.Key/Cert are PEM bytes (`failed to parse client key pair: <tls error>` otherwise, also for the server pair); ClientCACerts makes the server RequireAndVerifyClientCert and advertise those CAs, so the peer (Go) sends client_cert only if it was issued by one of them. MinVersion TLS 1.2, ALPN h2. Not exercised here: fabric-chaincode-go/v2 cannot be built on this machine (the Go module proxy refuses github.com/hyperledger/* modules), so its behaviour is from the source; the Node server stands in for the real-server tests.',
+    peer: 'TLSProps.Key/Cert are PEM bytes (`failed to parse client key pair: <tls error>` otherwise, also for the server pair); ClientCACerts makes the server RequireAndVerifyClientCert and advertise those CAs, so the peer (Go) sends client_cert only if it was issued by one of them. MinVersion TLS 1.2, ALPN h2. Exercised by test/e2e/shims-go.test.ts: the Go fixture (mocks/chaincode/go, fabric-chaincode-go/v2 at ea8b3041 built from a local mirror, since the Go module proxy refuses github.com/hyperledger/*) passes every DIAL MUST rule in plaintext, TLS and mutual TLS.',
     source: [{ repo: 'fabric-chaincode-go', path: 'shim/internal/config.go', symbols: ['LoadTLSConfig'] }, { repo: 'fabric-chaincode-go', path: 'shim/internal/server.go', symbols: ['NewServer'] }],
     remedy: 'Give TLSProps PEM bytes of the key and certificate; set ClientCACerts to the CA of the peer\'s client_cert for mutual TLS, and client_auth_required true in connection.json.',
     related: ['DIAL-09', 'DIAL-11'],
@@ -51,7 +51,7 @@ export const SHIM_RULES: readonly Rule[] = [
   {
     id: 'SHIM-NODE-04', family: 'SHIM', level: 'SHOULD', confidence: 'code',
     title: 'Node shim: a failing INIT is COMPLETED with status 500, not ERROR',
-    peer: 'fabric-shim (raw and contract API) always answers INIT with COMPLETED carrying the Response, whatever its status; the Go shim sends ERROR (payload = the message) for an INIT status >= 500, which the peer reports as `transaction returned with failure: <message>` instead of a 500 response. Measured with --init-required: INIT of a failing function gives COMPLETED 500 (Node and Java).',
+    peer: 'fabric-shim (raw and contract API) always answers INIT with COMPLETED carrying the Response, whatever its status; the Go shim sends ERROR (payload = the message) for an INIT status >= 500, which the peer reports as `transaction returned with failure: <message>` instead of a 500 response. Measured with --init-required (test/e2e/shims-differences.test.ts): INIT of a failing function gives COMPLETED 500 from Node and Java, ERROR from Go.',
     source: [{ repo: 'fabric-chaincode-node', path: 'libraries/fabric-shim/lib/handler.js', symbols: ['handleInit'] }, { repo: 'fabric-chaincode-go', path: 'shim/handler.go', symbols: ['handleInit'] }],
     remedy: 'Clients and tests should treat both a 500 response and `transaction returned with failure` as a failed INIT when the chaincode may move between shims.',
     related: ['PROTO-07', 'PROTO-17', 'SHIM-JAVA-06'],

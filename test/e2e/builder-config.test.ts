@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildModel, parseEnvelopes } from '../../src/report/model.js';
@@ -11,8 +11,9 @@ import { realCcaasBuilder } from '../support/fabric.js';
 
 /**
  * The builder configuration through the real CLI: --core-yaml read as the peer reads it,
- * CORE_CHAINCODE_EXTERNALBUILDERS, the install wait (B9), one package on several peers, the
- * Fabric docs' sample builder, and a package the stock builder does not claim.
+ * CORE_CHAINCODE_EXTERNALBUILDERS, one package on several peers, the Fabric docs' sample builder,
+ * and a package the stock builder does not claim. The install wait (B9) is a scenario of
+ * features/vectors/03-builders.feature.
  */
 
 const POSIX = join(ROOT, 'mocks', 'builders', 'posix-ccaas');
@@ -80,26 +81,6 @@ describe('builder configuration end to end', () => {
     assert.equal(rule(result, 'BLD-06').message, "builder 'rel' detected the package");
     assert.equal(rule(result, 'DRIFT-26').status, 'failed');
     assert.match(rule(result, 'DRIFT-27').message, /'30s'.*silently turns keepalive off/);
-  });
-
-  it('B9: a build longer than max(installTimeout, executetimeout) times the install client out while the build finishes', async () => {
-    const slow = join(dir.path, 'slow');
-    await mkdir(join(slow, 'bin'), { recursive: true });
-    for (const p of ['detect', 'release']) {
-      await writeFile(join(slow, 'bin', p), await readFile(join(POSIX, 'bin', p)));
-      await chmod(join(slow, 'bin', p), 0o755);
-    }
-    await writeFile(join(slow, 'bin', 'build'), `#!/bin/sh\nsleep 1.3\nexec ${join(POSIX, 'bin', 'build')} "$@"\n`);
-    await chmod(join(slow, 'bin', 'build'), 0o755);
-    const f = await yamlFile(coreYaml(`    - name: slow\n      path: ${slow}\n`, '  installTimeout: 1s\n  executetimeout: 1s\n'));
-    const { run, result } = await check([pkg, '--core-yaml', f, '--builder-timeout', '10000']);
-    assert.equal(run.code, 1);
-    const b11 = rule(result, 'BLD-11');
-    assert.equal(b11.status, 'failed');
-    assert.equal(b11.peerError, 'timeout expired while executing transaction');
-    assert.match(b11.message, /more than the 1000 ms the install client waits/);
-    assert.equal(rule(result, 'BLD-07').status, 'passed');
-    assert.equal(rule(result, 'BLD-13').status, 'passed', 'the build itself completes');
   });
 
   it('one package, many peers: each peer\'s connection.json, and a failure when a peer would need its own package', async () => {

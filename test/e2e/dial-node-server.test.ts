@@ -21,8 +21,7 @@ import { timed } from '../support/timing.js';
  * 2.5.8, configured only through CORE_CHAINCODE_* variables) in plaintext, TLS and mutual TLS:
  * with matching packages every DIAL MUST rule passes and REGISTER arrives on the stream; with
  * mismatched packages the dial fails with the classification and the other-mode check.
- * The Go shim's ChaincodeServer cannot be built here (the Go module proxy refuses
- * github.com/hyperledger/* modules), so the Node server is the only real server.
+ * The Go shim's ChaincodeServer gets the same three modes through the CLI in shims-go.test.ts.
  */
 
 const CCID = `asset_ccaas:${'a'.repeat(64)}`;

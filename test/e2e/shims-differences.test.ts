@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startLive, type LiveChaincode } from '../../mocks/chaincode/impostors/live.js';
+import { goFixtureSkip, goServerCommand } from '../../mocks/chaincode/go/launch.js';
 import { buildJavaFixture, javaMissing, javaServerCommand } from '../../mocks/chaincode/java/launch.js';
 import { nodeServerCommand } from '../../mocks/chaincode/node/launch.js';
 import type { ProposalResult } from '../../src/peer/endorser.js';
 
 /**
- * The differences between the Node and Java shims that a CCaaS deployment meets, measured on the
- * same asset contract (catalogue SHIM-NODE-*, SHIM-JAVA-*): what an INIT failure is sent as, the
+ * The differences between the Node, Java and Go shims that a CCaaS deployment meets, measured on
+ * the same asset contract (catalogue SHIM-NODE-*, SHIM-JAVA-*, SHIM-GO-*): what an INIT failure is sent as, the
  * identity string, the peer's ERROR text, large messages, and KEEPALIVE and a second peer (those
  * two are in shims-features.test.ts, judged as PROTO-14 and PROTO-19).
  */
@@ -18,7 +19,7 @@ const javaSkip = (): string | false => {
 };
 
 interface Shim {
-  readonly name: 'node' | 'java';
+  readonly name: 'node' | 'java' | 'go';
   readonly command: () => string;
   readonly skip: () => string | false;
 }
@@ -26,6 +27,7 @@ interface Shim {
 const SHIMS: Shim[] = [
   { name: 'node', command: nodeServerCommand, skip: () => false },
   { name: 'java', command: javaServerCommand, skip: javaSkip },
+  { name: 'go', command: () => goServerCommand(), skip: () => goFixtureSkip() ?? false },
 ];
 
 const text = (r: ProposalResult): string => Buffer.from(r.response.payload).toString('utf8');
@@ -46,12 +48,17 @@ for (const shim of SHIMS) {
     });
     after(async () => cc?.stop());
 
-    it('a failing INIT comes back as COMPLETED with status 500 (the Go shim sends ERROR instead)', async () => {
+    it('a failing INIT comes back as COMPLETED with status 500 (Node, Java) or as ERROR (Go)', async () => {
       const r = await call('ReadAsset', ['missing'], { isInit: true, commit: true });
-      assert.equal(r.peerError, null, 'COMPLETED, not ERROR');
-      assert.equal(r.response.status, 500);
       const types = cc.handler.transcript.entries.filter((e) => e.dir === 'cc→peer' && e.txid === r.txId).map((e) => e.type);
-      assert.deepEqual(types.slice(-1), ['COMPLETED']);
+      if (shim.name === 'go') {
+        assert.match(r.peerError ?? '', /transaction returned with failure: asset missing does not exist$/);
+        assert.deepEqual(types.slice(-1), ['ERROR']);
+      } else {
+        assert.equal(r.peerError, null, 'COMPLETED, not ERROR');
+        assert.equal(r.response.status, 500);
+        assert.deepEqual(types.slice(-1), ['COMPLETED']);
+      }
       const ok = await call('Ping', [], { isInit: true, commit: true });
       assert.equal(ok.response.status, 200, ok.response.message);
       const again = await call('Ping', [], { isInit: true });
@@ -61,14 +68,15 @@ for (const shim of SHIMS) {
     it('ClientIdentity.getID() has a shim-specific format', async () => {
       const r = await call('WhoAmI', []);
       const id = (JSON.parse(text(r)) as { id: string }).id;
-      if (shim.name === 'node') assert.match(id, /^x509::\/O=Org1MSP\/OU=client\/CN=User1::\/O=Org1MSP\/CN=ca\.org1msp$/);
+      // the plain Go shim has no ClientIdentity: the Go fixture writes Node's format itself
+      if (shim.name === 'node' || shim.name === 'go') assert.match(id, /^x509::\/O=Org1MSP\/OU=client\/CN=User1::\/O=Org1MSP\/CN=ca\.org1msp$/);
       else assert.match(id, /^x509::CN=User1, OU=client, O=Org1MSP::CN=ca\.org1msp, O=Org1MSP$/);
     });
 
-    it('the peer\'s ERROR reply reaches the client as the peer wrote it (Node) or as a fixed text (Java)', async () => {
+    it('the peer\'s ERROR reply reaches the client as the peer wrote it (Node, Go) or as a fixed text (Java)', async () => {
       const r = await call('QueryAssets', ['{"selector":{}}']);
       assert.equal(r.response.status, 500);
-      if (shim.name === 'node') assert.match(r.response.message, /ExecuteQuery not supported for leveldb/);
+      if (shim.name !== 'java') assert.match(r.response.message, /ExecuteQuery not supported for leveldb/);
       else assert.match(r.response.message, /^\[[0-9a-f]{8}\]Unsuccessful response received\.$/);
     });
 

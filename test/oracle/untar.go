@@ -15,16 +15,13 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"syscall"
+
+	"ccaas-conformance/oracle/oracleio"
 )
 
 func insideDst(name string) bool {
@@ -78,36 +75,6 @@ func extractCode(src io.Reader, dst string) error {
 	}
 }
 
-// treeListing describes every path under root (excluding root), sorted.
-func treeListing(root string) []string {
-	var lines []string
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == root {
-			return nil
-		}
-		rel, _ := filepath.Rel(root, p)
-		var st syscall.Stat_t
-		if e := syscall.Lstat(p, &st); e != nil {
-			lines = append(lines, rel+" ? 0 0 -")
-			return nil
-		}
-		mode := st.Mode & 0o7777
-		if d.IsDir() {
-			lines = append(lines, fmt.Sprintf("%s d %o 0 -", rel, mode))
-			return nil
-		}
-		sum := "-"
-		if b, e := os.ReadFile(p); e == nil {
-			s := sha256.Sum256(b)
-			sum = hex.EncodeToString(s[:])
-		}
-		lines = append(lines, fmt.Sprintf("%s f %o %d %s", rel, mode, st.Size, sum))
-		return nil
-	})
-	sort.Strings(lines)
-	return lines
-}
-
 func judgeUntar(req Request) Verdict {
 	dst, err := os.MkdirTemp("", "oracle-untar-")
 	if err != nil {
@@ -115,7 +82,7 @@ func judgeUntar(req Request) Verdict {
 	}
 	defer os.RemoveAll(dst)
 	xerr := extractCode(bytes.NewReader(req.Input), dst)
-	result := map[string]any{"tree": treeListing(dst)}
+	result := map[string]any{"tree": oracleio.TreeListing(dst)}
 	if xerr != nil {
 		return Verdict{Error: strings.ReplaceAll(xerr.Error(), dst, "<dst>"), Result: result}
 	}

@@ -26,32 +26,14 @@ const twinInProcess: RunProgram = async (program, argv, config) => {
   return program === 'detect' ? detect(argv) : program === 'build' ? build(argv, env) : release(argv);
 };
 
-/** The twin as the harness runs it: `node main.js <program> <argv...>` with a pruned environment. */
-const twinProcess: RunProgram = (program, argv, config) =>
-  new Promise<ProgramOutcome>((resolve, reject) => {
-    const main = join(__dirname, '..', '..', 'src', 'builder', 'ccaas', 'main.js');
-    const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
-    if (config !== undefined) env['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'] = config;
-    const child = spawn(process.execPath, [main, program, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-
-/** A builder directory's programs run as the peer runs them: argv, a pruned environment, no stdin. */
-function binaryRunner(builderDir: string): RunProgram {
+/** Runs `command args...` as the peer runs a builder program: argv, a pruned environment, no stdin. */
+function processRunner(command: (program: string) => { file: string; args: readonly string[] }): RunProgram {
   return (program, argv, config) =>
     new Promise<ProgramOutcome>((resolve, reject) => {
       const env: Record<string, string> = { PATH: process.env['PATH'] ?? '' };
       if (config !== undefined) env['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'] = config;
-      const child = spawn(join(builderDir, 'bin', program), [...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const { file, args } = command(program);
+      const child = spawn(file, [...args, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
@@ -63,6 +45,42 @@ function binaryRunner(builderDir: string): RunProgram {
         resolve({ code: code ?? -1, stdout, stderr });
       });
     });
+}
+
+/** The twin as the harness runs it: `node main.js <program> <argv...>`. */
+const twinProcess = processRunner((program) => ({ file: process.execPath, args: [join(__dirname, '..', '..', 'src', 'builder', 'ccaas', 'main.js'), program] }));
+
+/** A builder directory's own programs (Fabric's ccaas_builder binaries). */
+const binaryRunner = (builderDir: string): RunProgram => processRunner((program) => ({ file: join(builderDir, 'bin', program), args: [] }));
+
+/**
+ * The property both references are held to: on generated build contexts, the reference's
+ * programs and the twin give the same exit codes, output and trees; prints the tally.
+ */
+async function agreesWith(reference: RunProgram, o: { name: string; what: string; root: string; runs: number }): Promise<void> {
+  const seed = propertySeed(o.name);
+  const tally = new Map<string, number>();
+  let unsupported = 0;
+  await fc.assert(
+    fc.asyncProperty(ccaasCase, async (c) => {
+      const dir = join(o.root, 'case');
+      const want = await runCase(dir, c, reference);
+      const got = await runCase(dir, c, twinInProcess);
+      if (got.steps.some((s) => s.outcome.stderr.includes(TWIN_CANNOT_REPRODUCE))) {
+        unsupported++;
+        return;
+      }
+      const diff = difference(want, got);
+      assert.equal(diff, null, `${o.what} vs twin: ${diff}\ncase: ${JSON.stringify(c, (_k, v: unknown) => (v && typeof v === 'object' && 'type' in v && (v as { type: unknown }).type === 'Buffer' ? Buffer.from((v as unknown as { data: number[] }).data).toString('latin1') : v))}`);
+      const k = reached(want);
+      tally.set(k, (tally.get(k) ?? 0) + 1);
+    }),
+    { seed, numRuns: o.runs },
+  );
+  const summary = [...tally.entries()].sort().map(([k, n]) => `${k}=${n}`).join(' ');
+  process.stdout.write(`# ${o.name}: ${o.runs - unsupported} of ${o.runs} agreed byte for byte with ${o.what} (${summary}); ${unsupported} used a template construct the twin reports it cannot reproduce\n`);
+  assert.ok(unsupported < o.runs / 50, 'the generator stays within what the twin reproduces');
+  for (const k of ['detect:failed', 'build:failed', 'release:failed', 'release:ok']) assert.ok((tally.get(k) ?? 0) > o.runs / 50, `generator reaches ${k}`);
 }
 
 function oracleRunner(oracle: Oracle): RunProgram {
@@ -88,30 +106,7 @@ describe('bundled ccaas builder twin agrees with the Go oracle of the built-in c
   });
 
   it(`${RUNS} generated build contexts: same exit codes, output and released trees`, { skip: skip ?? false, timeout: 1_200_000 }, async () => {
-    const seed = propertySeed('builder-ccaas-twin');
-    const go = oracleRunner(oracle as Oracle);
-    const tally = new Map<string, number>();
-    let unsupported = 0;
-    await fc.assert(
-      fc.asyncProperty(ccaasCase, async (c) => {
-        const dir = join(root, 'case');
-        const want = await runCase(dir, c, go);
-        const got = await runCase(dir, c, twinInProcess);
-        if (got.steps.some((s) => s.outcome.stderr.includes(TWIN_CANNOT_REPRODUCE))) {
-          unsupported++;
-          return;
-        }
-        const diff = difference(want, got);
-        assert.equal(diff, null, `oracle vs twin: ${diff}\ncase: ${JSON.stringify(c, (_k, v: unknown) => (v && typeof v === 'object' && 'type' in v && (v as { type: unknown }).type === 'Buffer' ? Buffer.from((v as unknown as { data: number[] }).data).toString('latin1') : v))}`);
-        const k = reached(want);
-        tally.set(k, (tally.get(k) ?? 0) + 1);
-      }),
-      { seed, numRuns: RUNS },
-    );
-    const summary = [...tally.entries()].sort().map(([k, n]) => `${k}=${n}`).join(' ');
-    process.stdout.write(`# builder-ccaas-twin: ${RUNS - unsupported} of ${RUNS} agreed byte for byte (${summary}); ${unsupported} used a template construct the twin reports it cannot reproduce\n`);
-    assert.ok(unsupported < RUNS / 50, 'the generator stays within what the twin reproduces');
-    for (const k of ['detect:failed', 'build:failed', 'release:failed', 'release:ok']) assert.ok((tally.get(k) ?? 0) > RUNS / 50, `generator reaches ${k}`);
+    await agreesWith(oracleRunner(oracle as Oracle), { name: 'builder-ccaas-twin', what: 'the Go oracle', root, runs: RUNS });
   });
 
   it(`${PROCESS_RUNS} build contexts through the twin's own process (node main.js) match too`, { skip: skip ?? false, timeout: 600_000 }, async () => {
@@ -140,28 +135,7 @@ describe('bundled ccaas builder twin agrees with the REAL built-in ccaas builder
   after(async () => rm(root, { recursive: true, force: true }));
 
   it(`${RUNS} generated build contexts: the twin and Fabric's own binaries give the same exit codes, output and trees`, { skip, timeout: 1_800_000 }, async () => {
-    const seed = propertySeed('builder-ccaas-real');
-    const fabric = binaryRunner((real as { dir: string }).dir);
-    const tally = new Map<string, number>();
-    let unsupported = 0;
-    await fc.assert(
-      fc.asyncProperty(ccaasCase, async (c) => {
-        const dir = join(root, 'case');
-        const want = await runCase(dir, c, fabric);
-        const got = await runCase(dir, c, twinInProcess);
-        if (got.steps.some((s) => s.outcome.stderr.includes(TWIN_CANNOT_REPRODUCE))) {
-          unsupported++;
-          return;
-        }
-        assert.equal(difference(want, got), null, `Fabric's ccaas_builder vs the twin; case: ${JSON.stringify(c)}`);
-        const k = reached(want);
-        tally.set(k, (tally.get(k) ?? 0) + 1);
-      }),
-      { seed, numRuns: RUNS },
-    );
-    const summary = [...tally.entries()].sort().map(([k, n]) => `${k}=${n}`).join(' ');
-    process.stdout.write(`# builder-ccaas-real: ${RUNS - unsupported} of ${RUNS} agreed byte for byte with Fabric's ccaas_builder at ${(real as { commit: string }).commit.slice(0, 12)} (${summary}); ${unsupported} used a template construct the twin reports it cannot reproduce\n`);
-    assert.ok(unsupported < RUNS / 50);
-    for (const k of ['detect:failed', 'build:failed', 'release:failed', 'release:ok']) assert.ok((tally.get(k) ?? 0) > RUNS / 50, `generator reaches ${k}`);
+    const { dir, commit } = real as { dir: string; commit: string };
+    await agreesWith(binaryRunner(dir), { name: 'builder-ccaas-real', what: `Fabric's ccaas_builder at ${commit.slice(0, 12)}`, root, runs: RUNS });
   });
 });

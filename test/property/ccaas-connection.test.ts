@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { it } from 'node:test';
 import fc from 'fast-check';
 import { NIL_DEREFERENCE_PANIC, readConnection } from '../../src/connection/index.js';
 import { connectionDoc } from './ccaas-arbitraries.js';
-import { Oracle, oracleUnavailable, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
+import { describeOracles, type Oracle, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
 
-/** connection.json as the peer reads it (CONN-02..07): ours against Go's encoding/json + time. */
+/**
+ * connection.json as the peer reads it (CONN-02..07): ours against Go's encoding/json + time in
+ * test/oracle (our replica), and against Fabric's own externalbuilder.Instance.ChaincodeServerInfo
+ * in test/oracle-fabric.
+ */
 
 const RUNS = propertyRuns(5000);
 const PATH = '/var/hyperledger/production/externalbuilder/builds/cc/release/chaincode/server/connection.json';
@@ -34,21 +38,21 @@ function theirs(v: OracleVerdict): string {
   });
 }
 
-describe('connection.json decoding and validation agree with Go', () => {
-  const skip = oracleUnavailable();
-  let oracle: Oracle | null = null;
-  before(() => { if (!skip) oracle = Oracle.start(); });
-  after(() => oracle?.close());
+/** The property, against one oracle; `name` names the seed and the printed counts. */
+async function agreeOnConnections(oracle: Oracle, name: string, runs: number, against: string): Promise<void> {
+  const seed = propertySeed(name);
+  const tally = { accepted: 0, rejected: 0, panics: 0 };
+  await fc.assert(fc.asyncProperty(connectionDoc, async (doc) => {
+    const want = theirs(await oracle.ask({ mode: 'connection', input: doc, args: { path: PATH } }));
+    assert.equal(ours(doc), want, `document ${JSON.stringify(doc.toString('latin1'))}`);
+    tally[want === 'panic' ? 'panics' : want.startsWith('ok') ? 'accepted' : 'rejected']++;
+  }), { seed, numRuns: runs });
+  process.stdout.write(`# ${name}: ${runs} agreed with ${against} (${tally.accepted} accepted, ${tally.rejected} rejected, ${tally.panics} peer crashes)\n`);
+  assert.ok(tally.accepted > runs / 10 && tally.rejected > runs / 10, 'generator covers both verdicts');
+}
 
-  it(`${RUNS} generated documents: same verdict, exact error text, same decoded values`, { skip: skip ?? false, timeout: 900_000 }, async () => {
-    const seed = propertySeed('ccaas-connection');
-    const tally = { accepted: 0, rejected: 0, panics: 0 };
-    await fc.assert(fc.asyncProperty(connectionDoc, async (doc) => {
-      const want = theirs(await oracle!.ask({ mode: 'connection', input: doc, args: { path: PATH } }));
-      assert.equal(ours(doc), want, `document ${JSON.stringify(doc.toString('latin1'))}`);
-      tally[want === 'panic' ? 'panics' : want.startsWith('ok') ? 'accepted' : 'rejected']++;
-    }), { seed, numRuns: RUNS });
-    process.stdout.write(`# ccaas-connection: ${RUNS} agreed (${tally.accepted} accepted, ${tally.rejected} rejected, ${tally.panics} peer crashes)\n`);
-    assert.ok(tally.accepted > RUNS / 10 && tally.rejected > RUNS / 10, 'generator covers both verdicts');
+describeOracles({ Go: 'connection.json decoding and validation agree with Go', Fabric: 'connection.json decoding and validation agree with Fabric\'s own Instance.ChaincodeServerInfo (test/oracle-fabric)' }, (who, skip, oracle) => {
+  it(`${RUNS} generated documents: same verdict, exact error text, same decoded values`, { skip, timeout: 900_000 }, async () => {
+    await agreeOnConnections(oracle(), who === 'Go' ? 'ccaas-connection' : 'ccaas-connection-fabric', RUNS, who);
   });
 });

@@ -1,5 +1,7 @@
 /**
- * A client for the Go differential oracle (test/oracle): ONE long-lived process per test file,
+ * A client for the Go differential oracles (test/oracle, our stdlib replica of the peer's parsing,
+ * and test/oracle-fabric, the same protocol answered by Fabric's own functions built from local
+ * mirrors): ONE long-lived process per oracle and test file,
  * built on demand, spawned in its own process group with a deadline, killed at the end.
  * Requests are answered in order, one JSON line each.
  */
@@ -7,6 +9,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { after, before, describe } from 'node:test';
+import { fabricOracleCommits, prepareFabricOracleMirrors } from '../support/fabric.js';
 
 export interface OracleVerdict {
   readonly ok: boolean;
@@ -24,6 +28,9 @@ export interface OracleRequest {
 /** test/oracle, found from the compiled location (dist/test/property) or the source tree. */
 export const ORACLE_DIR = [resolve(__dirname, '../../../test/oracle'), resolve(__dirname, '../oracle')].find((d) => existsSync(join(d, 'go.mod'))) ?? resolve('test/oracle');
 
+/** test/oracle-fabric, found the same way. */
+export const ORACLE_FABRIC_DIR = [resolve(__dirname, '../../../test/oracle-fabric'), resolve(__dirname, '../oracle-fabric')].find((d) => existsSync(join(d, 'go.mod'))) ?? resolve('test/oracle-fabric');
+
 /** Why the differential tests cannot run, or null. Without `go` they skip, unless CI=true. */
 export function oracleUnavailable(): string | null {
   const probe = spawnSync('go', ['version'], { encoding: 'utf8', timeout: 30_000 });
@@ -31,6 +38,18 @@ export function oracleUnavailable(): string | null {
   const reason = 'go not found on PATH: Go differential oracle tests skipped';
   if (process.env['CI'] === 'true') throw new Error(`${reason} (CI=true requires them)`);
   return reason;
+}
+
+/**
+ * Why the Fabric-oracle tests cannot run, or null: no `go` (skip, or throw when CI=true, as
+ * oracleUnavailable()), or a Fabric mirror or its pinned commit missing (skip even when CI=true:
+ * mirrors come from no registry). Cheap: extraction and the build happen in Oracle.startFabric().
+ */
+export function fabricOracleUnavailable(): string | null {
+  const go = oracleUnavailable();
+  if (go) return go;
+  const pinned = fabricOracleCommits();
+  return 'skip' in pinned ? pinned.skip : null;
 }
 
 export class Oracle {
@@ -56,15 +75,31 @@ export class Oracle {
    * builds to its own name and renames it into place: a rename never disturbs a running binary.
    */
   static start(lifetimeMs = 15 * 60_000): Oracle {
-    const binary = join(ORACLE_DIR, 'bin', 'oracle');
+    return new Oracle(Oracle.build(ORACLE_DIR, 'oracle', 300_000), lifetimeMs);
+  }
+
+  /**
+   * Extracts the Fabric mirrors at their pinned commits into test/oracle-fabric/.mirror (when absent
+   * or stale), builds test/oracle-fabric (10 min deadline: the first build compiles Fabric and
+   * fetches its dependencies from the Go module proxy) and starts it. Call it only when
+   * fabricOracleUnavailable() returned null.
+   */
+  static startFabric(lifetimeMs = 15 * 60_000): Oracle {
+    const mirrors = prepareFabricOracleMirrors(ORACLE_FABRIC_DIR);
+    if ('skip' in mirrors) throw new Error(mirrors.skip);
+    return new Oracle(Oracle.build(ORACLE_FABRIC_DIR, 'oracle-fabric', 600_000), lifetimeMs);
+  }
+
+  private static build(dir: string, name: string, timeoutMs: number): string {
+    const binary = join(dir, 'bin', name);
     const staged = `${binary}.${process.pid}`;
-    const build = spawnSync('go', ['build', '-o', staged, '.'], { cwd: ORACLE_DIR, encoding: 'utf8', timeout: 300_000 });
+    const build = spawnSync('go', ['build', '-o', staged, '.'], { cwd: dir, encoding: 'utf8', timeout: timeoutMs });
     if (build.status !== 0) {
       rmSync(staged, { force: true });
-      throw new Error(`go build of the oracle failed: ${build.stderr || build.error?.message}`);
+      throw new Error(`go build of ${name} failed: ${build.stderr || build.error?.message}`);
     }
     renameSync(staged, binary);
-    return new Oracle(binary, lifetimeMs);
+    return binary;
   }
 
   private abort(e: Error): void {
@@ -107,4 +142,33 @@ export function propertySeed(file: string): number {
 export function propertyRuns(defaultRuns: number): number {
   const n = Number(process.env['FC_RUNS'] ?? '');
   return Number.isInteger(n) && n > defaultRuns ? n : defaultRuns;
+}
+
+export type OracleName = 'Go' | 'Fabric';
+
+/**
+ * One describe per oracle, the same tests in each: our Go replica (test/oracle) and Fabric's own
+ * code (test/oracle-fabric, when the mirrors allow). `body` gets the oracle's name, its skip
+ * reason (false when it runs) and the running oracle.
+ */
+export function describeOracles(titles: Readonly<Record<OracleName, string>>, body: (who: OracleName, skip: string | false, oracle: () => Oracle) => void): void {
+  for (const who of ['Go', 'Fabric'] as const) {
+    describe(titles[who], () => {
+      const reason = who === 'Go' ? oracleUnavailable() : fabricOracleUnavailable();
+      let oracle: Oracle | null = null;
+      before(() => {
+        if (!reason) oracle = who === 'Go' ? Oracle.start() : Oracle.startFabric();
+      }, { timeout: 900_000 });
+      after(() => oracle?.close());
+      body(who, reason ?? false, () => {
+        if (!oracle) throw new Error(`the ${who} oracle is not running`);
+        return oracle;
+      });
+    });
+  }
+}
+
+/** Prints a property's outcome tally, most frequent first (the 25 most frequent). */
+export function printTally(tally: ReadonlyMap<string, number>): void {
+  for (const [k, n] of [...tally].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`#   ${n}\t${k}\n`);
 }

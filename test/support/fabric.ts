@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SOURCE_COMMITS } from '../../src/catalogue/types.js';
 import { ROOT } from './cli.js';
@@ -11,10 +11,15 @@ import { ROOT } from './cli.js';
  */
 export const FABRIC_MIRROR = process.env['FABRIC_MIRROR'] ?? '/work/.mirror/hyperledger+fabric/repo';
 
+/** A commit (full or abbreviated) as a mirror names it in full, or null when the mirror lacks it. */
+function resolveCommit(mirror: string, commit: string): string | null {
+  const r = spawnSync('git', ['-C', mirror, 'rev-parse', '--verify', '--quiet', `${commit}^{commit}`], { encoding: 'utf8', timeout: 30_000 });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
 /** The pinned Fabric commit the catalogue cites, as the mirror names it in full. */
 function pinnedCommit(): string | null {
-  const r = spawnSync('git', ['-C', FABRIC_MIRROR, 'rev-parse', '--verify', '--quiet', `${SOURCE_COMMITS.fabric}^{commit}`], { encoding: 'utf8', timeout: 30_000 });
-  return r.status === 0 ? r.stdout.trim() : null;
+  return resolveCommit(FABRIC_MIRROR, SOURCE_COMMITS.fabric);
 }
 
 export type RealBuilder = { readonly dir: string; readonly commit: string } | { readonly skip: string };
@@ -60,4 +65,119 @@ function buildRealCcaasBuilder(): RealBuilder {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The repositories test/oracle-fabric is built from (its go.mod replaces each module with
+ * ./.mirror/<dir>): Fabric at the commit the catalogue cites, its Go dependencies at the commits
+ * they were pinned at when the oracle's go.sum was made. Each mirror is a bare git repository;
+ * its location can be overridden by the named environment variable.
+ */
+export const FABRIC_ORACLE_MIRRORS: readonly { readonly dir: string; readonly env: string; readonly mirror: string; readonly commit: string }[] = [
+  { dir: 'fabric', env: 'FABRIC_MIRROR', mirror: FABRIC_MIRROR, commit: SOURCE_COMMITS.fabric },
+  ...([
+    ['fabric-protos-go-apiv2', 'FABRIC_PROTOS_GO_MIRROR', 'f073c145d26b24f3cc43cd6dabe9d2725da5673d'],
+    ['fabric-lib-go', 'FABRIC_LIB_GO_MIRROR', 'd50d9c239ddeb46d99bcc88ebc9297c6a0c49ede'],
+    ['fabric-chaincode-go', 'FABRIC_CHAINCODE_GO_MIRROR', 'ea8b3041f6097ff4970a288ae04c7c566900adcf'],
+    ['fabric-config', 'FABRIC_CONFIG_MIRROR', '8d29ca6a59b8c99534b8ac952506b031891356a3'],
+  ] as const).map(([dir, env, commit]) => ({ dir, env, mirror: process.env[env] ?? `/work/.mirror/hyperledger+${dir}/repo`, commit })),
+];
+
+/** Each mirror's pinned commit in full, or why the Fabric oracle cannot be built (one line). */
+export function fabricOracleCommits(): { readonly commits: ReadonlyMap<string, string> } | { readonly skip: string } {
+  const commits = new Map<string, string>();
+  for (const m of FABRIC_ORACLE_MIRRORS) {
+    if (!existsSync(m.mirror)) return { skip: `${m.dir} mirror not found at ${m.mirror} (set ${m.env}): Fabric oracle tests skipped` };
+    const full = resolveCommit(m.mirror, m.commit);
+    if (!full) return { skip: `the ${m.dir} mirror at ${m.mirror} lacks commit ${m.commit}: Fabric oracle tests skipped` };
+    commits.set(m.dir, full);
+  }
+  return { commits };
+}
+
+const STAMP = 'commits';
+const LOCK_DEADLINE_MS = 600_000;
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** A directory lock between test processes preparing the same mirrors; a dead holder's lock is taken over. */
+function withLock<T>(lock: string, body: () => T): T {
+  const deadline = Date.now() + LOCK_DEADLINE_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let holder = NaN;
+      try { holder = Number(readFileSync(join(lock, 'pid'), 'utf8')); } catch { /* being written or removed */ }
+      let alive = true;
+      if (Number.isInteger(holder) && holder > 0) {
+        try { process.kill(holder, 0); } catch (k) { alive = (k as NodeJS.ErrnoException).code !== 'ESRCH'; }
+      }
+      if (!alive) { rmSync(lock, { recursive: true, force: true }); continue; }
+      if (Date.now() > deadline) throw new Error(`${lock} held by process ${holder} for more than ${LOCK_DEADLINE_MS} ms`);
+      sleepSync(200);
+    }
+  }
+  try {
+    return body();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Extracts each mirror at its pinned commit into <oracleDir>/.mirror/<dir> (without vendor/,
+ * which a replaced module does not use) when it is absent or its line in .mirror/commits differs,
+ * then rewrites the stamp. Returns a skip reason when a mirror or a commit is missing.
+ */
+export function prepareFabricOracleMirrors(oracleDir: string): { readonly ready: true } | { readonly skip: string } {
+  const pinned = fabricOracleCommits();
+  if ('skip' in pinned) return pinned;
+  const root = join(oracleDir, '.mirror');
+  mkdirSync(root, { recursive: true });
+  return withLock(join(root, '.lock'), () => {
+    const stamp = join(root, STAMP);
+    const have = new Map<string, string>();
+    if (existsSync(stamp)) {
+      for (const line of readFileSync(stamp, 'utf8').split('\n')) {
+        const [dir, commit] = line.split(' ');
+        if (dir && commit) have.set(dir, commit);
+      }
+    }
+    for (const m of FABRIC_ORACLE_MIRRORS) {
+      const commit = pinned.commits.get(m.dir) as string;
+      const target = join(root, m.dir);
+      if (have.get(m.dir) === commit && existsSync(join(target, 'go.mod'))) continue;
+      have.delete(m.dir);
+      writeStamp(stamp, have);
+      const work = `${target}.tmp-${process.pid}`;
+      rmSync(work, { recursive: true, force: true });
+      mkdirSync(work);
+      try {
+        const archive = spawnSync('git', ['-C', m.mirror, 'archive', '--format=tar', commit, '--', '.', ':(exclude)vendor'], { maxBuffer: 1 << 30, timeout: 300_000 });
+        if (archive.status !== 0) throw new Error(`git archive of ${m.mirror} at ${commit} failed: ${archive.stderr.toString().trim() || archive.error?.message}`);
+        const untar = spawnSync('tar', ['-x', '-C', work], { input: archive.stdout, timeout: 300_000 });
+        if (untar.status !== 0) throw new Error(`could not unpack ${m.dir} at ${commit}: ${untar.stderr.toString().trim() || untar.error?.message}`);
+        rmSync(target, { recursive: true, force: true });
+        renameSync(work, target);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+      have.set(m.dir, commit);
+      writeStamp(stamp, have);
+    }
+    for (const name of readdirSync(root)) if (/\.tmp-\d+$/.test(name)) rmSync(join(root, name), { recursive: true, force: true });
+    return { ready: true } as const;
+  });
+}
+
+function writeStamp(stamp: string, have: ReadonlyMap<string, string>): void {
+  const staged = `${stamp}.${process.pid}`;
+  writeFileSync(staged, [...have].map(([dir, commit]) => `${dir} ${commit}\n`).join(''));
+  renameSync(staged, stamp);
 }

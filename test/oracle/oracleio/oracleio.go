@@ -1,0 +1,111 @@
+// Package oracleio is the line protocol both differential oracles speak (test/oracle, our Go
+// replica, and test/oracle-fabric, which calls Fabric's own code): one JSON Request per line on
+// stdin, one JSON Verdict per line on stdout. Each mode registers its judge from its own file.
+package oracleio
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
+)
+
+// Request is one case to judge. Input is the raw bytes under test (base64 in JSON).
+type Request struct {
+	Mode  string            `json:"mode"`
+	Input []byte            `json:"input"`
+	Args  map[string]string `json:"args,omitempty"`
+}
+
+// Verdict is what the peer (or the built-in ccaas builder) concluded.
+type Verdict struct {
+	OK     bool           `json:"ok"`
+	Error  string         `json:"error,omitempty"`
+	Panic  string         `json:"panic,omitempty"`
+	Result map[string]any `json:"result,omitempty"`
+}
+
+var handlers = map[string]func(Request) Verdict{}
+
+// Register adds a mode; a mode registered twice is a programming error.
+func Register(mode string, h func(Request) Verdict) {
+	if _, dup := handlers[mode]; dup {
+		panic("duplicate oracle mode " + mode)
+	}
+	handlers[mode] = h
+}
+
+// judge runs one mode; a panic inside the judged code (e.g. a nil dereference) becomes the verdict.
+func judge(req Request) (v Verdict) {
+	h, ok := handlers[req.Mode]
+	if !ok {
+		return Verdict{Error: fmt.Sprintf("oracle: unknown mode %q", req.Mode)}
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			v = Verdict{Panic: fmt.Sprint(r)}
+		}
+	}()
+	return h(req)
+}
+
+// Serve answers requests from stdin until it ends; a malformed request or a failed write exits 2.
+func Serve() {
+	in := bufio.NewReaderSize(os.Stdin, 1<<20)
+	out := bufio.NewWriterSize(os.Stdout, 1<<20)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	dec := json.NewDecoder(in)
+	for {
+		var req Request
+		if err := dec.Decode(&req); err != nil {
+			if err.Error() == "EOF" {
+				return
+			}
+			fmt.Fprintln(os.Stderr, "oracle: bad request:", err)
+			os.Exit(2)
+		}
+		if err := enc.Encode(judge(req)); err != nil {
+			fmt.Fprintln(os.Stderr, "oracle: write:", err)
+			os.Exit(2)
+		}
+		out.Flush()
+	}
+}
+
+// TreeListing describes every path under root (excluding root), sorted:
+// "<path> <d|f|?> <mode octal> <size> <sha256 or ->".
+func TreeListing(root string) []string {
+	var lines []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == root {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		var st syscall.Stat_t
+		if e := syscall.Lstat(p, &st); e != nil {
+			lines = append(lines, rel+" ? 0 0 -")
+			return nil
+		}
+		mode := st.Mode & 0o7777
+		if d.IsDir() {
+			lines = append(lines, fmt.Sprintf("%s d %o 0 -", rel, mode))
+			return nil
+		}
+		sum := "-"
+		if b, e := os.ReadFile(p); e == nil {
+			s := sha256.Sum256(b)
+			sum = hex.EncodeToString(s[:])
+		}
+		lines = append(lines, fmt.Sprintf("%s f %o %d %s", rel, mode, st.Size, sum))
+		return nil
+	})
+	sort.Strings(lines)
+	return lines
+}
