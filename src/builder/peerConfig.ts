@@ -1,3 +1,4 @@
+import { RUNTIME_PARAM_KEYS } from '../config/chaincodeConfig.js';
 import { Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node } from 'yaml';
 
 /**
@@ -40,7 +41,7 @@ export interface PeerBuilderSetup {
 }
 
 /** Settings read besides the builder list: viper key → its CORE_ variable. */
-export const OTHER_SETTINGS = ['vm.endpoint', 'chaincode.installTimeout', 'chaincode.executetimeout', 'chaincode.keepalive', 'peer.fileSystemPath', 'peer.localMspId', 'peer.address', 'peer.chaincodeAddress', 'peer.chaincodeListenAddress', 'peer.tls.enabled'] as const;
+export const OTHER_SETTINGS = ['vm.endpoint', 'chaincode.installTimeout', 'chaincode.executetimeout', 'chaincode.keepalive', ...RUNTIME_PARAM_KEYS, 'peer.fileSystemPath', 'peer.localMspId', 'peer.address', 'peer.chaincodeAddress', 'peer.chaincodeListenAddress', 'peer.tls.enabled'] as const;
 
 /** The sample core.yaml's builder list (what the stock peer image runs). */
 export const SAMPLE_BUILDERS: readonly ExternalBuilderConf[] = [{ name: 'ccaas_builder', path: '/opt/hyperledger/ccaas_builder', propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'] }];

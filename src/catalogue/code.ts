@@ -13,14 +13,14 @@ export const CODE_RULES: readonly Rule[] = [
     remedy: 'Create code.tar.gz with `tar -czf code.tar.gz -C src connection.json META-INF` from plain files.',
   },
   {
-    id: 'CODE-02', family: 'CODE', level: 'MUST', confidence: 'replica',
+    id: 'CODE-02', family: 'CODE', level: 'MUST', confidence: 'fabric',
     title: 'No absolute or escaping paths in code.tar.gz',
     peer: 'After filepath.Clean a name must not be absolute, `..` or start with `../`: `tar contains the absolute or escaping path \'<name>\'`.',
     source: [{ repo: 'fabric', path: TAR, symbols: ['ValidPath'] }],
     remedy: 'Build code.tar.gz from inside the source folder with relative names.',
   },
   {
-    id: 'CODE-03', family: 'CODE', level: 'MUST', confidence: 'replica',
+    id: 'CODE-03', family: 'CODE', level: 'MUST', confidence: 'fabric',
     title: 'code.tar.gz holds only directories and regular files',
     peer: 'Symlinks, hard links, devices, FIFOs and PAX global headers fail: `invalid file type \'<decimal>\' contained in archive for file \'<name>\'`.',
     source: [{ repo: 'fabric', path: TAR, symbols: ['Untar'] }],

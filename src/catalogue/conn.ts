@@ -20,7 +20,7 @@ export const CONN_RULES: readonly Rule[] = [
     settledBy: 'Go 1.26.8 oracle (test/oracle/json.go mode `connection`, 5,000+ generated documents per CI run): texts as in the reference, plus the EOF forms Go 1.26 prints: `-` → `invalid character \' \' in numeric literal`, `1.` → `... after decimal point in numeric literal`, `tru` → `invalid character \' \' in literal true (expecting \'e\')`, 10001 nested `[` → `invalid character \'[\' exceeded max depth`. Top-level `null` reproduced: the pointer becomes nil and the validation panics with `runtime error: invalid memory address or nil pointer dereference`. That this panic ends the whole peer process still rests on the launch goroutine having no recover (read in the source, not executed).',
   },
   {
-    id: 'CONN-03', family: 'CONN', level: 'MUST', confidence: 'replica',
+    id: 'CONN-03', family: 'CONN', level: 'MUST', confidence: 'fabric',
     title: 'Fields have the peer\'s Go types (tls_required is a JSON boolean)',
     peer: '`tls_required` and `client_auth_required` are Go bool; `"true"` fails with `json: cannot unmarshal string into Go struct field ChaincodeServerUserData.tls_required of type bool`.',
     source: [{ repo: 'fabric', path: INSTANCE, symbols: ['ChaincodeServerUserData'] }],
@@ -35,7 +35,7 @@ export const CONN_RULES: readonly Rule[] = [
     settledBy: 'Go 1.26.8 oracle: the folding table (every non-ASCII rune) is compared with unicode.SimpleFold orbits; only U+017F → S and U+212A → K reach ASCII, so `addreſs` and `client_\u212Aey` match while `domaın` (U+0131) is an unknown key. Duplicates and null overrides agree on every generated document.',
   },
   {
-    id: 'CONN-05', family: 'CONN', level: 'MUST', confidence: 'replica',
+    id: 'CONN-05', family: 'CONN', level: 'MUST', confidence: 'fabric',
     title: 'A dial_timeout error is reported before type errors',
     peer: 'Go defers type-mismatch errors to the end of the document but aborts at once on the custom Duration unmarshaler\'s error.',
     source: [{ repo: 'fabric', path: INSTANCE, symbols: ['Duration.UnmarshalJSON'] }],
@@ -50,7 +50,7 @@ export const CONN_RULES: readonly Rule[] = [
     settledBy: 'Go 1.26.8 on linux/amd64 (oracle modes `connection` and `duration`): J22 `9223372036854775807` (2^63 as float64) and any |x| >= 2^63 convert to -9223372036854775808ns; `-1` stays -1ns through validation (only exactly 0 becomes 3s). Go 1.26 quotes ParseDuration input with the time package\'s own quote: non-ASCII and control bytes as \\xNN (`time: unknown unit "\\xc3\\xa9s" in duration "1\\xc3\\xa9s"`), which Go 1.19 texts in the reference did not show. An out-of-float64-range number gets the struct field context added by the outer decoder (new, not in the reference). Other architectures were not run.',
   },
   {
-    id: 'CONN-07', family: 'CONN', level: 'MUST', confidence: 'replica',
+    id: 'CONN-07', family: 'CONN', level: 'MUST', confidence: 'fabric',
     title: 'address is set; TLS material present when TLS is on',
     peer: 'In order: `chaincode address not provided`; with TLS: `chaincode tls key not provided`, `chaincode tls cert not provided` (client auth only), `chaincode tls root cert not provided`.',
     source: [{ repo: 'fabric', path: INSTANCE, symbols: ['ChaincodeServerUserData.ChaincodeServerInfo'] }],

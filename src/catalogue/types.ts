@@ -13,9 +13,11 @@ export type Level = 'MUST' | 'SHOULD';
  * How sure the catalogue is of the peer behaviour it states, in the reference's own terms:
  * code = read in the Fabric source [C]; replica = reproduced with a Go replica [V];
  * inferred = from library semantics, not executed [I]; unsure = either outcome possible [U];
- * settled = an [I]/[U] item decided since by running real Go code (see `settledBy`).
+ * settled = an [I]/[U] item decided since by running real Go code (see `settledBy`);
+ * fabric = checked on every test run against Fabric's own code at the pinned commit (the
+ * differential oracle test/oracle-fabric, or Fabric's ccaas_builder binaries), beyond the replica.
  */
-export type Confidence = 'code' | 'replica' | 'inferred' | 'unsure' | 'settled';
+export type Confidence = 'code' | 'replica' | 'inferred' | 'unsure' | 'settled' | 'fabric';
 
 export type SourceRepo = 'fabric' | 'fabric-protos' | 'fabric-chaincode-go' | 'fabric-chaincode-node' | 'fabric-chaincode-java' | 'fabric-samples' | 'go';
 

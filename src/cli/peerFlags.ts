@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { keepaliveSeconds, runtimeParams, type RawSettings } from '../config/chaincodeConfig.js';
 import type { PeerSettings } from '../session/config.js';
 import { bool, list, str, type FlagSpec, type Parsed } from './args.js';
 import { UsageError } from './exit.js';
@@ -18,7 +19,7 @@ export const PEER_FLAGS: Readonly<Record<string, FlagSpec>> = {
   'no-write-batch': { kind: 'boolean' },
 };
 
-export function peerSettings(p: Parsed): { peer?: PeerSettings } {
+function peerSettings(p: Parsed): { peer?: PeerSettings } {
   const db = str(p, 'state-db');
   if (db !== null && db !== 'leveldb' && db !== 'couchdb') throw new UsageError(`--state-db takes leveldb or couchdb, not '${db}'`);
   const ka = str(p, 'keepalive');
@@ -37,6 +38,19 @@ export function peerSettings(p: Parsed): { peer?: PeerSettings } {
     ...(bool(p, 'no-write-batch') ? { runtimeParams: { useWriteBatch: false, maxSizeWriteBatch: 1000, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 1000 } } : {}),
   };
   return Object.keys(settings).length > 0 ? { peer: settings } : {};
+}
+
+/**
+ * The mock peer's settings: the flags, else what the peer's own configuration says
+ * (chaincode.keepalive and chaincode.runtimeParams from --core-yaml or CORE_* variables, read as
+ * core/chaincode/config.go reads them); else the harness's defaults (the sample core.yaml's).
+ */
+export function peerSettingsFor(p: Parsed, peerConfig: RawSettings): { peer?: PeerSettings } {
+  const flags = peerSettings(p).peer ?? {};
+  const ka = str(p, 'keepalive') === null ? keepaliveSeconds(peerConfig) : null;
+  const rp = flags.runtimeParams === undefined ? runtimeParams(peerConfig) : null;
+  const merged: PeerSettings = { ...flags, ...(ka !== null && ka > 0 ? { keepaliveSeconds: ka } : {}), ...(rp ? { runtimeParams: rp } : {}) };
+  return Object.keys(merged).length > 0 ? { peer: merged } : {};
 }
 
 /** The --features directories (or files) of argv, checked to exist. */

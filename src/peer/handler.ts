@@ -196,8 +196,8 @@ export class PeerHandler {
     return Math.round(performance.now() - this.t0);
   }
 
-  private send(m: ChaincodeMsg): void {
-    this.transcript.record('peer→cc', m);
+  private send(m: ChaincodeMsg, note?: string): void {
+    this.transcript.record('peer→cc', m, note);
     this.stream.send(m);
   }
 
@@ -357,7 +357,9 @@ export class PeerHandler {
   private acceptRegister(name: string): void {
     this.send({ type: T.REGISTERED, payload: new Uint8Array(), txid: '', channelId: '' });
     this.state = 'established';
-    this.send({ type: T.READY, payload: encodeAdditionalParams(this.opts.runtimeParams), txid: '', channelId: '' });
+    const p = this.opts.runtimeParams;
+    const params = `ChaincodeAdditionalParams: use_write_batch ${p.useWriteBatch}, max_size_write_batch ${p.maxSizeWriteBatch}, use_get_multiple_keys ${p.useGetMultipleKeys}, max_size_get_multiple_keys ${p.maxSizeGetMultipleKeys}`;
+    this.send({ type: T.READY, payload: encodeAdditionalParams(p), txid: '', channelId: '' }, params);
     this.state = 'ready';
     this.settleRegister({ kind: 'registered', name, ms: this.ms() });
   }

@@ -90,6 +90,18 @@ describe('ccaas-conformance invoke | query | bench | init', () => {
     assert.equal(result.gate.exitCode, 0);
   });
 
+  it('--core-yaml gives the mock peer the peer\'s own chaincode.keepalive and runtimeParams (fabric-shim 2.5.8 exits on KEEPALIVE)', async () => {
+    const core = join(dir.path, 'core.yaml');
+    await writeFile(core, 'chaincode:\n  keepalive: 1\n  runtimeParams:\n    useWriteBatch: false\n  externalBuilders:\n    - name: ccaas_builder\n      path: /opt/hyperledger/ccaas_builder\n      propagateEnvironment:\n        - CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG\n');
+    const run = await runCli([pkg, '--command', nodeServerCommand(), '--core-yaml', core, '--quiet'], { reportDir: join(dir.path, 'r-core') });
+    const rule = (await run.result()).rules.find((r) => r.id === 'PROTO-14');
+    assert.equal(rule?.status, 'failed', rule?.message);
+    assert.match(rule?.message ?? '', /with chaincode\.keepalive 1 the server ended the stream/);
+    assert.equal(run.code, 0, 'PROTO-14 is a SHOULD rule');
+    const ndjson = await readFile(join(dir.path, 'r-core', 'messages.ndjson'), 'utf8');
+    assert.match(ndjson, /ChaincodeAdditionalParams: use_write_batch false, max_size_write_batch 1000, use_get_multiple_keys false, max_size_get_multiple_keys 1000/, 'READY carried the core.yaml runtimeParams (unset booleans false)');
+  });
+
   it('a failing scenario of your own fails the run', async () => {
     const bad = join(dir.path, 'bad');
     await (await import('node:fs/promises')).mkdir(bad, { recursive: true });

@@ -19,8 +19,9 @@ import { closeSessions } from '../../session/registry.js';
 import { readPeerBuilderSetup } from '../../builder/peerConfig.js';
 import { bool, list, parseArgs, positiveInt, str, type FlagSpec, type Parsed } from '../args.js';
 import { UsageError } from '../exit.js';
+import { executeTimeoutMs } from '../../config/chaincodeConfig.js';
 import { DEFAULT_PACKAGE_LIMITS } from '../../package/limits.js';
-import { PEER_FLAGS, peerSettings, userFeaturePaths } from '../peerFlags.js';
+import { PEER_FLAGS, peerSettingsFor, userFeaturePaths } from '../peerFlags.js';
 
 /**
  * The main job: `ccaas-conformance <package> [...]` runs the bundled conformance features through
@@ -162,11 +163,11 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
     offline: bool(p, 'offline'),
     builderTimeoutMs: positiveInt(p, 'builder-timeout') ?? base.builderTimeoutMs,
     registerTimeoutMs: positiveInt(p, 'register-timeout') ?? base.registerTimeoutMs,
-    executeTimeoutMs: positiveInt(p, 'execute-timeout') ?? base.executeTimeoutMs,
+    executeTimeoutMs: positiveInt(p, 'execute-timeout') ?? executeTimeoutMs(builderSetup?.settings ?? {}) ?? base.executeTimeoutMs,
     smoke: smokeWords && smokeWords.length > 0 ? { fn: smokeWords[0] as string, args: smokeWords.slice(1) } : base.smoke,
     ...serverTlsFlags(p),
     ...limitFlags(p),
-    ...peerSettings(p),
+    ...peerSettingsFor(p, builderSetup?.settings ?? {}),
   };
   const report = await buildReportOptions(p, argv, config);
   return { config, reportDir: resolve(str(p, 'report-dir') ?? 'reports'), json: bool(p, 'json'), quiet: bool(p, 'quiet'), tags: str(p, 'tags'), report };

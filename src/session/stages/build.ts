@@ -6,9 +6,10 @@ import { BUILD_JUDGED, judgeBuild, type PeerBuild, type RestartView } from '../.
 import { lintBuilder, type LintNote } from '../../builder/lint.js';
 import { SAMPLE_BUILDERS, type ExternalBuilderConf, type PeerBuilderSetup } from '../../builder/peerConfig.js';
 import { restoreCachedBuild, runExternalBuild, type BuildOutcome, type BuilderSpec } from '../../builder/runner.js';
+import { executeTimeoutMs, viperDurationMs } from '../../config/chaincodeConfig.js';
 import { PEER } from '../../config/defaults.js';
 import { failed, passed, type Finding, type Json, type PeerFailure } from '../../findings.js';
-import { marshalString, parseDuration, unmarshal } from '../../gojson/index.js';
+import { marshalString, unmarshal } from '../../gojson/index.js';
 import { PEER_FS } from '../../peer/chains.js';
 import type { RunConfig } from '../config.js';
 import type { BuildStage, SessionContext } from '../types.js';
@@ -53,19 +54,10 @@ export function builderSpecs(config: RunConfig): BuilderSpec[] {
   return confs.map((b) => (b.path.replace(/\/+$/, '') === STOCK_CCAAS_PATH && !existsSync(join(STOCK_CCAAS_PATH, 'bin', 'detect')) ? ccaasTwinFor(b) : { name: b.name, path: b.path, propagateEnvironment: b.propagateEnvironment }));
 }
 
-/** viper.GetDuration on a string (cast.ToDuration): a unit-less number means nanoseconds; errors give 0. */
-function viperDurationMs(s: string | null | undefined): number | null {
-  if (s === null || s === undefined) return null;
-  const d = parseDuration(/[nsuµmh]/.test(s) ? s : `${s}ns`);
-  return d.ok ? Number(d.nanos / 1_000_000n) : 0;
-}
-
 /** max(chaincode.installTimeout, chaincode.executetimeout) with the peer's defaults (executetimeout < 1s → 30s). */
 function installWaitMs(setup: SetupView): number {
   const install = viperDurationMs(setup.settings['chaincode.installTimeout']) ?? PEER.installTimeoutMs;
-  let execute = viperDurationMs(setup.settings['chaincode.executetimeout']) ?? PEER.executeTimeoutMs;
-  if (execute < 1000) execute = PEER.executeTimeoutMs;
-  return Math.max(install, execute);
+  return Math.max(install, executeTimeoutMs(setup.settings) ?? PEER.executeTimeoutMs);
 }
 
 const METADATA_TYPE = { name: 'chaincodeMetadata', pkg: 'main', fields: [{ json: 'type', kind: { kind: 'string' } }] } as const;

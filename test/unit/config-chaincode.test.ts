@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { executeTimeoutMs, keepaliveSeconds, runtimeParams } from '../../src/config/chaincodeConfig.js';
+import { readPeerBuilderSetup } from '../../src/builder/peerConfig.js';
+
+/** core/chaincode/config.go Config.load for the handler's settings: keepalive, executetimeout, runtimeParams. */
+
+describe('the peer\'s chaincode settings (core.yaml, CORE_* variables)', () => {
+  it('chaincode.keepalive is whole seconds; anything else is 0 (off)', () => {
+    assert.equal(keepaliveSeconds({}), null);
+    assert.equal(keepaliveSeconds({ 'chaincode.keepalive': '5' }), 5);
+    assert.equal(keepaliveSeconds({ 'chaincode.keepalive': '30s' }), 0);
+    assert.equal(keepaliveSeconds({ 'chaincode.keepalive': '-1' }), -1);
+  });
+
+  it('chaincode.executetimeout is a viper duration; under one second means the 30 s default', () => {
+    assert.equal(executeTimeoutMs({}), null);
+    assert.equal(executeTimeoutMs({ 'chaincode.executetimeout': '45s' }), 45_000);
+    assert.equal(executeTimeoutMs({ 'chaincode.executetimeout': '500ms' }), 30_000);
+    assert.equal(executeTimeoutMs({ 'chaincode.executetimeout': 'soon' }), 30_000);
+  });
+
+  it('runtimeParams: booleans false unless set, sizes of 0 or unset become 1000; null when none is set', () => {
+    assert.equal(runtimeParams({}), null);
+    assert.deepEqual(runtimeParams({ 'chaincode.runtimeParams.useWriteBatch': 'true' }), { useWriteBatch: true, maxSizeWriteBatch: 1000, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 1000 });
+    assert.deepEqual(
+      runtimeParams({ 'chaincode.runtimeParams.useWriteBatch': 'yes', 'chaincode.runtimeParams.maxSizeWriteBatch': '0', 'chaincode.runtimeParams.useGetMultipleKeys': 'T', 'chaincode.runtimeParams.maxSizeGetMultipleKeys': '50' }),
+      { useWriteBatch: false, maxSizeWriteBatch: 1000, useGetMultipleKeys: true, maxSizeGetMultipleKeys: 50 },
+    );
+  });
+
+  it('reads them from core.yaml (keys case-insensitive) and lets CORE_* variables override', () => {
+    const yaml = 'chaincode:\n  keepalive: 7\n  executetimeout: 12s\n  runtimeParams:\n    useWriteBatch: false\n    maxSizeWriteBatch: 10\n  externalBuilders: []\nvm:\n  endpoint: unix:///var/run/docker.sock\n';
+    const fromFile = readPeerBuilderSetup(yaml, {}).settings;
+    assert.equal(keepaliveSeconds(fromFile), 7);
+    assert.equal(executeTimeoutMs(fromFile), 12_000);
+    assert.deepEqual(runtimeParams(fromFile), { useWriteBatch: false, maxSizeWriteBatch: 10, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 1000 });
+    const overridden = readPeerBuilderSetup(yaml, { CORE_CHAINCODE_KEEPALIVE: '2', CORE_CHAINCODE_RUNTIMEPARAMS_USEWRITEBATCH: 'true' }).settings;
+    assert.equal(keepaliveSeconds(overridden), 2);
+    assert.equal(runtimeParams(overridden)?.useWriteBatch, true);
+  });
+});
