@@ -34,6 +34,21 @@ describe('ccaas-conformance package', () => {
     assert.deepEqual([...bytes.subarray(0, 10)], [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
   });
 
+  it('says what a peer would do with the connection.json it wraps (the package is still written)', () => {
+    const pkg = (doc: string, ...more: string[]): { code: number | null; err: string } => run('package', '--connection', sc.file('c.json', Buffer.from(doc)), '--label', 'x', '-o', join(sc.dir, 'c.tgz'), ...more);
+    const clean = pkg('{"address":"h:1","dial_timeout":"10s"}');
+    assert.equal(clean.code, 0);
+    assert.doesNotMatch(clean.err, /error|warning|note/);
+    const noTimeout = pkg('{"address":"h:1"}');
+    assert.equal(noTimeout.code, 0);
+    assert.match(noTimeout.err, /^error \[CONN-10\]: no dial_timeout: the built-in ccaas builder writes "dial_timeout":"" and every launch then fails/m);
+    assert.match(pkg('{"address":"h:1","dial_timeout":"10s","tls_required":"true"}').err, /^error \[BLD-15\]: .*::Error: json: cannot unmarshal string into Go struct field connection\.tls_required of type bool$/m);
+    assert.match(pkg('{"address":"h:1","dial_timeout":"10s","tls_required":true}').err, /^error \[CONN-07\]: every launch fails: chaincode tls root cert not provided$/m);
+    assert.match(pkg('{"address":"{{.host}}:1","dial_timeout":"10s"}').err, /^note \[BLD-15\]: connection\.json is a template/m);
+    // with --type external the builder is the user's: the peer's own read is what counts
+    assert.match(pkg('{"address":"h:1","tls_required":"true"}', '--type', 'external').err, /^error \[CONN-03\]: every launch fails: malformed chaincode info at '.*': json: cannot unmarshal string into Go struct field ChaincodeServerUserData\.tls_required of type bool$/m);
+  });
+
   it('rejects bad usage with exit 2', () => {
     assert.equal(run('package', '--label', 'x', '-o', join(sc.dir, 'x.tgz')).code, 2);
     assert.equal(run('package', '--connection', conn, '-o', join(sc.dir, 'x.tgz')).code, 2);

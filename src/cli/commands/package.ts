@@ -1,6 +1,8 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { connectionPreflight } from '../../connection/preflight.js';
 import { calculatePackageId, labelError, writePackage } from '../../package/index.js';
+import { redact } from '../../report/redact.js';
 import { parseArgs, str, type FlagSpec } from '../args.js';
 import { EXIT, UsageError } from '../exit.js';
 
@@ -65,5 +67,10 @@ export async function runPackageCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${id.packageId}\n`);
   process.stderr.write(`wrote ${out} (${bytes.length} bytes); start the chaincode server with CHAINCODE_ID=${id.packageId}\n`);
+  // The package is well formed whatever connection.json says; what a peer would do with it is
+  // said now, not after an install (run the package through the harness for the full verdict).
+  for (const n of connectionPreflight(connectionJson, type, process.env['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'], id.packageId ?? label)) {
+    process.stderr.write(`${n.level} [${n.rule}]: ${redact(n.text)}\n`);
+  }
   return EXIT.CONFORMANT;
 }
