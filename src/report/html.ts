@@ -444,7 +444,7 @@ function ownScenarios(m: ComplianceModel): string {
   const failed = own.filter((x) => x.status === 'failed').length;
   return `<section class="stage" id="your-scenarios"><header><h2>Your scenarios</h2><div class="stage-meta"><span>${own.length - failed} of ${own.length} passed</span></div></header>
 <p class="desc">Your own Gherkin scenarios (--features), run by the mock peer against your chaincode server. A failing one fails the run (exit 1) whatever the conformance verdict.</p>
-<table class="rules"><colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup>
+<table class="rules own"><colgroup><col style="width:26%"><col style="width:11%"><col><col style="width:9%"></colgroup>
 <thead><tr><th>Scenario</th><th>Status</th><th>What happened</th><th>Time</th></tr></thead><tbody>
 ${rows}
 </tbody></table></section>`;

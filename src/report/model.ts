@@ -470,7 +470,8 @@ function ownScenario(sc: ScenarioResult): OwnScenario {
     uri: sc.uri,
     status,
     failedStep: status === 'passed' ? null : (step?.text ?? null),
-    message: status === 'failed' ? (sc.errorMessage ?? `Cucumber says ${sc.cucumberStatus.toLowerCase()}`) : null,
+    // the assertion, not the step definition's stack
+    message: status === 'failed' ? (sc.errorMessage ?? `Cucumber says ${sc.cucumberStatus.toLowerCase()}`).split('\n').filter((l) => !/^\s+at /.test(l)).join('\n').trim() : null,
     durationMs: sc.durationMs,
   };
 }

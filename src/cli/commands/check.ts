@@ -3,7 +3,7 @@ import type * as messages from '@cucumber/messages';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Json } from '../../findings.js';
 import { toConsole } from '../../report/console.js';
@@ -241,6 +241,12 @@ function serverTlsFlags(p: ReturnType<typeof parseArgs>): Pick<RunConfig, 'serve
   return serverTls.cert || serverTls.key || serverTls.clientCa ? { serverTls } : {};
 }
 
+/** A path as the user would type it: relative to the working directory when below it, else absolute. */
+function userPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+}
+
 /** Runs the conformance features for one package; writes the reports; returns the exit code. */
 export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
   const workDir = await mkdtemp(join(tmpdir(), 'ccaas-conformance-'));
@@ -299,7 +305,9 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
       if (clean !== cucumberHtml) await writeFile(htmlFile, clean);
     }
     const envelopes = parseEnvelopes(await readFile(messagesFile, 'utf8'));
-    const model = buildModel(envelopes);
+    const built = buildModel(envelopes);
+    // Cucumber names feature files relative to the project; the user's own are shown from where they ran it.
+    const model = { ...built, ownScenarios: built.ownScenarios.map((sc) => ({ ...sc, uri: userPath(resolve(PROJECT_ROOT, sc.uri)) })) };
     const result = toResultJson(model, config.packagePath);
     const resultText = redact(JSON.stringify(result, null, 2));
     await writeFile(join(reportDir, 'result.json'), `${resultText}\n`);
