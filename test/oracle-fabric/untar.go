@@ -10,28 +10,10 @@
 package main
 
 import (
-	"bytes"
-	"os"
-	"strings"
-
 	"ccaas-conformance/oracle/oracleio"
 	"github.com/hyperledger/fabric/core/container/externalbuilder"
 )
 
-func judgeUntar(req Request) Verdict {
-	dst, err := os.MkdirTemp("", "oracle-fabric-untar-")
-	if err != nil {
-		return Verdict{Error: "oracle-fabric: " + err.Error()}
-	}
-	defer os.RemoveAll(dst)
-	xerr := externalbuilder.Untar(bytes.NewReader(req.Input), dst)
-	result := map[string]any{"tree": oracleio.TreeListing(dst)}
-	if xerr != nil {
-		return Verdict{Error: strings.ReplaceAll(xerr.Error(), dst, "<dst>"), Result: result}
-	}
-	return Verdict{OK: true, Result: result}
-}
-
 func init() {
-	register("untar", judgeUntar)
+	register("untar", oracleio.UntarJudge(externalbuilder.Untar))
 }

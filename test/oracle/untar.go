@@ -13,7 +13,6 @@ package main
 
 import (
 	"archive/tar"
-	"bytes"
 	"compress/gzip"
 	"fmt"
 	"io"
@@ -75,20 +74,6 @@ func extractCode(src io.Reader, dst string) error {
 	}
 }
 
-func judgeUntar(req Request) Verdict {
-	dst, err := os.MkdirTemp("", "oracle-untar-")
-	if err != nil {
-		return Verdict{Error: "oracle: " + err.Error()}
-	}
-	defer os.RemoveAll(dst)
-	xerr := extractCode(bytes.NewReader(req.Input), dst)
-	result := map[string]any{"tree": oracleio.TreeListing(dst)}
-	if xerr != nil {
-		return Verdict{Error: strings.ReplaceAll(xerr.Error(), dst, "<dst>"), Result: result}
-	}
-	return Verdict{OK: true, Result: result}
-}
-
 func init() {
-	register("untar", judgeUntar)
+	register("untar", oracleio.UntarJudge(extractCode))
 }

@@ -5,14 +5,17 @@ package oracleio
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 )
 
@@ -108,4 +111,23 @@ func TreeListing(root string) []string {
 	})
 	sort.Strings(lines)
 	return lines
+}
+
+// UntarJudge is the `untar` mode over an extraction function: the code.tar.gz bytes are
+// extracted into a fresh temp dir; the error text shows that dir as <dst> (the text that follows
+// "could not untar source package: " in the peer), and result.tree lists what was created.
+func UntarJudge(extract func(r io.Reader, dst string) error) func(Request) Verdict {
+	return func(req Request) Verdict {
+		dst, err := os.MkdirTemp("", "oracle-untar-")
+		if err != nil {
+			return Verdict{Error: "oracle: " + err.Error()}
+		}
+		defer os.RemoveAll(dst)
+		xerr := extract(bytes.NewReader(req.Input), dst)
+		result := map[string]any{"tree": TreeListing(dst)}
+		if xerr != nil {
+			return Verdict{Error: strings.ReplaceAll(xerr.Error(), dst, "<dst>"), Result: result}
+		}
+		return Verdict{OK: true, Result: result}
+	}
 }
