@@ -1,5 +1,7 @@
+import { releasedWithoutDialTimeout } from '../connection/ccaasRewrite.js';
 import { failed, passed, type Finding, type Json, type PeerFailure } from '../findings.js';
 import { chains } from '../peer/chains.js';
+import { TWIN_CANNOT_REPRODUCE } from './ccaas/programs.js';
 import type { LintNote } from './lint.js';
 import type { PeerBuilderSetup } from './peerConfig.js';
 import { buildChains, type BuildOutcome, type BuilderSpec, type PhaseRecord } from './runner.js';
@@ -340,8 +342,13 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   else {
     const build = o.phases.find((p) => p.builder === twin.name && p.program === 'build' && p.run);
     const errText = build?.run?.stderrLines.find((l) => l.startsWith('::Error: ')) ?? build?.run?.goError ?? '';
-    if (build?.run?.goError) {
+    const released = o.launch?.kind === 'ccaas' ? o.launch.connectionJson : null;
+    if (build?.run?.stderrLines.some((l) => l.includes(TWIN_CANNOT_REPRODUCE))) {
+      out.push({ rule: 'CONN-10', status: 'error', message: `the bundled ccaas twin cannot reproduce this connection.json template exactly: ${errText}`, peerError: null });
+    } else if (build?.run?.goError) {
       out.push(failed({ rule: 'CONN-10', peerError: o.failure?.peerError ?? null, message: `the built-in ccaas builder cannot rewrite connection.json: ${errText}`, evidence: { builder: twin.name } }));
+    } else if (released !== null && releasedWithoutDialTimeout(released)) {
+      out.push(failed({ rule: 'CONN-10', peerError: null, message: 'connection.json has no dial_timeout (or an empty one): the built-in ccaas builder writes "dial_timeout":"" into the release, which every launch then refuses (`time: invalid duration ""`, CONN-06)', remedy: 'Set dial_timeout in the package\'s connection.json, e.g. "dial_timeout": "10s".', evidence: { released } }));
     } else if (build) out.push(passed('CONN-10', 'the built-in ccaas builder decoded connection.json, rendered its templated fields and wrote it to the release'));
     else if (stageFailure) out.push(skippedBy('CONN-10', stageFailure));
   }

@@ -84,7 +84,7 @@ export const PKG_RULES: readonly Rule[] = [
     remedy: 'Keep exactly one entry of each name.',
   },
   {
-    id: 'PKG-12', family: 'PKG', level: 'SHOULD', confidence: 'fabric',
+    id: 'PKG-12', family: 'PKG', level: 'SHOULD', confidence: 'replica',
     title: 'Package bytes are reproducible',
     peer: 'The package ID hashes every byte; gzip mtime/OS bytes, tar owners, mtimes and modes differ between tools, so two people packaging the same connection.json get two package IDs.',
     source: [{ repo: 'fabric', path: 'internal/peer/lifecycle/chaincode/package.go', symbols: ['getTarGzBytes'] }],

@@ -14,8 +14,9 @@ export type Level = 'MUST' | 'SHOULD';
  * code = read in the Fabric source [C]; replica = reproduced with a Go replica [V];
  * inferred = from library semantics, not executed [I]; unsure = either outcome possible [U];
  * settled = an [I]/[U] item decided since by running real Go code (see `settledBy`);
- * fabric = checked on every test run against Fabric's own code at the pinned commit (the
- * differential oracle test/oracle-fabric, or Fabric's ccaas_builder binaries), beyond the replica.
+ * fabric = checked by the test suite against Fabric's own code at the pinned commit (the
+ * differential oracle test/oracle-fabric, built where the Fabric mirrors are present), beyond
+ * the replica.
  */
 export type Confidence = 'code' | 'replica' | 'inferred' | 'unsure' | 'settled' | 'fabric';
 

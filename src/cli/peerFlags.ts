@@ -45,10 +45,10 @@ function peerSettings(p: Parsed): { peer?: PeerSettings } {
  * (chaincode.keepalive and chaincode.runtimeParams from --core-yaml or CORE_* variables, read as
  * core/chaincode/config.go reads them); else the harness's defaults (the sample core.yaml's).
  */
-export function peerSettingsFor(p: Parsed, peerConfig: RawSettings): { peer?: PeerSettings } {
+export function peerSettingsFor(p: Parsed, peerConfig: RawSettings, coreYamlRead: boolean): { peer?: PeerSettings } {
   const flags = peerSettings(p).peer ?? {};
   const ka = str(p, 'keepalive') === null ? keepaliveSeconds(peerConfig) : null;
-  const rp = flags.runtimeParams === undefined ? runtimeParams(peerConfig) : null;
+  const rp = flags.runtimeParams === undefined ? runtimeParams(peerConfig, coreYamlRead) : null;
   const merged: PeerSettings = { ...flags, ...(ka !== null && ka > 0 ? { keepaliveSeconds: ka } : {}), ...(rp ? { runtimeParams: rp } : {}) };
   return Object.keys(merged).length > 0 ? { peer: merged } : {};
 }

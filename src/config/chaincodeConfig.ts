@@ -50,19 +50,31 @@ function viperBool(v: string): boolean {
   return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v);
 }
 
-/** viper.GetUint32 (cast.ToUint32): a whole number in range, else 0. */
-function viperUint32(v: string | null | undefined): number {
-  if (v === null || v === undefined || !/^\+?[0-9]+$/.test(v)) return 0;
-  const n = Number(v);
-  return n <= 0xffffffff ? n : 0;
+/** A Go integer literal as strconv.ParseInt(s, 0, 0) reads it: sign, base prefix, underscores between digits. */
+const GO_INT = /^([+-]?)(?:0[xX](_?[0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)|0[bB](_?[01]+(?:_[01]+)*)|0[oO](_?[0-7]+(?:_[0-7]+)*)|0(_?[0-7]+(?:_[0-7]+)*)|([1-9][0-9]*(?:_[0-9]+)*|0))$/;
+
+/**
+ * viper.GetUint32 (cast.ToUint32E on a string): trimZeroDecimal ("1000.0" is 1000), then
+ * strconv.ParseInt(s, 0, 0) (0x10, 0o10, 010 octal, 0b10, 1_000); a negative, unparsable or
+ * out-of-int64 value is 0; a value above 2^32 wraps as uint32(v) does.
+ */
+export function viperUint32(v: string | null | undefined): number {
+  if (v === null || v === undefined) return 0;
+  const m = GO_INT.exec(/^[^.]*\.0+$/.test(v) ? v.slice(0, v.indexOf('.')) : v);
+  if (!m || m[1] === '-') return 0;
+  const [prefix, digits] = m[2] !== undefined ? ['0x', m[2]] : m[3] !== undefined ? ['0b', m[3]] : m[4] !== undefined ? ['0o', m[4]] : m[5] !== undefined ? ['0o', m[5]] : ['', m[6] as string];
+  const n = BigInt(`${prefix}${digits.replace(/_/g, '')}`);
+  return n > 0x7fffffffffffffffn ? 0 : Number(n & 0xffffffffn);
 }
 
 /**
  * READY's ChaincodeAdditionalParams: a boolean is false unless set; a size of 0 (or unset) is 1000.
- * null when none of the four keys is set, so the caller's default stands.
+ * With a core.yaml read, that is the answer even when it sets none of the keys (false, 1000,
+ * false, 1000); without one, null when no CORE_* variable sets any, so the caller's default (the
+ * sample core.yaml's) stands.
  */
-export function runtimeParams(s: RawSettings): RuntimeParams | null {
-  if (RUNTIME_PARAM_KEYS.every((k) => s[k] === null || s[k] === undefined)) return null;
+export function runtimeParams(s: RawSettings, coreYamlRead = false): RuntimeParams | null {
+  if (!coreYamlRead && RUNTIME_PARAM_KEYS.every((k) => s[k] === null || s[k] === undefined)) return null;
   const flag = (k: string): boolean => (s[k] === null || s[k] === undefined ? false : viperBool(s[k] as string));
   const size = (k: string): number => viperUint32(s[k]) || 1000;
   return {

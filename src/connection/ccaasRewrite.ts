@@ -59,3 +59,11 @@ export function rewriteConnection(connectionJson: Uint8Array, builderConfig: str
     `"root_cert":${out('root_cert')},"client_key":${out('client_key')},"client_cert":${out('client_cert')}}`;
   return { ok: true, output: Buffer.from(json, 'utf8') };
 }
+
+/**
+ * The builder writes every field, so a connection.json without dial_timeout is released with
+ * `"dial_timeout":""`, which the peer's Duration decoder refuses at every launch (reference B10).
+ */
+export function releasedWithoutDialTimeout(released: string | Uint8Array): boolean {
+  return Buffer.from(released).toString('utf8').includes('"dial_timeout":""');
+}

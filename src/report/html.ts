@@ -441,8 +441,8 @@ function ownScenarios(m: ComplianceModel): string {
         }${sc.message ? `<pre class="box">${esc(sc.message)}</pre>` : sc.status === 'passed' ? '<span class="muted">every step passed</span>' : ''}</td><td class="muted">${esc(fmtMs(sc.durationMs))}</td></tr>`,
     )
     .join('\n');
-  const failed = own.filter((x) => x.status === 'failed').length;
-  return `<section class="stage" id="your-scenarios"><header><h2>Your scenarios</h2><div class="stage-meta"><span>${own.length - failed} of ${own.length} passed</span></div></header>
+  const passedCount = own.filter((x) => x.status === 'passed').length;
+  return `<section class="stage" id="your-scenarios"><header><h2>Your scenarios</h2><div class="stage-meta"><span>${passedCount} of ${own.length} passed</span></div></header>
 <p class="desc">Your own Gherkin scenarios (--features), run by the mock peer against your chaincode server. A failing one fails the run (exit 1) whatever the conformance verdict.</p>
 <table class="rules own"><colgroup><col style="width:26%"><col style="width:11%"><col><col style="width:9%"></colgroup>
 <thead><tr><th>Scenario</th><th>Status</th><th>What happened</th><th>Time</th></tr></thead><tbody>

@@ -102,6 +102,17 @@ describe('builder configuration end to end', () => {
     assert.equal(usage.code, 2);
   });
 
+  it('B10 in a run: no dial_timeout passes the build but fails CONN-10 (the rewrite) and CONN-06 (every launch), with the peer\'s text', async () => {
+    const file = await writeSamplePackage(join(dir.path, 'no-timeout.tgz'), { address: 'localhost:9999', rawConnectionJson: '{"address":"localhost:9999"}' });
+    const { run, result } = await check([file]);
+    assert.equal(run.code, 1);
+    assert.equal(rule(result, 'BLD-15').status, 'passed');
+    assert.equal(rule(result, 'CONN-10').status, 'failed');
+    assert.match(rule(result, 'CONN-10').message, /writes "dial_timeout":"" into the release/);
+    assert.equal(rule(result, 'CONN-06').status, 'failed');
+    assert.match(rule(result, 'CONN-06').peerError ?? '', /error building chaincode: malformed chaincode info at '.*connection\.json': time: invalid duration ""$/);
+  });
+
   it('DRIFT-13: type "external" with the stock peer configuration falls through the ccaas builder', async () => {
     const ext = await writeSamplePackage(join(dir.path, 'external.tgz'), { address: 'localhost:9999', type: 'external' });
     const { run, result } = await check([ext]);

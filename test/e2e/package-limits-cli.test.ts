@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { writeSamplePackage } from '../../mocks/sample/sample.js';
 import { runCli, tempDir } from '../support/cli.js';
-import { entryBlocks, tarBytes, zeroBombGzip } from '../unit/package-fixtures.js';
+import { entryBlocks, gzipBytes, simplePackage, tarBytes, zeroBombGzip } from '../unit/package-fixtures.js';
 
 /**
  * The harness's own limits (PKG-16) through the CLI: a hostile package gives a finished report
@@ -49,5 +49,19 @@ describe('harness limits through the CLI (PKG-16)', () => {
       assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`option ${bad[0]} takes a positive whole number`));
     }
+  });
+
+  it('--max-entries lets a trusted large package through both the install parse and the builders\' extraction', async () => {
+    const files = Array.from({ length: 10_100 }, (_, i) => ({ name: `assets/f${i}.txt`, body: Buffer.from(String(i)) }));
+    const code = gzipBytes(tarBytes([{ name: 'connection.json', body: Buffer.from('{"address":"localhost:9999","dial_timeout":"10s"}') }, ...files]));
+    const pkg = join(dir.path, 'large.tgz');
+    await writeFile(pkg, simplePackage({ metadata: '{"type":"ccaas","label":"large"}', code }));
+    const capped = await runCli([pkg, '--offline', '--quiet'], { reportDir: join(dir.path, 'r-large-capped'), timeoutMs: 60_000 });
+    assert.equal(capped.code, 3, 'stopped at the default cap of 10,000 headers');
+    const raised = await runCli([pkg, '--offline', '--quiet', '--max-entries', '20000'], { reportDir: join(dir.path, 'r-large'), timeoutMs: 60_000 });
+    const result = await raised.result();
+    const status = (id: string): string | undefined => result.rules.find((r) => r.id === id)?.status;
+    assert.deepEqual(['PKG-16', 'CODE-01', 'BLD-06', 'CONN-01'].map(status), ['passed', 'passed', 'passed', 'passed'], JSON.stringify(result.rules.filter((r) => r.status !== 'passed' && r.status !== 'disabled')));
+    assert.equal(raised.code, 0, raised.stderr);
   });
 });

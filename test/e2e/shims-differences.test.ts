@@ -65,11 +65,11 @@ for (const shim of SHIMS) {
       assert.match(again.peerError ?? '', /chaincode 'asset' is already initialized but called as init/);
     });
 
-    it('ClientIdentity.getID() has a shim-specific format', async () => {
+    // The plain Go shim has no ClientIdentity (the Go fixture formats the ID itself): nothing to compare.
+    if (shim.name !== 'go') it('ClientIdentity.getID() has a shim-specific format', async () => {
       const r = await call('WhoAmI', []);
       const id = (JSON.parse(text(r)) as { id: string }).id;
-      // the plain Go shim has no ClientIdentity: the Go fixture writes Node's format itself
-      if (shim.name === 'node' || shim.name === 'go') assert.match(id, /^x509::\/O=Org1MSP\/OU=client\/CN=User1::\/O=Org1MSP\/CN=ca\.org1msp$/);
+      if (shim.name === 'node') assert.match(id, /^x509::\/O=Org1MSP\/OU=client\/CN=User1::\/O=Org1MSP\/CN=ca\.org1msp$/);
       else assert.match(id, /^x509::CN=User1, OU=client, O=Org1MSP::CN=ca\.org1msp, O=Org1MSP$/);
     });
 

@@ -10,7 +10,8 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe } from 'node:test';
-import { fabricOracleCommits, prepareFabricOracleMirrors } from '../support/fabric.js';
+import { goSync } from '../../mocks/mirrors.js';
+import { fabricOracleMissing, prepareFabricOracleMirrors } from '../support/fabric.js';
 
 export interface OracleVerdict {
   readonly ok: boolean;
@@ -48,8 +49,7 @@ export function oracleUnavailable(): string | null {
 export function fabricOracleUnavailable(): string | null {
   const go = oracleUnavailable();
   if (go) return go;
-  const pinned = fabricOracleCommits();
-  return 'skip' in pinned ? pinned.skip : null;
+  return fabricOracleMissing();
 }
 
 export class Oracle {
@@ -93,7 +93,7 @@ export class Oracle {
   private static build(dir: string, name: string, timeoutMs: number): string {
     const binary = join(dir, 'bin', name);
     const staged = `${binary}.${process.pid}`;
-    const build = spawnSync('go', ['build', '-o', staged, '.'], { cwd: dir, encoding: 'utf8', timeout: timeoutMs });
+    const build = goSync(['build', '-o', staged, '.'], { cwd: dir, timeoutMs });
     if (build.status !== 0) {
       rmSync(staged, { force: true });
       throw new Error(`go build of ${name} failed: ${build.stderr || build.error?.message}`);

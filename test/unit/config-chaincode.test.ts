@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { executeTimeoutMs, keepaliveSeconds, runtimeParams } from '../../src/config/chaincodeConfig.js';
+import { executeTimeoutMs, keepaliveSeconds, runtimeParams, viperUint32 } from '../../src/config/chaincodeConfig.js';
 import { readPeerBuilderSetup } from '../../src/builder/peerConfig.js';
 
 /** core/chaincode/config.go Config.load for the handler's settings: keepalive, executetimeout, runtimeParams. */
@@ -27,6 +27,15 @@ describe('the peer\'s chaincode settings (core.yaml, CORE_* variables)', () => {
       runtimeParams({ 'chaincode.runtimeParams.useWriteBatch': 'yes', 'chaincode.runtimeParams.maxSizeWriteBatch': '0', 'chaincode.runtimeParams.useGetMultipleKeys': 'T', 'chaincode.runtimeParams.maxSizeGetMultipleKeys': '50' }),
       { useWriteBatch: false, maxSizeWriteBatch: 1000, useGetMultipleKeys: true, maxSizeGetMultipleKeys: 50 },
     );
+  });
+
+  it('sizes read as viper.GetUint32 does (cast: trimZeroDecimal, then strconv.ParseInt base 0, uint32 wrap)', () => {
+    const cases: Array<[string, number]> = [['1000', 1000], ['1000.0', 1000], ['1000.5', 0], ['0x10', 16], ['0o10', 8], ['010', 8], ['0b101', 5], ['1_000', 1000], ['1__0', 0], ['_1', 0], ['-5', 0], ['+7', 7], ['4294967297', 1], ['99999999999999999999', 0], ['', 0], ['ten', 0], ['0', 0]];
+    for (const [text, want] of cases) assert.equal(viperUint32(text), want, text);
+  });
+
+  it('with a core.yaml read, runtimeParams are Fabric\'s defaults even when it sets none (booleans false)', () => {
+    assert.deepEqual(runtimeParams({}, true), { useWriteBatch: false, maxSizeWriteBatch: 1000, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 1000 });
   });
 
   it('reads them from core.yaml (keys case-insensitive) and lets CORE_* variables override', () => {

@@ -41,12 +41,14 @@ describe('ccaas-conformance package', () => {
     assert.doesNotMatch(clean.err, /error|warning|note/);
     const noTimeout = pkg('{"address":"h:1"}');
     assert.equal(noTimeout.code, 0);
-    assert.match(noTimeout.err, /^error \[CONN-10\]: no dial_timeout: the built-in ccaas builder writes "dial_timeout":"" and every launch then fails/m);
-    assert.match(pkg('{"address":"h:1","dial_timeout":"10s","tls_required":"true"}').err, /^error \[BLD-15\]: .*::Error: json: cannot unmarshal string into Go struct field connection\.tls_required of type bool$/m);
+    assert.match(noTimeout.err, /^error \[CONN-10\]: no dial_timeout \(or an empty one\): the built-in ccaas builder writes "dial_timeout":"" and every launch then fails/m);
+    assert.match(pkg('{"address":"h:1","dial_timeout":"10s","tls_required":"true"}').err, /^error \[CONN-10\]: .*::Error: json: cannot unmarshal string into Go struct field connection\.tls_required of type bool$/m);
     assert.match(pkg('{"address":"h:1","dial_timeout":"10s","tls_required":true}').err, /^error \[CONN-07\]: every launch fails: chaincode tls root cert not provided$/m);
-    assert.match(pkg('{"address":"{{.host}}:1","dial_timeout":"10s"}').err, /^note \[BLD-15\]: connection\.json is a template/m);
+    assert.match(pkg('{"address":"{{.host}}:1","dial_timeout":"10s"}').err, /^note \[CONN-10\]: connection\.json is a template/m);
+    // keys match as Go matches them: Dial_Timeout is dial_timeout
+    assert.doesNotMatch(pkg('{"address":"h:1","Dial_Timeout":"10s"}').err, /error|warning/);
     // with --type external the builder is the user's: the peer's own read is what counts
-    assert.match(pkg('{"address":"h:1","tls_required":"true"}', '--type', 'external').err, /^error \[CONN-03\]: every launch fails: malformed chaincode info at '.*': json: cannot unmarshal string into Go struct field ChaincodeServerUserData\.tls_required of type bool$/m);
+    assert.match(pkg('{"address":"h:1","tls_required":"true"}', '--type', 'external').err, /^error \[CONN-03\]: if your builder releases it unchanged, every launch fails: malformed chaincode info at '.*': json: cannot unmarshal string into Go struct field ChaincodeServerUserData\.tls_required of type bool$/m);
   });
 
   it('rejects bad usage with exit 2', () => {

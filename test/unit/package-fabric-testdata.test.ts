@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
+import { mirrorRepo, MIRRORS, type HyperledgerMirror } from '../../mocks/mirrors.js';
 import { calculatePackageId } from '../../src/package/index.js';
 import { scratch } from './package-fixtures.js';
 
@@ -11,7 +12,7 @@ import { scratch } from './package-fixtures.js';
  * reason when the mirror is absent (e.g. in CI).
  */
 
-const MIRROR = process.env['FABRIC_MIRROR'] ?? '/work/.mirror/hyperledger+fabric/repo';
+const MIRROR = mirrorRepo(MIRRORS['fabric'] as HyperledgerMirror);
 const PREFIX = 'could not parse as a chaincode install package: ';
 const LABEL = ". Label must be non-empty, can only consist of alphanumerics, symbols from '.+-_', and can only begin with alphanumerics";
 

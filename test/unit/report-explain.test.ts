@@ -21,7 +21,6 @@ const CASES: ReadonlyArray<[string, string, RegExp]> = [
   ['could not parse as a chaincode install package: error reading as gzip stream: gzip: invalid header', 'PKG-01', /not a gzip-compressed tar/],
   ['transport: authentication handshake failed: x509: certificate is valid for localhost, not cc.example.com', 'DIAL-05', /names localhost but the peer dials cc\.example\.com/],
   ['malformed chaincode info', 'CONN-02', /not one JSON object/],
-  ['ERRO [chaincode.externalbuilder] malformed chaincode info: json: cannot unmarshal string into Go struct field ChaincodeServerUserData.client_auth_required of type bool', 'CONN-03', /client_auth_required as a JSON string/],
   ['::Error: Failed to unmarshal json: cannot unmarshal string into Go value of type map[string]interface {} command=build', 'CONN-10', /CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG/],
 ];
 

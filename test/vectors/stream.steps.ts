@@ -302,7 +302,8 @@ const REQUESTS: ReadonlyArray<readonly [RegExp, Request]> = [
     async (c, tx, m, seen) => {
       c.send({ type: T.GET_STATE, txid: tx.txid, channelId: tx.channelId, payload: encodeGetState(m[1] ?? '') });
       c.send({ type: T.GET_STATE, txid: tx.txid, channelId: tx.channelId, payload: encodeGetState(m[2] ?? '') });
-      let replies = 0;
+      // the first reply may be slow on a loaded machine; a second one would follow it at once
+      let replies = (await c.next(5_000)) !== null ? 1 : 0;
       while ((await c.next(400)) !== null) replies++;
       seen.set('GET_STATE replies', replies);
     },
@@ -479,7 +480,7 @@ Then(/^the first message the chaincode server receives is the bytes "([0-9a-f]+)
   const r = s.mustConn().received[0];
   assert.equal(r ? Buffer.from(r.bytes).toString('hex') : 'none', hex);
   const ms = Number(seconds) * 1_000;
-  assert.ok(r && r.at >= ms - 300 && r.at <= ms + 1_500, `the first KEEPALIVE came ${r?.at} ms after the stream opened`);
+  assert.ok(r && r.at >= ms - 300 && r.at <= ms + 3_000, `the first KEEPALIVE came ${r?.at} ms after the stream opened`);
 });
 
 // ---------------------------------------------------------------- the proposal
@@ -624,7 +625,8 @@ Then(/^the chaincode server receives the peer's pings about ([0-9]+) ms apart$/,
   await until('three pings from the peer', 5_000, () => server.pings.length >= 3);
   const ms = Number(every);
   const gaps = server.pings.slice(1).map((p, i) => p.at - (server.pings[i]?.at ?? 0));
-  assert.ok(gaps.every((g) => g >= ms * 0.75 && g <= ms * 3 + 100), `pings at ${server.pings.map((p) => p.at).join(', ')} ms`);
+  // a loaded machine delays timers, never advances them: a generous upper bound, a tight lower one
+  assert.ok(gaps.every((g) => g >= ms * 0.75 && g <= ms * 5 + 500), `pings at ${server.pings.map((p) => p.at).join(', ')} ms`);
 });
 
 Then(/^the chaincode server sends GOAWAY ENHANCE_YOUR_CALM with debug data "([^"]*)" after ([0-9]+) ping strikes$/, WAIT, async function (this: VectorWorld, data: string, strikes: string) {

@@ -34,9 +34,18 @@ export class VectorWorld extends World {
     return this.state.get(key) as T;
   }
 
+  /** Runs every cleanup even when one throws, removes the scratch dir, then reports the first failure. */
   async close(): Promise<void> {
-    for (const f of this.cleanups.reverse()) await f();
+    let first: unknown = null;
+    for (const f of this.cleanups.reverse()) {
+      try {
+        await f();
+      } catch (e) {
+        first ??= e;
+      }
+    }
     if (this.scratchDir) await rm(this.scratchDir, { recursive: true, force: true });
+    if (first !== null) throw first;
   }
 }
 

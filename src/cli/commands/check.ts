@@ -167,7 +167,7 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
     smoke: smokeWords && smokeWords.length > 0 ? { fn: smokeWords[0] as string, args: smokeWords.slice(1) } : base.smoke,
     ...serverTlsFlags(p),
     ...limitFlags(p),
-    ...peerSettingsFor(p, builderSetup?.settings ?? {}),
+    ...peerSettingsFor(p, builderSetup?.settings ?? {}, str(p, 'core-yaml') !== null),
   };
   const report = await buildReportOptions(p, argv, config);
   return { config, reportDir: resolve(str(p, 'report-dir') ?? 'reports'), json: bool(p, 'json'), quiet: bool(p, 'quiet'), tags: str(p, 'tags'), report };

@@ -8,6 +8,7 @@ import { SAMPLE_BUILDERS, type ExternalBuilderConf, type PeerBuilderSetup } from
 import { restoreCachedBuild, runExternalBuild, type BuildOutcome, type BuilderSpec } from '../../builder/runner.js';
 import { executeTimeoutMs, viperDurationMs } from '../../config/chaincodeConfig.js';
 import { PEER } from '../../config/defaults.js';
+import { DEFAULT_PACKAGE_LIMITS, untarCode } from '../../package/index.js';
 import { failed, passed, type Finding, type Json, type PeerFailure } from '../../findings.js';
 import { marshalString, unmarshal } from '../../gojson/index.js';
 import { PEER_FS } from '../../peer/chains.js';
@@ -144,7 +145,10 @@ export async function buildStage(s: SessionContext): Promise<BuildStageWithDetai
   }
 
   const peerFs = setup.settings['peer.fileSystemPath'] ?? PEER_FS;
-  const options = { builders: specs, peerEnv: s.config.peerEnv, timeoutMs, peerCwd: cwd, vmEndpoint: setup.vmEndpoint, peerFileSystemPath: peerFs };
+  // The build's own extraction holds to the same harness limits as the package stage (--max-*).
+  const limits = s.config.packageLimits ?? DEFAULT_PACKAGE_LIMITS;
+  const extract = (archive: string, dest: string): ReturnType<typeof untarCode> => untarCode(archive, dest, limits);
+  const options = { builders: specs, peerEnv: s.config.peerEnv, timeoutMs, peerCwd: cwd, vmEndpoint: setup.vmEndpoint, peerFileSystemPath: peerFs, extract };
   const buildInput = { packageId: ccid, metadataJson: input.metadataJson, codeArchivePath: input.codeArchivePath };
   const outcome = await runExternalBuild(buildInput, { ...options, workDir: s.config.workDir });
 

@@ -39,10 +39,14 @@ export async function connectionStage(s: SessionContext): Promise<ConnectionStag
     // Decoding comes before validation: a later failure means the earlier checks passed.
     if (r.failure.rule !== 'CONN-02') findings.push(passed('CONN-02', 'connection.json is one JSON object'));
     if (r.failure.rule === 'CONN-07') findings.push(passed('CONN-03', 'every field has the peer\'s Go type'), passed('CONN-06', 'dial_timeout decodes'));
+    // A type error is reported only once the decoder reached the end of the document, so
+    // dial_timeout decoded: its Duration decoder's error would have stopped it first.
+    if (r.failure.rule === 'CONN-03') findings.push(passed('CONN-06', 'dial_timeout decodes (the decoder reached the end of the document before reporting the type error)'));
     // CONN-05: the Duration decoder's error aborts the decode, so type errors after it stay hidden
-    // until dial_timeout is fixed; a failure before it says nothing about dial_timeout.
+    // until dial_timeout is fixed; a syntax error (CONN-02) says nothing about dial_timeout.
     if (r.failure.rule === 'CONN-06') findings.push(blocked('CONN-05', full));
-    else if (r.failure.rule !== 'CONN-02') findings.push(passed('CONN-05', 'no dial_timeout error cut the decode short: the peer reports the first type error of the document'));
+    else if (r.failure.rule === 'CONN-03') findings.push(passed('CONN-05', 'no dial_timeout error cut the decode short: the peer reports the first type error of the document'));
+    else if (r.failure.rule === 'CONN-07') findings.push(passed('CONN-05', 'dial_timeout decodes, so no error of it hides a type error'));
     return { findings, failure: full, info: null, connectionJson: bytes.toString('utf8') };
   }
   const info = r.info;

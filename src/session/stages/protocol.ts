@@ -156,7 +156,7 @@ function echoFinding(h: PeerHandler): Finding {
 
 async function keepaliveFinding(s: SessionContext, h: PeerHandler): Promise<Finding> {
   const ka = settings(s.config).keepaliveSeconds ?? 0;
-  if (ka <= 0) return { rule: 'PROTO-14', status: 'disabled', message: 'not applicable: chaincode.keepalive is 0 (the default), so the peer sends no KEEPALIVE; run with --keepalive N to judge it', peerError: null };
+  if (ka <= 0) return { rule: 'PROTO-14', status: 'disabled', message: 'not applicable: chaincode.keepalive is 0 (the default), so the peer sends no KEEPALIVE; run with --keepalive N (or a --core-yaml that sets it) to judge it', peerError: null };
   // give the server two KEEPALIVEs (plus slack) since the stream opened before judging it
   const end = await h.awaitEnd(Math.max(0, ka * 2_000 + 500 - h.openMs()));
   if (end.ended) {
