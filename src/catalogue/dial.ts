@@ -59,7 +59,8 @@ export const DIAL_RULES: readonly Rule[] = [
     remedy: 'Search the peer log for the quoted chain; the cause is the last segment.',
   },
   {
-    id: 'DIAL-08', family: 'DIAL', level: 'SHOULD', confidence: 'inferred',
+    id: 'DIAL-08', family: 'DIAL', level: 'SHOULD', confidence: 'settled',
+    settledBy: "Settled by running the peer's own RuntimeLauncher.Launch (Fabric 0c423ac47fd8, test/oracle-fabric mode `launch-timeout`, test/unit/fabric-launch.test.ts) with a stream that opens and never registers: Launch returns `timeout expired while starting chaincode <id> for transaction` and deregisters the launch (the next Launching of the ID starts a new one), while the stream it opened keeps running: nothing closes it.",
     title: 'The server survives stream ends and relaunches',
     peer: 'When a stream ends the handler is deregistered and the next invocation dials again; after a startup timeout the old stream is left open.',
     source: [{ repo: 'fabric', path: 'core/chaincode/runtime_launcher.go', symbols: ['Launch'] }],
