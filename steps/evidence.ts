@@ -1,6 +1,7 @@
 import type { Json } from '../src/findings.js';
 import { certificateDetails } from '../src/report/certificates.js';
-import { EVIDENCE_MEDIA_TYPE, FACTS_MEDIA_TYPE, type Evidence, type PackageFacts } from '../src/report/model.js';
+import type { TranscriptEntry } from '../src/peer/stream.js';
+import { EVIDENCE_MEDIA_TYPE, FACTS_MEDIA_TYPE, SCENARIO_EVIDENCE_STAGE, type Evidence, type PackageFacts } from '../src/report/model.js';
 import { redact, redactJson } from '../src/report/redact.js';
 import type { PeerSession, StageName } from '../src/session/session.js';
 import { buildEvidence } from '../src/session/stages/build.js';
@@ -15,7 +16,17 @@ export interface Attachment {
   readonly mediaType: string;
 }
 
-function ev(stage: string, title: string, data: Json): Attachment {
+/** A transcript's entries as evidence data. */
+export function transcriptData(entries: readonly TranscriptEntry[]): Json {
+  return entries.map((e) => ({ at: e.at, dir: e.dir, type: e.type, txid: e.txid, channelId: e.channelId, payloadBytes: e.payloadBytes, note: e.note ?? null }));
+}
+
+/** The messages of one of the user's scenarios, attached to that scenario (stage `scenario`). */
+export function scenarioTranscript(name: string, entries: readonly TranscriptEntry[]): Attachment {
+  return ev(SCENARIO_EVIDENCE_STAGE, name, transcriptData(entries));
+}
+
+export function ev(stage: string, title: string, data: Json): Attachment {
   const e: Evidence = { stage, title, data: redactJson(data) };
   return { body: redact(JSON.stringify(e)), mediaType: EVIDENCE_MEDIA_TYPE };
 }
@@ -64,8 +75,7 @@ export async function stageEvidence(session: PeerSession, stage: StageName): Pro
     case 'transaction': {
       const r = await session.register();
       if (!r.handler) return [];
-      const entries: Json = r.handler.transcript.entries.map((e) => ({ at: e.at, dir: e.dir, type: e.type, txid: e.txid, channelId: e.channelId, payloadBytes: e.payloadBytes, note: e.note ?? null }));
-      return [ev('protocol', 'ChaincodeMessage transcript', entries)];
+      return [ev('protocol', 'ChaincodeMessage transcript', transcriptData(r.handler.transcript.entries))];
     }
     default:
       return [];

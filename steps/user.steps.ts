@@ -1,10 +1,11 @@
-import { AfterAll, Given, Then, When, type DataTable } from '@cucumber/cucumber';
+import { After, AfterAll, Given, Then, When, type DataTable } from '@cucumber/cucumber';
 import { deepStrictEqual } from 'node:assert/strict';
 import { TestMsp, type Identity } from '../src/peer/identity.js';
 import type { ProposalResult } from '../src/peer/endorser.js';
 import { startSecondChaincode, stopSecondChaincodes } from '../src/session/stages/secondChaincode.js';
 import { sessionPeer } from '../src/session/stages/sessionPeer.js';
 import type { PeerSession } from '../src/session/session.js';
+import { scenarioTranscript } from './evidence.js';
 import type { PeerWorld } from './world.js';
 
 /**
@@ -16,6 +17,8 @@ import type { PeerWorld } from './world.js';
 
 interface ScenarioState {
   last: ProposalResult | null;
+  /** Where this scenario's messages start in the session's transcript (set once the chaincode runs). */
+  transcriptFrom: number | null;
 }
 
 const scenarios = new WeakMap<PeerWorld, ScenarioState>();
@@ -24,7 +27,7 @@ const msps = new WeakMap<PeerSession, Map<string, TestMsp>>();
 function state(w: PeerWorld): ScenarioState {
   let s = scenarios.get(w);
   if (!s) {
-    s = { last: null };
+    s = { last: null, transcriptFrom: null };
     scenarios.set(w, s);
   }
   return s;
@@ -83,7 +86,18 @@ Given('the chaincode is running', async function (this: PeerWorld) {
   if (r.failure || !r.handler) throw new Error(`the chaincode is not running on the mock peer: ${r.failure?.rule ?? ''} ${r.failure?.message ?? 'no handler'}`);
   sessionPeer(this.session).ledger.reset();
   state(this).last = null;
+  state(this).transcriptFrom = r.handler.transcript.entries.length;
   return undefined;
+});
+
+// Each of the user's scenarios carries its own slice of the stream's transcript as evidence.
+After(async function (this: PeerWorld, { pickle }) {
+  const from = scenarios.get(this)?.transcriptFrom ?? null;
+  if (from === null) return;
+  const handler = (await this.session.register()).handler;
+  if (!handler) return;
+  const a = scenarioTranscript(pickle.name, handler.transcript.entries.slice(from));
+  this.attach(a.body, a.mediaType);
 });
 
 Given('the state database is {string}', function (this: PeerWorld, db: string) {

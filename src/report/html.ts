@@ -104,6 +104,7 @@ main.wrap{padding-top:20px;padding-bottom:40px}
 .stage>header h2{margin:0}
 .stage .num{display:inline-flex;width:22px;height:22px;border-radius:50%;background:var(--ink);color:#fff;font-size:12px;align-items:center;justify-content:center;margin-right:8px;vertical-align:1px}
 .stage-meta{color:var(--mute);font-size:12.5px;display:flex;gap:10px;flex-wrap:wrap}
+#your-scenarios details{overflow-x:auto}#your-scenarios .grid td{white-space:nowrap}
 .stage .desc{margin:0 20px 10px;color:var(--mute);max-width:880px}
 .stage .timing{padding:0 20px 10px}
 table.rules{border-collapse:collapse;width:100%;table-layout:fixed}
@@ -438,7 +439,7 @@ function ownScenarios(m: ComplianceModel): string {
       (sc) =>
         `<tr class="own" data-status="${sc.status}"><td><b>${esc(sc.name)}</b><div class="muted mono">${esc(sc.uri)}</div></td><td><span class="st ${sc.status}">${icon[sc.status]} ${esc(sc.status)}</span></td><td>${
           sc.failedStep ? `<div>at <code>${esc(sc.failedStep)}</code></div>` : ''
-        }${sc.message ? `<pre class="box">${esc(sc.message)}</pre>` : sc.status === 'passed' ? '<span class="muted">every step passed</span>' : ''}</td><td class="muted">${esc(fmtMs(sc.durationMs))}</td></tr>`,
+        }${sc.message ? `<pre class="box">${esc(sc.message)}</pre>` : sc.status === 'passed' ? '<span class="muted">every step passed</span>' : ''}${sc.transcript && Array.isArray(sc.transcript.data) ? transcriptDrawer(sc.transcript) : ''}</td><td class="muted">${esc(fmtMs(sc.durationMs))}</td></tr>`,
     )
     .join('\n');
   const passedCount = own.filter((x) => x.status === 'passed').length;

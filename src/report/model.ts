@@ -21,6 +21,8 @@ import { redact, redactJson } from './redact.js';
 
 export const FACTS_MEDIA_TYPE = 'application/vnd.ccaas-conformance.facts+json';
 export const EVIDENCE_MEDIA_TYPE = 'application/vnd.ccaas-conformance.evidence+json';
+/** The evidence stage of one of the user's scenarios (its transcript), attached to that scenario. */
+export const SCENARIO_EVIDENCE_STAGE = 'scenario';
 export const RUN_MEDIA_TYPE = 'application/vnd.ccaas-conformance.run+json';
 
 export interface PackageFacts {
@@ -77,6 +79,8 @@ export interface ScenarioResult {
   readonly durationMs: number;
   readonly steps: readonly StepTiming[];
   readonly findings: readonly Finding[];
+  /** The messages on the stream during this scenario (the user's own scenarios), or null. */
+  readonly transcript: Evidence | null;
   readonly errorMessage: string | null;
 }
 
@@ -93,6 +97,8 @@ export interface OwnScenario {
   readonly failedStep: string | null;
   readonly message: string | null;
   readonly durationMs: number;
+  /** The ChaincodeMessage transcript of this scenario, or null. */
+  readonly transcript: Evidence | null;
 }
 
 export type Reason = 'blocked' | 'not-run' | 'not-applicable' | 'configuration' | 'selection' | null;
@@ -250,6 +256,7 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
   let facts: PackageFacts | null = null;
   let run: RunInfo | null = null;
   const evidence = new Map<string, Evidence>();
+  const scenarioEvidence = new Map<string, Evidence>();
   let runStarted: number | null = null;
   let runFinished: number | null = null;
   let runError: string | null = null;
@@ -279,7 +286,8 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
         facts = redactJson(JSON.parse(decodeBody(a)) as Json) as unknown as PackageFacts;
       } else if (a.mediaType === EVIDENCE_MEDIA_TYPE) {
         const ev = redactJson(JSON.parse(decodeBody(a)) as Json) as unknown as Evidence;
-        evidence.set(`${ev.stage}:${ev.title}`, ev);
+        if (ev.stage === SCENARIO_EVIDENCE_STAGE && a.testCaseStartedId) scenarioEvidence.set(a.testCaseStartedId, ev);
+        else evidence.set(`${ev.stage}:${ev.title}`, ev);
       } else if (a.mediaType === RUN_MEDIA_TYPE) {
         run = redactJson(JSON.parse(decodeBody(a)) as Json) as unknown as RunInfo;
       }
@@ -326,6 +334,7 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
       durationMs: round1((finishedAt.get(startedId) ?? s.at) - s.at),
       steps,
       findings: findings.get(startedId) ?? [],
+      transcript: scenarioEvidence.get(startedId) ?? null,
       errorMessage: redactOrNull(results.find((r) => r.result.status === 'FAILED')?.result.message ?? null),
     });
   }
@@ -473,6 +482,7 @@ function ownScenario(sc: ScenarioResult): OwnScenario {
     // the assertion, not the step definition's stack
     message: status === 'failed' ? (sc.errorMessage ?? `Cucumber says ${sc.cucumberStatus.toLowerCase()}`).split('\n').filter((l) => !/^\s+at /.test(l)).join('\n').trim() : null,
     durationMs: sc.durationMs,
+    transcript: sc.transcript,
   };
 }
 

@@ -120,6 +120,9 @@ describe('ccaas-conformance invoke | query | bench | init', () => {
     assert.match(junit, /<testsuites name="ccaas-conformance" tests="\d+" failures="1"/);
     const html = await readFile(join(rb, 'index.html'), 'utf8');
     assert.match(html, /id="your-scenarios"[\s\S]*wrong payload[\s\S]*data-status="failed"|data-status="failed"[\s\S]*wrong payload/);
+    // the scenario's own messages: its TRANSACTION and COMPLETED, in a drawer of its row
+    const own = html.slice(html.indexOf('id="your-scenarios"'));
+    assert.match(own, /ChaincodeMessage transcript[\s\S]*<b>TRANSACTION<\/b>[\s\S]*<b>COMPLETED<\/b>/);
     // and the console, without --quiet
     const loud = await runCli([pkg, '--command', nodeServerCommand(), '--features', bad], { reportDir: join(dir.path, 'rc') });
     assert.equal(loud.code, 1);
