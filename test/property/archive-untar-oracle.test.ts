@@ -8,7 +8,7 @@ import { bin, display } from '../../src/archive/tar.js';
 import { untarCode } from '../../src/package/index.js';
 import { codeArchiveArb } from './archive-arbitraries.js';
 import { treeListing } from './archive-tree.js';
-import { describeOracles, printTally, type Oracle, propertyRuns, propertySeed } from './json-oracle-client.js';
+import { describeOracles, reportAgreement, type Oracle, propertyRuns, propertySeed } from './json-oracle-client.js';
 import { scratch } from '../unit/package-fixtures.js';
 import { LastFailure } from './archive-report.js';
 
@@ -49,9 +49,7 @@ async function agreeOnExtraction(oracle: Oracle, name: string, runs: number, aga
   } finally {
     sc.done();
   }
-  const accepted = tally.get('accepted') ?? 0;
-  process.stdout.write(`# ${name}: ${runs} code archives agreed with ${against} (${accepted} accepted, ${runs - accepted} rejected)\n`);
-  printTally(tally);
+  const accepted = reportAgreement({ name, runs, what: 'code archives', against }, tally);
   assert.ok(accepted > runs / 20, 'the generator reaches accepted archives');
 }
 

@@ -168,7 +168,13 @@ export function describeOracles(titles: Readonly<Record<OracleName, string>>, bo
   }
 }
 
-/** Prints a property's outcome tally, most frequent first (the 25 most frequent). */
-export function printTally(tally: ReadonlyMap<string, number>): void {
+/**
+ * Prints how many generated inputs agreed with the oracle, accepted and rejected, and the
+ * outcome tally (the 25 most frequent first); returns how many were accepted.
+ */
+export function reportAgreement(o: { name: string; runs: number; what: string; against: string }, tally: ReadonlyMap<string, number>): number {
+  const accepted = tally.get('accepted') ?? 0;
+  process.stdout.write(`# ${o.name}: ${o.runs} ${o.what} agreed with ${o.against} (${accepted} accepted, ${o.runs - accepted} rejected)\n`);
   for (const [k, n] of [...tally].sort((a, b) => b[1] - a[1]).slice(0, 25)) process.stdout.write(`#   ${n}\t${k}\n`);
+  return accepted;
 }

@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import fc from 'fast-check';
 import { calculatePackageId, inspectPackage } from '../../src/package/index.js';
 import { packageArb } from './archive-arbitraries.js';
-import { describeOracles, printTally, type Oracle, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
+import { describeOracles, reportAgreement, type Oracle, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
 import { scratch } from '../unit/package-fixtures.js';
 import { LastFailure } from './archive-report.js';
 
@@ -70,9 +70,7 @@ async function agreeOnPackages(oracle: Oracle, name: string, runs: number, again
   } finally {
     sc.done();
   }
-  const accepted = tally.get('accepted') ?? 0;
-  process.stdout.write(`# ${name}: ${runs} packages agreed with ${against} (${accepted} accepted, ${runs - accepted} rejected)\n`);
-  printTally(tally);
+  const accepted = reportAgreement({ name, runs, what: 'packages', against }, tally);
   assert.ok(accepted > runs / 50, 'the generator reaches accepted packages');
 }
 
