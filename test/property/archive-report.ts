@@ -17,4 +17,16 @@ export class LastFailure {
   report(): void {
     if (this.text !== null) process.stderr.write(`# last failing case:\n${this.text.slice(0, 6000)}\n`);
   }
+
+  /** Runs a whole property: on failure the last failing case is reported; `cleanup` runs either way. */
+  async assert(property: () => Promise<void>, cleanup: () => void): Promise<void> {
+    try {
+      await property();
+    } catch (e) {
+      this.report();
+      throw e;
+    } finally {
+      cleanup();
+    }
+  }
 }

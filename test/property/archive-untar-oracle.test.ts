@@ -28,7 +28,7 @@ async function agreeOnExtraction(oracle: Oracle, name: string, runs: number, aga
   const tally = new Map<string, number>();
   const last = new LastFailure();
   let n = 0;
-  try {
+  await last.assert(async () => {
     await fc.assert(fc.asyncProperty(codeArchiveArb, (c) => last.run(() => `code.tar.gz (base64): ${c.bytes.toString('base64')}`, async () => {
       const file = sc.file('code.tar.gz', c.bytes);
       const dest = join(sc.dir, `d${n++}`);
@@ -43,12 +43,7 @@ async function agreeOnExtraction(oracle: Oracle, name: string, runs: number, aga
       const key = v.ok ? 'accepted' : (v.error ?? '').replace(/\n/g, ' ').replace(/'.*$/, "'…").replace(/offset \d+/, 'offset N').slice(0, 60);
       tally.set(key, (tally.get(key) ?? 0) + 1);
     })), { seed, numRuns: runs });
-  } catch (e) {
-    last.report();
-    throw e;
-  } finally {
-    sc.done();
-  }
+  }, () => sc.done());
   const accepted = reportAgreement({ name, runs, what: 'code archives', against }, tally);
   assert.ok(accepted > runs / 20, 'the generator reaches accepted archives');
 }

@@ -35,7 +35,7 @@ async function agreeOnPackages(oracle: Oracle, name: string, runs: number, again
   mkdirSync(work);
   const tally = new Map<string, number>();
   const last = new LastFailure();
-  try {
+  await last.assert(async () => {
     await fc.assert(fc.asyncProperty(packageArb, (p) => last.run(() => `package (base64): ${p.bytes.toString('base64')}`, async () => {
       const file = sc.file('p.tgz', p.bytes);
       const v: OracleVerdict = await oracle.ask({ mode: 'package', input: p.bytes });
@@ -64,12 +64,7 @@ async function agreeOnPackages(oracle: Oracle, name: string, runs: number, again
       const key = v.ok ? 'accepted' : (v.error ?? '').replace(/^could not parse as a chaincode install package: /, '').replace(/\n/g, ' ').replace(/(offset|entry|file|label) .*/, '$1 …').slice(0, 60);
       tally.set(key, (tally.get(key) ?? 0) + 1);
     })), { seed, numRuns: runs });
-  } catch (e) {
-    last.report();
-    throw e;
-  } finally {
-    sc.done();
-  }
+  }, () => sc.done());
   const accepted = reportAgreement({ name, runs, what: 'packages', against }, tally);
   assert.ok(accepted > runs / 50, 'the generator reaches accepted packages');
 }
