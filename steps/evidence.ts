@@ -26,7 +26,7 @@ export function scenarioTranscript(name: string, entries: readonly TranscriptEnt
   return ev(SCENARIO_EVIDENCE_STAGE, name, transcriptData(entries));
 }
 
-export function ev(stage: string, title: string, data: Json): Attachment {
+function ev(stage: string, title: string, data: Json): Attachment {
   const e: Evidence = { stage, title, data: redactJson(data) };
   return { body: redact(JSON.stringify(e)), mediaType: EVIDENCE_MEDIA_TYPE };
 }

@@ -70,6 +70,15 @@ export function bool(p: Parsed, name: string): boolean {
   return p.flags.get(name) === true;
 }
 
+/** A count, or a size with an optional binary K, M or G suffix (`sizes`); positive, else a usage error. */
+export function quantity(p: Parsed, name: string, sizes: boolean): number | null {
+  const v = str(p, name);
+  if (v === null) return null;
+  const m = (sizes ? /^([0-9]+)([KMG]?)$/i : /^([0-9]+)()$/).exec(v);
+  if (!m || Number(m[1]) <= 0) throw new UsageError(`option --${name} takes a positive whole number${sizes ? ' (K, M or G for binary multiples)' : ''}, not '${v}'`);
+  return Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase());
+}
+
 export function positiveInt(p: Parsed, name: string): number | null {
   const v = str(p, name);
   if (v === null) return null;

@@ -17,7 +17,7 @@ import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, Select
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
 import { closeSessions } from '../../session/registry.js';
 import { readPeerBuilderSetup } from '../../builder/peerConfig.js';
-import { bool, list, parseArgs, positiveInt, str, type FlagSpec, type Parsed } from '../args.js';
+import { bool, list, parseArgs, positiveInt, quantity, str, type FlagSpec, type Parsed } from '../args.js';
 import { UsageError } from '../exit.js';
 import { executeTimeoutMs } from '../../config/chaincodeConfig.js';
 import { DEFAULT_PACKAGE_LIMITS } from '../../package/limits.js';
@@ -173,33 +173,15 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
   return { config, reportDir: resolve(str(p, 'report-dir') ?? 'reports'), json: bool(p, 'json'), quiet: bool(p, 'quiet'), tags: str(p, 'tags'), report };
 }
 
-/** A count or a size: digits, with an optional binary K, M or G suffix for sizes. */
-function quantity(p: Parsed, name: string, suffixes: boolean): number | null {
-  const v = str(p, name);
-  if (v === null) return null;
-  const m = /^([0-9]+)([KMG]?)$/i.exec(v);
-  const scale = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[(m?.[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G'];
-  if (!m || (!suffixes && m[2] !== '') || Number(m[1]) <= 0) throw new UsageError(`option --${name} takes a positive whole number${suffixes ? ' (K, M or G for binary multiples)' : ''}, not '${v}'`);
-  return Number(m[1]) * scale;
-}
-
 /** --max-bytes, --max-entries, --max-ratio, --max-metadata: the harness's caps on reading the package (PKG-16). */
 function limitFlags(p: Parsed): Pick<RunConfig, 'packageLimits'> {
-  const given = {
+  const given = Object.entries({
     maxDecompressedBytes: quantity(p, 'max-bytes', true),
     maxEntries: quantity(p, 'max-entries', false),
     maxRatio: quantity(p, 'max-ratio', false),
     maxMetadataBytes: quantity(p, 'max-metadata', true),
-  };
-  if (Object.values(given).every((v) => v === null)) return {};
-  return {
-    packageLimits: {
-      maxDecompressedBytes: given.maxDecompressedBytes ?? DEFAULT_PACKAGE_LIMITS.maxDecompressedBytes,
-      maxEntries: given.maxEntries ?? DEFAULT_PACKAGE_LIMITS.maxEntries,
-      maxRatio: given.maxRatio ?? DEFAULT_PACKAGE_LIMITS.maxRatio,
-      maxMetadataBytes: given.maxMetadataBytes ?? DEFAULT_PACKAGE_LIMITS.maxMetadataBytes,
-    },
-  };
+  }).filter(([, v]) => v !== null);
+  return given.length === 0 ? {} : { packageLimits: { ...DEFAULT_PACKAGE_LIMITS, ...Object.fromEntries(given) } };
 }
 
 /**

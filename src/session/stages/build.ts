@@ -8,9 +8,9 @@ import { SAMPLE_BUILDERS, type ExternalBuilderConf, type PeerBuilderSetup } from
 import { restoreCachedBuild, runExternalBuild, type BuildOutcome, type BuilderSpec } from '../../builder/runner.js';
 import { executeTimeoutMs, viperDurationMs } from '../../config/chaincodeConfig.js';
 import { PEER } from '../../config/defaults.js';
-import { DEFAULT_PACKAGE_LIMITS, untarCode } from '../../package/index.js';
 import { failed, passed, type Finding, type Json, type PeerFailure } from '../../findings.js';
 import { marshalString, unmarshal } from '../../gojson/index.js';
+import { DEFAULT_PACKAGE_LIMITS, untarCode } from '../../package/index.js';
 import { PEER_FS } from '../../peer/chains.js';
 import type { RunConfig } from '../config.js';
 import type { BuildStage, SessionContext } from '../types.js';
