@@ -2,33 +2,8 @@
 import { runCheck } from './commands/check.js';
 import { redact } from '../report/redact.js';
 import { EXIT, UsageError } from './exit.js';
-
-const USAGE = `usage:
-  ccaas-conformance <package.tgz> [--builder DIR]... [--propagate VAR]... [--address HOST:PORT]
-                    [--command CMD] [--offline] [--report-dir DIR] [--json] [--quiet]
-                    [--tags EXPR] [--run IDS]... [--skip IDS]... [--expected-failures FILE]
-                    [--level must|should] [--smoke "fn args..."] [--builder-timeout MS]
-                    [--register-timeout MS] [--execute-timeout MS]
-                    [--max-bytes N[KMG]] [--max-entries N] [--max-ratio N] [--max-metadata N[KMG]]
-  ccaas-conformance package --connection FILE --label L [--meta-inf DIR] [--type ccaas|external] -o OUT.tgz
-  ccaas-conformance id <package.tgz> [--output json]
-  ccaas-conformance list [--level must|should] [--run IDS] [--with-scenario] [--json]
-  ccaas-conformance explain "<peer log line>" | --file peer.log | -   [--json]
-  ccaas-conformance invoke|query <package.tgz> fn [args...] [--command CMD | --address HOST:PORT]
-                    [--transient JSON] [--user NAME] [--isInit] [--json] [--state-db leveldb|couchdb]
-                    [--init-required] [--collection NAME:MSPID,...] [--keepalive SECONDS]
-                    [--state FILE] [--save-state FILE]  (world state in and out, a JSON object)
-  ccaas-conformance bench <package.tgz> --fn F [--args "a b"] [--tx N] [--concurrency C]
-                    [--warmup W] [--commit] [--json] [--state FILE]  (plus --command/--address as for invoke)
-  ccaas-conformance init [DIR] [--force]   (scaffolds DIR/features/ for --features)
-
-  checks also take --features DIR (your own scenarios beside the conformance suite),
-  --state-db, --keepalive SECONDS, --init-required, --collection NAME:MSPID,... and --no-write-batch.
-
-  --run/--skip take rule ids or patterns (PKG-*, DIAL-0?, CONN), comma-separated or repeated.
-
-exit codes: 0 the run passes (conformant, or every failure expected), 1 not conformant (or a stale
-expected failure), 2 bad usage or unreadable input, 3 the harness failed`;
+import { COMMANDS } from './flags.js';
+import { commandUsage, usage } from './usage.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -55,11 +30,37 @@ async function subcommand(name: string): Promise<Command | null> {
   }
 }
 
+/** `--help`/`-h` anywhere before `--` asks for help. */
+function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+function version(): string {
+  try {
+    return (require('../../../package.json') as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h') {
-    (first === undefined ? process.stderr : process.stdout).write(`${USAGE}\n`);
-    return first === undefined ? EXIT.USAGE : EXIT.CONFORMANT;
+  if (first === undefined) {
+    process.stderr.write(`${usage()}\n`);
+    return EXIT.USAGE;
+  }
+  if (first === '--version' || first === '-v') {
+    process.stdout.write(`ccaas-conformance ${version()}\n`);
+    return EXIT.CONFORMANT;
+  }
+  if (first === 'help' && rest.length <= 1) {
+    process.stdout.write(`${rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? commandUsage(rest[0]) : usage()}\n`);
+    return EXIT.CONFORMANT;
+  }
+  if (asksForHelp(argv)) {
+    process.stdout.write(`${Object.hasOwn(COMMANDS, first) ? commandUsage(first) : usage()}\n`);
+    return EXIT.CONFORMANT;
   }
   try {
     const sub = await subcommand(first);
@@ -67,7 +68,8 @@ export async function main(argv: string[]): Promise<number> {
     return (await runCheck(argv)).exitCode;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`ccaas-conformance: ${redact(e.message)}\n${USAGE}\n`);
+      const command = Object.hasOwn(COMMANDS, first) ? first : null;
+      process.stderr.write(`ccaas-conformance: ${redact(e.message)} (see ccaas-conformance ${command ? `${command} ` : ''}--help)\n`);
       return EXIT.USAGE;
     }
     process.stderr.write(`ccaas-conformance: internal error: ${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);

@@ -4,6 +4,7 @@ import { keepaliveSeconds, runtimeParams, type RawSettings } from '../config/cha
 import type { PeerSettings } from '../session/config.js';
 import { bool, list, str, type FlagSpec, type Parsed } from './args.js';
 import { UsageError } from './exit.js';
+import { PEER_OPTIONS } from './flags.js';
 
 /**
  * Flags of the mock peer's protocol side and ledger, shared by check, invoke, query, init and
@@ -11,13 +12,7 @@ import { UsageError } from './exit.js';
  * NAME:MSP[,MSP], --no-write-batch; and --features DIR (the team's own scenarios).
  */
 
-export const PEER_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  'state-db': { kind: 'string' },
-  keepalive: { kind: 'string' },
-  'init-required': { kind: 'boolean' },
-  collection: { kind: 'list' },
-  'no-write-batch': { kind: 'boolean' },
-};
+export const PEER_FLAGS: Readonly<Record<string, FlagSpec>> = PEER_OPTIONS;
 
 function peerSettings(p: Parsed): { peer?: PeerSettings } {
   const db = str(p, 'state-db');

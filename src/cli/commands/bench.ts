@@ -1,6 +1,7 @@
 import { buildProposal } from '../../peer/proposal.js';
 import { EXIT, UsageError } from '../exit.js';
-import { launchForTransactions, readStateOption, saveState, seedState, splitArgs, TX_FLAGS } from './invoke.js';
+import { COMMANDS } from '../flags.js';
+import { launchForTransactions, readStateOption, saveState, seedState, splitArgs } from './invoke.js';
 
 /**
  * `ccaas-conformance bench <package> --tx N --concurrency C --fn F [--args "a b"] [--warmup W]
@@ -71,7 +72,7 @@ export async function drive(n: number, concurrency: number, one: () => Promise<s
 }
 
 export async function runBenchCommand(argv: string[]): Promise<number> {
-  const a = splitArgs(argv, TX_FLAGS);
+  const a = splitArgs(argv, COMMANDS['bench']?.options ?? {});
   if (a.rest.length > 0) throw new UsageError(`bench takes the function with --fn, not '${a.rest.join(' ')}'`);
   const fn = a.own.get('fn');
   if (typeof fn !== 'string') throw new UsageError('bench needs --fn FUNCTION');

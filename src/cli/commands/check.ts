@@ -17,11 +17,12 @@ import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, Select
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
 import { closeSessions } from '../../session/registry.js';
 import { readPeerBuilderSetup } from '../../builder/peerConfig.js';
-import { bool, list, parseArgs, positiveInt, quantity, str, type FlagSpec, type Parsed } from '../args.js';
+import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
+import { CHECK_OPTIONS } from '../flags.js';
 import { UsageError } from '../exit.js';
 import { executeTimeoutMs } from '../../config/chaincodeConfig.js';
 import { DEFAULT_PACKAGE_LIMITS } from '../../package/limits.js';
-import { PEER_FLAGS, peerSettingsFor, userFeaturePaths } from '../peerFlags.js';
+import { peerSettingsFor, userFeaturePaths } from '../peerFlags.js';
 
 /**
  * The main job: `ccaas-conformance <package> [...]` runs the bundled conformance features through
@@ -29,38 +30,8 @@ import { PEER_FLAGS, peerSettingsFor, userFeaturePaths } from '../peerFlags.js';
  * every report from the one message stream.
  */
 
-export const CHECK_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  builder: { kind: 'list' },
-  propagate: { kind: 'list' },
-  'core-yaml': { kind: 'string' },
-  peer: { kind: 'list' },
-  'builder-config': { kind: 'list' },
-  address: { kind: 'string' },
-  command: { kind: 'string' },
-  offline: { kind: 'boolean' },
-  'report-dir': { kind: 'string' },
-  json: { kind: 'boolean' },
-  quiet: { kind: 'boolean', alias: 'q' },
-  tags: { kind: 'string' },
-  smoke: { kind: 'string' },
-  'builder-timeout': { kind: 'string' },
-  'register-timeout': { kind: 'string' },
-  'execute-timeout': { kind: 'string' },
-  'max-bytes': { kind: 'string' },
-  'max-entries': { kind: 'string' },
-  'max-ratio': { kind: 'string' },
-  'max-metadata': { kind: 'string' },
-  'expected-failures': { kind: 'string' },
-  run: { kind: 'list' },
-  skip: { kind: 'list' },
-  level: { kind: 'string' },
-  'server-cert': { kind: 'string' },
-  'server-key': { kind: 'string' },
-  'server-client-ca': { kind: 'string' },
-  // the mock peer's protocol side and the user's own features (src/cli/peerFlags.ts)
-  ...PEER_FLAGS,
-  features: { kind: 'list' },
-};
+/** The main job's options: declared, with their help, in src/cli/flags.ts. */
+export const CHECK_FLAGS: Readonly<Record<string, FlagSpec>> = CHECK_OPTIONS;
 
 /** Where the project's own files are, from dist/src/cli/commands. */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..', '..', '..');
@@ -99,8 +70,8 @@ export async function buildReportOptions(p: Parsed, argv: readonly string[], con
     tagExpression = selectRules(all, runPatterns, skipPatterns).tagExpression;
     const file = str(p, 'expected-failures');
     if (file !== null) {
-      const text = await readFile(resolve(file), 'utf8').catch(() => {
-        throw new UsageError(`cannot read --expected-failures ${file}: no such file`);
+      const text = await readFile(resolve(file), 'utf8').catch(async () => {
+        throw new UsageError(`cannot read --expected-failures ${file}: ${(await unreadable(resolve(file), 'file')) ?? 'unreadable'}`);
       });
       expectedFailures = { file, entries: parseExpectedFailures(text, file).map((e) => ({ rule: e.rule, reason: e.reason })) };
     }
@@ -143,8 +114,10 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
   if (p.positionals.length !== 1) throw new UsageError(p.positionals.length === 0 ? 'missing <package> argument' : `expected one package, got ${p.positionals.length}`);
   const packagePath = resolve(p.positionals[0] as string);
   const st = await stat(packagePath).catch(() => null);
-  if (!st) throw new UsageError(`cannot read package ${packagePath}: no such file`);
-  if (!st.isFile()) throw new UsageError(`${packagePath} is not a file`);
+  if (st && !st.isFile() && !st.isDirectory()) throw new UsageError(`${packagePath} is not a file`);
+  const why = await unreadable(packagePath, 'file');
+  if (why !== null) throw new UsageError(`cannot read package ${packagePath}: ${why}`);
+  await checkPaths(p, CHECK_FLAGS);
   const { builders, builderSetup, peers } = await builderFlags(p);
   if (bool(p, 'offline') && (str(p, 'command') || str(p, 'address'))) throw new UsageError('--offline cannot be combined with --command or --address');
   const peerEnv: Record<string, string> = {};
@@ -205,8 +178,8 @@ async function builderFlags(p: Parsed): Promise<Pick<RunConfig, 'builders' | 'bu
   }
   if (list(p, 'propagate').length > 0) throw new UsageError('--propagate applies to --builder directories; with --core-yaml use its propagateEnvironment');
   let text: string | null = null;
-  if (coreYaml !== null) text = await readFile(resolve(coreYaml), 'utf8').catch(() => {
-    throw new UsageError(`cannot read --core-yaml ${coreYaml}: no such file`);
+  if (coreYaml !== null) text = await readFile(resolve(coreYaml), 'utf8').catch(async () => {
+    throw new UsageError(`cannot read --core-yaml ${coreYaml}: ${(await unreadable(resolve(coreYaml), 'file')) ?? 'unreadable'}`);
   });
   const setup = readPeerBuilderSetup(text, process.env);
   const { builders, ...rest } = setup;

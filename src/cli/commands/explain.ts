@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { sourceUrl } from '../../catalogue/index.js';
 import { explainLog, type Explanation } from '../../report/explain.js';
 import { redact } from '../../report/redact.js';
-import { bool, parseArgs, str, type FlagSpec } from '../args.js';
+import { bool, parseArgs, str } from '../args.js';
+import { COMMANDS } from '../flags.js';
 import { EXIT, UsageError } from '../exit.js';
 
 /**
@@ -11,10 +12,7 @@ import { EXIT, UsageError } from '../exit.js';
  * recognised, 1 when nothing was, 2 on bad usage.
  */
 
-const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  file: { kind: 'string' },
-  json: { kind: 'boolean' },
-};
+const FLAGS = COMMANDS['explain']?.options ?? {};
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,6 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { calculatePackageId } from '../../package/index.js';
-import { parseArgs, str, type FlagSpec } from '../args.js';
+import { parseArgs, str } from '../args.js';
+import { COMMANDS } from '../flags.js';
 import { EXIT, UsageError } from '../exit.js';
 
 /**
@@ -9,9 +10,7 @@ import { EXIT, UsageError } from '../exit.js';
  * `--output json` (any case) Go's json.MarshalIndent with a tab indent. Exit 0 printed, 1 the
  * package is rejected (error on stderr with the peer's prefix), 2 usage or unreadable file.
  */
-const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  output: { kind: 'string', alias: 'O' },
-};
+const FLAGS = COMMANDS['id']?.options ?? {};
 
 export async function runIdCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, FLAGS);

@@ -1,6 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { bool, parseArgs, type FlagSpec } from '../args.js';
+import { bool, parseArgs } from '../args.js';
+import { COMMANDS } from '../flags.js';
 import { EXIT, UsageError } from '../exit.js';
 
 /**
@@ -10,7 +11,7 @@ import { EXIT, UsageError } from '../exit.js';
  * --command "..." --features DIR/features`. Existing files are kept unless --force.
  */
 
-const FLAGS: Readonly<Record<string, FlagSpec>> = { force: { kind: 'boolean' } };
+const FLAGS = COMMANDS['init']?.options ?? {};
 
 export const EXAMPLE_FEATURE = `Feature: My chaincode on the mock peer
   Scenarios of your own, run beside the conformance suite with

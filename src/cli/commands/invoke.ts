@@ -10,6 +10,7 @@ import { stopSecondChaincodes } from '../../session/stages/secondChaincode.js';
 import { sessionPeer } from '../../session/stages/sessionPeer.js';
 import type { FlagSpec } from '../args.js';
 import { EXIT, UsageError } from '../exit.js';
+import { COMMANDS } from '../flags.js';
 import { buildRunConfig, CHECK_FLAGS } from './check.js';
 
 /**
@@ -23,22 +24,8 @@ import { buildRunConfig, CHECK_FLAGS } from './check.js';
  * command can start from it (src/ledger/stateFile.ts has the format).
  */
 
-/** Options of the transaction itself, beside the check options. */
-export const TX_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  transient: { kind: 'string' },
-  msp: { kind: 'string' },
-  user: { kind: 'string' },
-  isInit: { kind: 'boolean' },
-  json: { kind: 'boolean' },
-  tx: { kind: 'string' },
-  concurrency: { kind: 'string' },
-  fn: { kind: 'string' },
-  args: { kind: 'string' },
-  warmup: { kind: 'string' },
-  commit: { kind: 'boolean' },
-  state: { kind: 'string' },
-  'save-state': { kind: 'string' },
-};
+/** invoke's and query's own options (src/cli/flags.ts). */
+export const TX_FLAGS: Readonly<Record<string, FlagSpec>> = COMMANDS['invoke']?.options ?? {};
 
 export interface SplitArgs {
   /** argv for buildRunConfig: the package and the check options. */
@@ -72,6 +59,8 @@ export function splitArgs(argv: readonly string[], own: Readonly<Record<string, 
         value = argv[++i];
         if (value === undefined) throw new UsageError(`option ${a} needs a value`);
       }
+      const wrong = takesValue ? (spec.check?.(eq > 0 ? a.slice(eq + 1) : (value as string)) ?? null) : null;
+      if (wrong !== null) throw new UsageError(`option --${name} ${wrong}`);
       if (own[name]) mine.set(name, takesValue ? (eq > 0 ? a.slice(eq + 1) : (value as string)) : true);
       else check.push(a, ...(value !== undefined ? [value] : []));
       continue;

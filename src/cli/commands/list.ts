@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { CATALOGUE, sourceUrl, type Rule } from '../../catalogue/index.js';
 import { featureRuleIds, patternRegExp, SelectionError, splitPatterns } from '../../report/selection.js';
-import { bool, list, parseArgs, str, type FlagSpec } from '../args.js';
+import { bool, list, parseArgs, str } from '../args.js';
+import { COMMANDS } from '../flags.js';
 import { EXIT, UsageError } from '../exit.js';
 import { PROJECT_ROOT } from './check.js';
 
@@ -10,12 +11,7 @@ import { PROJECT_ROOT } from './check.js';
  * and whether a bundled scenario judges it. Filters: --level, --run patterns; --json for tools.
  */
 
-const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  level: { kind: 'string' },
-  run: { kind: 'list' },
-  json: { kind: 'boolean' },
-  'with-scenario': { kind: 'boolean' },
-};
+const FLAGS = COMMANDS['list']?.options ?? {};
 
 const FAMILY_TITLE: Readonly<Record<string, string>> = {
   PKG: 'the install package as the peer parses it',

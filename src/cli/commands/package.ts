@@ -3,7 +3,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { connectionPreflight } from '../../connection/preflight.js';
 import { calculatePackageId, labelError, writePackage } from '../../package/index.js';
 import { redact } from '../../report/redact.js';
-import { parseArgs, str, type FlagSpec } from '../args.js';
+import { checkPaths, parseArgs, str } from '../args.js';
+import { COMMANDS } from '../flags.js';
 import { EXIT, UsageError } from '../exit.js';
 
 /**
@@ -11,13 +12,7 @@ import { EXIT, UsageError } from '../exit.js';
  * a correct CCaaS package whose bytes depend only on the inputs (PKG-12), so the same inputs give
  * the same package ID anywhere. Prints the package ID.
  */
-const FLAGS: Readonly<Record<string, FlagSpec>> = {
-  connection: { kind: 'string' },
-  label: { kind: 'string' },
-  'meta-inf': { kind: 'string' },
-  type: { kind: 'string' },
-  output: { kind: 'string', alias: 'o' },
-};
+const FLAGS = COMMANDS['package']?.options ?? {};
 
 export async function runPackageCommand(argv: string[]): Promise<number> {
   const p = parseArgs(argv, FLAGS);
@@ -30,6 +25,7 @@ export async function runPackageCommand(argv: string[]): Promise<number> {
   if (label === null) throw new UsageError('package needs --label L');
   if (out === null) throw new UsageError('package needs -o OUT.tgz');
   if (type !== 'ccaas' && type !== 'external') throw new UsageError(`--type must be ccaas or external, not '${type}'`);
+  await checkPaths(p, FLAGS);
   const le = labelError(label);
   if (le !== null) {
     process.stderr.write(`ccaas-conformance: ${le}\n`);
