@@ -1,5 +1,6 @@
 import type { ComplianceModel, RuleResult } from './model.js';
 import { shellQuote } from './selection.js';
+import { count, tallies, tallyLine } from './words.js';
 
 /**
  * The console summary: verdict first, then what failed and how to fix it, what fails the exit
@@ -31,15 +32,19 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
   const vcolor = m.verdict === 'conformant' ? green : m.verdict === 'partial' ? yellow : red;
   lines.push(`ccaas-conformance: ${bold(vcolor(verdict))}  ${id}`);
   lines.push(`  ${m.summary}`);
-  const c = (level: 'MUST' | 'SHOULD'): string =>
-    (['passed', 'failed', 'expected-failure', 'skipped', 'disabled', 'error'] as const)
-      .filter((s) => s === 'passed' || s === 'failed' || (m.counts[level][s] ?? 0) > 0)
-      .map((s) => `${m.counts[level][s] ?? 0} ${s}`)
-      .join(', ');
-  lines.push(`  MUST:   ${c('MUST')}`);
-  lines.push(`  SHOULD: ${c('SHOULD')}`);
+  const c = (level: 'MUST' | 'SHOULD'): string => {
+    const rules = m.rules.filter((r) => r.level === level);
+    return `${count(rules.length, 'rule')}: ${tallyLine(tallies(rules))}`;
+  };
+  lines.push(`  MUST   ${c('MUST')}`);
+  lines.push(`  SHOULD ${c('SHOULD')}`);
 
   const firstLine = (t: string): string => t.split('\n')[0] ?? t;
+  /** ` (12 MUST, 2 SHOULD)` when the ids mix levels, so the line adds up with the counts above. */
+  const levels = (ids: readonly string[]): string => {
+    const must = ids.filter((id) => m.rules.find((r) => r.id === id)?.level === 'MUST').length;
+    return must === 0 || must === ids.length ? ` (${must === 0 ? 'SHOULD' : 'MUST'})` : ` (${must} MUST, ${ids.length - must} SHOULD)`;
+  };
   const show = (r: RuleResult, mark: string): void => {
     lines.push(`  ${mark} ${r.id} [${r.level}] ${r.rule?.title ?? ''}`.trimEnd());
     lines.push(`      ${r.message.split('\n').join('\n      ')}`);
@@ -60,7 +65,7 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
     const by = r.blockedBy ?? 'a scenario that did not run';
     blocked.set(by, [...(blocked.get(by) ?? []), r.id]);
   }
-  for (const [by, ids] of blocked) lines.push(`  ${dim('○')} ${ids.length} rule${ids.length === 1 ? '' : 's'} not judged, blocked by ${by}: ${ids.join(', ')}`);
+  for (const [by, ids] of blocked) lines.push(`  ${dim('○')} ${count(ids.length, 'rule')} blocked by ${by}${levels(ids)}: ${ids.join(', ')}`);
   const expected = m.rules.filter((r) => r.status === 'expected-failure');
   if (expected.length > 0) lines.push(`  ${dim('≈')} expected failure${expected.length === 1 ? '' : 's'} (${m.run?.expectedFailures?.file ?? 'baseline'}): ${expected.map((r) => r.id).join(', ')}`);
   for (const idStale of m.gate.stale) lines.push(`  ${red('✗')} stale expected-failure: ${idStale} is listed in ${m.run?.expectedFailures?.file ?? 'the expected-failures file'} but now passes; remove it from the list`);
@@ -76,7 +81,12 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
     }
   }
   const disabled = m.rules.filter((r) => r.status === 'disabled' && r.reason !== 'not-applicable');
-  if (disabled.length > 0) lines.push(`  ${dim('–')} ${disabled.length} rule${disabled.length === 1 ? '' : 's'} disabled by configuration: ${disabled.map((r) => r.id).join(', ')}`);
+  for (const [why, group] of [
+    [m.run?.offline ? 'by --offline (nothing is dialled)' : 'by configuration', disabled.filter((r) => r.reason === 'configuration')],
+    ['as not selected (--run, --skip, --tags)', disabled.filter((r) => r.reason !== 'configuration')],
+  ] as const) {
+    if (group.length > 0) lines.push(`  ${dim('–')} ${count(group.length, 'rule')} disabled ${why}${levels(group.map((r) => r.id))}: ${group.map((r) => r.id).join(', ')}`);
+  }
 
   lines.push('');
   const gate = m.gate;
@@ -88,10 +98,15 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
   return lines.join('\n');
 }
 
+/** The words of the re-run command (unquoted), or null when everything passed. */
+export function rerunWords(m: ComplianceModel): string[] | null {
+  if (!m.run || m.gate.rerun.length === 0) return null;
+  return ['npx', 'ccaas-conformance', ...m.run.rerunBase, '--run', m.gate.rerun.join(',')];
+}
+
 /** `npx ccaas-conformance <same arguments> --run <the rules that did not pass>`, or null. */
 export function rerunLine(m: ComplianceModel): string | null {
-  if (!m.run || m.gate.rerun.length === 0) return null;
-  return ['npx', 'ccaas-conformance', ...m.run.rerunBase, '--run', m.gate.rerun.join(',')].map(shellQuote).join(' ');
+  return rerunWords(m)?.map(shellQuote).join(' ') ?? null;
 }
 
 /** Why the exit code is what it is, in one line. */
@@ -108,7 +123,7 @@ export function gateSummary(m: ComplianceModel): string {
   const ownFailed = m.ownScenarios.filter((x) => x.status === 'failed').length;
   const parts = [
     failed.length > 0 ? `${failed.length} ${g.level === 'should' ? '' : 'MUST '}rule${failed.length === 1 ? '' : 's'} failed (${failed.join(', ')})` : '',
-    blocked.length > 0 ? `${blocked.length} not judged` : '',
+    blocked.length > 0 ? `${blocked.length} blocked` : '',
     g.stale.length > 0 ? `stale expected-failure entr${g.stale.length === 1 ? 'y' : 'ies'}: ${g.stale.join(', ')}` : '',
     ownFailed > 0 ? `${ownFailed} of your scenarios failed` : '',
   ].filter((x) => x !== '');

@@ -1,7 +1,9 @@
 import { sourceUrl } from '../catalogue/index.js';
 import type { Json, Status } from '../findings.js';
-import { rerunLine } from './console.js';
-import { STATUSES, type Bar, type ComplianceModel, type Evidence, type RuleResult, type Section } from './model.js';
+import { rerunLine, rerunWords } from './console.js';
+import { type Bar, type ComplianceModel, type Evidence, type RuleResult, type Section } from './model.js';
+import { shellQuote } from './selection.js';
+import { count, inlineCodeHtml, TALLIES, TALLY_MEANING, TALLY_WORD, tallies, tallyOf, type Tally } from './words.js';
 
 /**
  * `index.html`, the compliance report: one self-contained page (inline CSS and script, no
@@ -15,25 +17,16 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-const STATUS_LABEL: Readonly<Record<Status, string>> = {
-  passed: 'passed',
-  failed: 'failed',
-  error: 'error',
-  skipped: 'skipped',
-  disabled: 'disabled',
-  'expected-failure': 'expected failure',
-};
+/** Prose as written: escaped, with `inline code` shown as code. */
+function prose(s: string): string {
+  return inlineCodeHtml(s, esc);
+}
+
+const TALLY_ICON: Readonly<Record<Tally, string>> = { passed: '✓', failed: '✗', error: '!', blocked: '○', disabled: '–', 'not-applicable': '∅', 'expected-failure': '≈' };
+/** The tallies that are problems: the default view of a run that does not pass shows only these. */
+const PROBLEM: ReadonlySet<Tally> = new Set<Tally>(['failed', 'error', 'blocked', 'expected-failure']);
 
 const STATUS_ICON: Readonly<Record<Status, string>> = { passed: '✓', failed: '✗', error: '!', skipped: '○', disabled: '–', 'expected-failure': '≈' };
-
-const STATUS_HELP: Readonly<Record<Status, string>> = {
-  passed: 'judged, and the peer would accept it',
-  failed: 'judged, and the peer would reject it',
-  error: 'the harness itself failed: no verdict on this rule',
-  skipped: 'not judged: an earlier rule failed (blocked)',
-  disabled: 'not judged: turned off by configuration, or not applicable',
-  'expected-failure': 'failed, and listed in --expected-failures',
-};
 
 const VERDICT: Readonly<Record<ComplianceModel['verdict'], { label: string; icon: string }>> = {
   conformant: { label: 'CONFORMANT', icon: '✓' },
@@ -153,6 +146,21 @@ table.grid td{padding:4px 8px;border-bottom:1px solid #eef1f4;vertical-align:top
 .ok-t{color:var(--ok);font-weight:600}.bad-t{color:var(--bad);font-weight:600}
 .empty-note{display:none;padding:12px 20px;color:var(--mute);font-style:italic}
 .stage.empty .empty-note{display:block}.stage.empty table.rules{display:none}
+.st.blocked{color:var(--skip);background:var(--skip-bg)}.st.not-applicable{color:var(--off);background:var(--off-bg)}
+.desc code,.msg code,.fix code,.title code,.problems code{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:0 4px;font-size:12px}
+.problems{background:#fff;border-bottom:1px solid var(--line)}
+.problems .wrap{padding-top:12px;padding-bottom:12px}
+.problems h2{font-size:14px;margin:0 0 6px;font-weight:650}
+.problems ul{list-style:none;margin:0;padding:0}
+.problems li{line-height:1.5;padding:2px 0;overflow-wrap:anywhere}
+.problems li .lead{display:inline-block;min-width:104px}
+.problems li .lvl{margin:0 8px 0 0}
+.problems li.blocker{color:var(--mute)}
+.problems .view{margin-top:6px;font-size:12.5px;color:var(--mute)}
+.problems .view button,.cmdline button{border:1px solid var(--line);background:#fff;border-radius:6px;padding:2px 10px;font:inherit;font-size:12.5px;cursor:pointer}
+.cmdline{display:flex;gap:10px;align-items:flex-start;margin-top:8px}
+.cmdline pre{flex:1;margin:0;background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:6px 10px;white-space:normal;overflow-x:auto}
+.cmdline .tok{white-space:nowrap}
 footer.card{font-size:13px}
 footer .cmd{display:flex;gap:8px;align-items:flex-start}
 footer pre{flex:1;margin:4px 0 0}
@@ -171,7 +179,7 @@ const SCRIPT = `
       if(!sec.querySelector('.empty-note'))return;
       var shown=0;
       sec.querySelectorAll('tr.rule').forEach(function(tr){
-        var ok=on[tr.getAttribute('data-status')]&&on[tr.getAttribute('data-level')]&&(!q||tr.textContent.toLowerCase().indexOf(q)>=0);
+        var ok=on[tr.getAttribute('data-tally')]&&on[tr.getAttribute('data-level')]&&(!q||tr.textContent.toLowerCase().indexOf(q)>=0);
         tr.hidden=!ok;if(ok)shown++;
       });
       sec.classList.toggle('empty',shown===0);
@@ -180,9 +188,17 @@ const SCRIPT = `
   boxes.forEach(function(b){b.addEventListener('change',apply);});
   if(search)search.addEventListener('input',apply);
   var problems=document.getElementById('only-problems');
-  if(problems)problems.addEventListener('click',function(){boxes.forEach(function(b){if(b.name==='status')b.checked=(b.value!=='passed'&&b.value!=='disabled');});apply();});
-  var all=document.getElementById('show-all');
-  if(all)all.addEventListener('click',function(){boxes.forEach(function(b){b.checked=true;});if(search)search.value='';apply();});
+  function onlyProblems(){boxes.forEach(function(b){if(b.name==='status')b.checked=b.hasAttribute('data-problem');});apply();}
+  function showAll(){boxes.forEach(function(b){b.checked=true;});if(search)search.value='';apply();}
+  if(problems)problems.addEventListener('click',onlyProblems);
+  [].forEach.call(document.querySelectorAll('#show-all,#show-all-top'),function(b){b.addEventListener('click',showAll);});
+  var copy=document.getElementById('copy-rerun');
+  if(copy)copy.addEventListener('click',function(){
+    var pre=document.getElementById('rerun-top');var text=pre.textContent;
+    function done(){copy.textContent='Copied';setTimeout(function(){copy.textContent='Copy';},1500);}
+    function fallback(){var r=document.createRange();r.selectNodeContents(pre);var sel=getSelection();sel.removeAllRanges();sel.addRange(r);try{document.execCommand('copy');done();}catch(e){}}
+    if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(text).then(done,fallback);else fallback();
+  });
   var open=document.getElementById('open-all');
   if(open)open.addEventListener('click',function(){var ds=document.querySelectorAll('main details');var anyClosed=[].some.call(ds,function(d){return !d.open;});ds.forEach(function(d){d.open=anyClosed;});});
   apply();
@@ -212,8 +228,8 @@ function waterfall(bars: readonly Bar[], opts: { sub?: ReadonlySet<number>; scal
   return `<div class="wf">${rows}${axis}</div>`;
 }
 
-function statusPill(s: Status): string {
-  return `<span class="st ${s}" title="${esc(STATUS_HELP[s])}">${STATUS_ICON[s]} ${esc(STATUS_LABEL[s])}</span>`;
+function statusPill(t: Tally): string {
+  return `<span class="st ${t}" title="${esc(TALLY_MEANING[t])}">${TALLY_ICON[t]} ${esc(TALLY_WORD[t])}</span>`;
 }
 
 function whyLine(r: RuleResult): string {
@@ -221,7 +237,7 @@ function whyLine(r: RuleResult): string {
     case 'blocked':
       return `<span class="why">blocked by <a href="#rule-${esc(r.blockedBy ?? '')}">${esc(r.blockedBy ?? '')}</a></span>`;
     case 'not-applicable':
-      return '<span class="why">not applicable to this package</span>';
+      return '';
     case 'configuration':
       return '<span class="why">by configuration</span>';
     case 'selection':
@@ -246,16 +262,16 @@ function ruleRow(r: RuleResult): string {
   const more0 = [
     r.evidence ? `<details><summary>evidence</summary><pre class="box">${esc(JSON.stringify(r.evidence, null, 2))}</pre></details>` : '',
     r.rule
-      ? `<details><summary>what the peer does</summary><div class="msg">${esc(r.rule.peer)}</div>${r.rule.docSays ? `<div class="msg"><b>The documentation says:</b> ${esc(r.rule.docSays)}</div>` : ''}</details>`
+      ? `<details><summary>what the peer does</summary><div class="msg">${prose(r.rule.peer)}</div>${r.rule.docSays ? `<div class="msg"><b>The documentation says:</b> ${prose(r.rule.docSays)}</div>` : ''}</details>`
       : '',
   ].join('');
   const more = more0 ? `<div class="more">${more0}</div>` : '';
-  return `<tr class="rule" id="rule-${esc(r.id)}" data-status="${r.status}" data-level="${r.level}">
+  return `<tr class="rule" id="rule-${esc(r.id)}" data-status="${r.status}" data-tally="${tallyOf(r)}" data-level="${r.level}">
 <td><span class="rid mono">${esc(r.id)}</span><br><span class="lvl ${r.level}">${r.level}</span></td>
-<td>${statusPill(r.status)}${whyLine(r)}</td>
-<td><div class="title">${esc(r.rule?.title ?? r.id)}${tags}</div><div class="msg">${esc(r.message)}</div>${
+<td>${statusPill(tallyOf(r))}${whyLine(r)}</td>
+<td><div class="title">${prose(r.rule?.title ?? r.id)}${tags}</div><div class="msg">${prose(r.message)}</div>${
     r.peerError ? `<div class="peer"><div class="h">The peer says</div><pre>${esc(r.peerError)}</pre></div>` : ''
-  }${r.remedy ? `<div class="fix"><span class="h">Fix</span> ${esc(r.remedy)}</div>` : ''}${more}</td>
+  }${r.remedy ? `<div class="fix"><span class="h">Fix</span> ${prose(r.remedy)}</div>` : ''}${more}</td>
 <td class="src">${link}</td></tr>`;
 }
 
@@ -402,10 +418,9 @@ function evidenceDrawer(e: Evidence): string {
 
 function section(s: Section, i: number, m: ComplianceModel): string {
   const rules = m.rules.filter((r) => r.section === s.id);
-  const c = new Map<Status, number>();
-  for (const r of rules) c.set(r.status, (c.get(r.status) ?? 0) + 1);
-  const meta = STATUSES.filter((st) => (c.get(st) ?? 0) > 0)
-    .map((st) => `<span class="st ${st}">${STATUS_ICON[st]} ${c.get(st)} ${esc(STATUS_LABEL[st])}</span>`)
+  const c = tallies(rules);
+  const meta = TALLIES.filter((t) => c[t] > 0)
+    .map((t) => `<span class="st ${t}">${TALLY_ICON[t]} ${c[t]} ${esc(TALLY_WORD[t])}</span>`)
     .join('');
   const stageChart = s.stages.length > 0 ? `<div class="wf-title">Stage on the run's clock</div>${waterfall(s.stages, { offset: 0, scale: Math.max(1, m.durationMs) })}` : '';
   const phaseTitle = s.evidence.some((e) => e.stage === 'build')
@@ -419,7 +434,7 @@ function section(s: Section, i: number, m: ComplianceModel): string {
   const drawers = s.evidence.length > 0 ? `<div class="drawers"><div class="h">Evidence</div>${s.evidence.map(evidenceDrawer).join('')}</div>` : '';
   return `<section class="stage" id="stage-${esc(s.id)}" data-stage="${esc(s.id)}">
 <header><h2><span class="num">${i + 1}</span>${esc(s.title)}</h2><div class="stage-meta">${meta}<span>${esc(fmtMs(s.durationMs))}</span></div></header>
-${s.description ? `<p class="desc">${esc(s.description)}</p>` : ''}
+${s.description ? `<p class="desc">${prose(s.description)}</p>` : ''}
 ${stageChart || phaseChart ? `<div class="timing">${stageChart}${phaseChart}</div>` : ''}
 <table class="rules"><colgroup><col class="c1"><col class="c2"><col class="c3"><col class="c4"></colgroup>
 <thead><tr><th>Rule</th><th>Status</th><th>Finding</th><th>Fabric source</th></tr></thead><tbody>
@@ -453,10 +468,11 @@ ${rows}
 
 function tiles(m: ComplianceModel): string {
   const tile = (level: 'MUST' | 'SHOULD'): string => {
-    const counts = m.counts[level];
-    const shown = STATUSES.filter((s) => s === 'passed' || s === 'failed' || (counts[s] ?? 0) > 0);
-    return `<div class="tile" data-level="${level}"><div class="tile-head">${level} rules</div><div class="tile-nums">${shown
-      .map((s) => `<div data-count="${s}"><b>${counts[s] ?? 0}</b><span>${esc(STATUS_LABEL[s])}</span></div>`)
+    const rules = m.rules.filter((r) => r.level === level);
+    const t = tallies(rules);
+    const shown = TALLIES.filter((k) => k === 'passed' || k === 'failed' || t[k] > 0);
+    return `<div class="tile" data-level="${level}"><div class="tile-head">${esc(count(rules.length, `${level} rule`))}</div><div class="tile-nums">${shown
+      .map((k) => `<div data-count="${k}"><b>${t[k]}</b><span>${esc(TALLY_WORD[k])}</span></div>`)
       .join('')}</div></div>`;
   };
   return `<div class="tiles" id="counts">${tile('MUST')}${tile('SHOULD')}<div class="tile gate"><div class="tile-head">exit code</div><div class="tile-nums"><div><b>${m.gate.exitCode}</b><span>--level ${esc(m.gate.level)}</span></div></div></div></div>`;
@@ -480,17 +496,71 @@ ${item('file', f?.path ? `<code>${esc(f.path)}</code>` : dash, false, 'span3')}
 </dl></section>`;
 }
 
-function toolbar(m: ComplianceModel): string {
-  const count = (s: Status): number => (m.counts.MUST[s] ?? 0) + (m.counts.SHOULD[s] ?? 0);
-  const statuses = STATUSES.filter((s) => count(s) > 0 || s === 'passed' || s === 'failed');
+function toolbar(m: ComplianceModel, problemsFirst: boolean): string {
+  const t = tallies(m.rules);
+  const shown = TALLIES.filter((k) => t[k] > 0 || k === 'passed' || k === 'failed');
   const levelCount = (l: 'MUST' | 'SHOULD'): number => m.rules.filter((r) => r.level === l).length;
   return `<nav class="toolbar" id="filters" aria-label="Filter rules">
-<div class="grp"><span>Status</span>${statuses
-    .map((s) => `<label class="chip" title="${esc(STATUS_HELP[s])}"><input type="checkbox" name="status" value="${s}" checked>${STATUS_ICON[s]} ${esc(STATUS_LABEL[s])} <span class="k">${count(s)}</span></label>`)
+<div class="grp"><span>Status</span>${shown
+    .map(
+      (k) =>
+        `<label class="chip" title="${esc(TALLY_MEANING[k])}"><input type="checkbox" name="status" value="${k}"${PROBLEM.has(k) ? ' data-problem' : ''}${!problemsFirst || PROBLEM.has(k) ? ' checked' : ''}>${TALLY_ICON[k]} ${esc(TALLY_WORD[k])} <span class="k">${t[k]}</span></label>`,
+    )
     .join('')}</div>
 <div class="grp"><span>Level</span>${(['MUST', 'SHOULD'] as const).map((l) => `<label class="chip"><input type="checkbox" name="level" value="${l}" checked>${l} <span class="k">${levelCount(l)}</span></label>`).join('')}</div>
-<div class="grp"><button type="button" id="only-problems">Only problems</button><button type="button" id="show-all">Show all</button><button type="button" id="open-all">Open / close drawers</button><input type="search" id="search" placeholder="Search rules…" aria-label="Search rules"></div>
+<div class="grp"><button type="button" id="only-problems">Only problems</button><button type="button" id="show-all">Show all ${esc(count(m.rules.length, 'rule'))}</button><button type="button" id="open-all">Open / close drawers</button><input type="search" id="search" placeholder="Search rules…" aria-label="Search rules"></div>
 </nav>`;
+}
+
+/** A run that does not pass leads with what to fix, and its rule table starts on the problems. */
+function leadsWithProblems(m: ComplianceModel): boolean {
+  return m.gate.exitCode !== 0;
+}
+
+/** The re-run command as shell words that never break inside a word (nor inside a rule id). */
+function commandHtml(words: readonly string[]): string {
+  return words
+    .map((w, i) => {
+      const q = shellQuote(w);
+      // The --run list may break after a comma, never inside a rule id.
+      if (words[i - 1] === '--run' && q === w) return w.split(',').map((id) => `<span class="tok">${esc(id)}</span>`).join(',<wbr>');
+      return `<span class="tok">${esc(q)}</span>`;
+    })
+    .join(' ');
+}
+
+function firstLine(s: string): string {
+  return (s.split('\n')[0] ?? s).trim();
+}
+
+/**
+ * Under the banner of a run that does not pass: each failed gating rule with its one-line message,
+ * each rule that blocked others, each linked to its row; the re-run command with a copy button.
+ */
+function problems(m: ComplianceModel): string {
+  if (!leadsWithProblems(m)) return '';
+  const gating = (r: RuleResult): boolean => r.level === 'MUST' || m.gate.level === 'should';
+  const link = (id: string): string => `<a class="rid mono" href="#rule-${esc(id)}">${esc(id)}</a>`;
+  const item = (r: RuleResult, extra = ''): string =>
+    `<li data-rule="${esc(r.id)}" title="${esc(firstLine(r.message))}"><a class="rid mono lead" href="#rule-${esc(r.id)}">${esc(r.id)}</a><span class="lvl ${r.level}">${r.level}</span>${statusPill(tallyOf(r))} <span class="msg-1">${prose(firstLine(r.message))}</span>${extra}</li>`;
+  const failed = m.rules.filter((r) => (r.status === 'failed' && gating(r)) || r.status === 'error' || r.baseline === 'stale');
+  const blockers = new Map<string, RuleResult[]>();
+  for (const r of m.rules.filter((x) => x.status === 'skipped' && gating(x))) blockers.set(r.blockedBy ?? '', [...(blockers.get(r.blockedBy ?? '') ?? []), r]);
+  const blockerItems = [...blockers].map(([by, rs]) => {
+    const blocker = m.rules.find((r) => r.id === by);
+    const what = `${esc(count(rs.length, 'rule'))} blocked (not judged)`;
+    if (!blocker) return `<li class="blocker">○ ${what}: ${rs.map((r) => link(r.id)).join(', ')}</li>`;
+    return `<li class="blocker">○ ${what} by ${link(blocker.id)}${blocker.status === 'failed' ? '' : ` (${esc(TALLY_WORD[tallyOf(blocker)])})`}: ${rs.map((r) => link(r.id)).join(', ')}</li>`;
+  });
+  const own = m.ownScenarios.filter((x) => x.status === 'failed').map((sc) => `<li>✗ your scenario <b>${esc(sc.name)}</b>: ${esc(firstLine(sc.message ?? 'failed'))}</li>`);
+  const words = rerunWords(m);
+  const title = failed.length > 0 ? `What to fix: ${count(failed.length, `${m.gate.level === 'should' ? '' : 'MUST '}rule`)} ${failed.length === 1 ? 'fails' : 'fail'}` : 'What did not pass';
+  return `<section class="problems" id="problems"><div class="wrap">
+<h2>${esc(title)}</h2>
+<ul>${failed.map((r) => item(r)).join('')}${blockerItems.join('')}${own.join('')}</ul>
+${words ? `<div class="cmdline"><pre id="rerun-top" class="mono" aria-label="Re-run only what did not pass">${commandHtml(words)}</pre><button type="button" id="copy-rerun" title="Copy the re-run command">Copy</button></div>` : ''}
+<div class="view">The rules below show only problems. <button type="button" id="show-all-top">Show all ${esc(count(m.rules.length, 'rule'))}</button></div>
+</div></section>`;
 }
 
 export function toHtml(m: ComplianceModel): string {
@@ -507,7 +577,7 @@ export function toHtml(m: ComplianceModel): string {
       : '';
   const runErr = m.runError ? `<section class="card"><h2>The harness failed</h2><pre class="box">${esc(m.runError)}</pre></section>` : '';
   const gateReasons =
-    m.gate.reasons.length > 0 ? `<p><b>Exit code ${m.gate.exitCode}</b> (--level ${esc(m.gate.level)}) because:</p><ul>${m.gate.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : `<p><b>Exit code 0</b> (--level ${esc(m.gate.level)}): the run passes.</p>`;
+    m.gate.reasons.length > 0 ? `<p><b>Exit code ${m.gate.exitCode}</b> (--level ${esc(m.gate.level)}) because:</p><ul>${m.gate.reasons.map((r) => `<li>${prose(r)}</li>`).join('')}</ul>` : `<p><b>Exit code 0</b> (--level ${esc(m.gate.level)}): the run passes.</p>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="generator" content="${esc(tool)}">
@@ -517,14 +587,15 @@ export function toHtml(m: ComplianceModel): string {
 <h1>Compliance report${m.facts?.label ? `: <span class="mono">${esc(m.facts.label)}</span>` : ''}</h1>
 <p class="sub">What a Fabric peer would do with this package and chaincode server${when ? ` · run ${esc(when)}` : ''} · ${esc(fmtMs(m.durationMs))}</p></div></header>
 <section class="verdict v-${m.verdict}" id="verdict" data-verdict="${m.verdict}"><div class="wrap">
-<div class="verdict-main"><div class="verdict-icon" aria-hidden="true">${v.icon}</div><div><div class="verdict-label">${esc(v.label)}</div><p>${esc(m.summary)}</p></div></div>
+<div class="verdict-main"><div class="verdict-icon" aria-hidden="true">${v.icon}</div><div><div class="verdict-label">${esc(v.label)}</div><p>${prose(m.summary)}</p></div></div>
 ${tiles(m)}
 </div></section>
+${problems(m)}
 <main class="wrap">
 ${runErr}
 ${facts(m)}
 ${timeline}
-${toolbar(m)}
+${toolbar(m, leadsWithProblems(m))}
 ${sections}
 ${orphanTable}
 ${ownScenarios(m)}
@@ -534,7 +605,7 @@ ${gateReasons}
 ${rerun ? `<div class="cmd"><div style="flex:1"><div class="wf-title">Re-run only what did not pass</div><pre class="box" id="rerun">${esc(rerun)}</pre></div></div>` : ''}
 ${m.run ? `<div class="wf-title">Command line</div><pre class="box">${esc(['ccaas-conformance', ...m.run.argv].join(' '))}</pre>` : ''}
 <p class="muted">Every report of this run is rendered from one Cucumber message stream: <a href="messages.ndjson">messages.ndjson</a> · <a href="result.json">result.json</a> · <a href="junit.xml">junit.xml</a> · <a href="cucumber.html">cucumber.html</a> (Cucumber's own report). Private keys are redacted from every artifact. Generated by ${esc(tool)}.</p>
-<p class="muted">Statuses: ${STATUSES.map((s) => `<b>${esc(STATUS_LABEL[s])}</b>: ${esc(STATUS_HELP[s])}`).join('; ')}.</p>
+<p class="muted">Statuses: ${TALLIES.map((k) => `<b>${esc(TALLY_WORD[k])}</b>: ${esc(TALLY_MEANING[k])}`).join('; ')}.</p>
 </footer>
 </main><script>${SCRIPT}</script></body></html>
 `;

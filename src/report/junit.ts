@@ -1,4 +1,5 @@
 import { sourceUrl } from '../catalogue/index.js';
+import { TALLY_WORD, tallyOf } from './words.js';
 import type { ComplianceModel, RuleResult } from './model.js';
 
 /**
@@ -59,8 +60,8 @@ function testCase(r: RuleResult, m: ComplianceModel): { xml: string; kind: Kind 
     body = `\n      <failure message="${esc(message)}" type="${r.baseline === 'stale' ? 'stale-expected-failure' : r.level}">${esc(detail(r))}</failure>`;
   } else if (kind === 'error') body = `\n      <error message="${esc(r.message)}" type="harness-error">${esc(detail(r))}</error>`;
   else if (kind === 'skipped') {
-    const label = r.status === 'expected-failure' ? 'expected failure' : r.reason ? `${r.status} (${r.reason})` : r.status;
-    body = `\n      <skipped message="${esc(`${label}: ${r.message}`)}"/>`;
+    const word = TALLY_WORD[tallyOf(r)];
+    body = `\n      <skipped message="${esc(r.message.startsWith(`${word}`) || r.message.startsWith('not judged') ? r.message : `${word}: ${r.message}`)}"/>`;
   } else if (r.status === 'failed') body = `\n      <system-out>${esc(`SHOULD rule failed (not gating with --level must)\n${detail(r)}`)}</system-out>`;
   return { xml: `${head}\n${props}${body}\n    </testcase>`, kind };
 }

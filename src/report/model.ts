@@ -2,6 +2,7 @@ import type * as messages from '@cucumber/messages';
 import { findRule, type Rule } from '../catalogue/index.js';
 import { FINDING_MEDIA_TYPE, type Finding, type Json, type Status } from '../findings.js';
 import { redact, redactJson } from './redact.js';
+import { count, tallies } from './words.js';
 
 /**
  * The compliance model, derived from the Cucumber message stream only (NDJSON envelopes), so
@@ -502,7 +503,7 @@ function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel
   const expected = new Set(rules.filter((r) => r.status === 'expected-failure').map((r) => r.id));
   for (const r of counted) {
     if (r.status === 'failed') reasons.push(`${r.id} [${r.level}] failed`);
-    else if (r.status === 'skipped' && !(r.blockedBy && expected.has(r.blockedBy))) reasons.push(`${r.id} [${r.level}] was not judged${r.blockedBy ? ` (blocked by ${r.blockedBy})` : ''}`);
+    else if (r.status === 'skipped' && !(r.blockedBy && expected.has(r.blockedBy))) reasons.push(`${r.id} [${r.level}] is blocked${r.blockedBy ? ` by ${r.blockedBy}` : ''} (not judged)`);
   }
   for (const id of stale) reasons.push(`stale expected-failure: ${id} is listed in ${file} but now passes; remove it from the list`);
   // The team's own scenarios gate the run too: a failing one (undefined and pending steps
@@ -513,24 +514,20 @@ function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel
 
 function summaryOf(verdict: Verdict, rules: readonly RuleResult[], runError: string | null): string {
   const must = rules.filter((r) => r.level === 'MUST');
-  const n = (f: (r: RuleResult) => boolean): number => must.filter(f).length;
-  const plural = (k: number, one: string): string => `${k} MUST rule${k === 1 ? '' : 's'} ${one}`;
+  const t = tallies(must);
   switch (verdict) {
     case 'conformant':
-    {
-      const na = n((r) => r.status === 'disabled');
-      return `The real Fabric peer would accept this package and chaincode server: ${na > 0 ? `all ${must.length - na} applicable MUST rules pass (${na} not applicable)` : `all ${must.length} MUST rules pass`}.`;
-    }
-    case 'partial': {
-      const off = n((r) => r.status === 'disabled' && r.reason !== 'not-applicable');
-      return `Every judged MUST rule passes, but ${plural(off, off === 1 ? 'was' : 'were')} not judged (disabled by configuration): this is not a full conformance result.`;
-    }
+      return `The real Fabric peer would accept this package and chaincode server: ${
+        t['not-applicable'] > 0 ? `all ${count(must.length - t['not-applicable'], 'applicable MUST rule')} pass (${t['not-applicable']} not applicable)` : `all ${count(must.length, 'MUST rule')} pass`
+      }.`;
+    case 'partial':
+      return `Every judged MUST rule passes, but ${count(t.disabled, 'MUST rule')} ${t.disabled === 1 ? 'was' : 'were'} disabled (not judged, by configuration): this is not a full conformance result.`;
     case 'non-conformant': {
       const parts = [
-        n((r) => r.status === 'failed') > 0 ? plural(n((r) => r.status === 'failed'), n((r) => r.status === 'failed') === 1 ? 'fails' : 'fail') : '',
-        n((r) => r.status === 'expected-failure') > 0 ? `${n((r) => r.status === 'expected-failure')} fail as expected` : '',
-        n((r) => r.status === 'skipped') > 0 ? `${n((r) => r.status === 'skipped')} could not be judged` : '',
-      ].filter((s) => s !== '');
+        t.failed > 0 ? `${count(t.failed, 'MUST rule')} ${t.failed === 1 ? 'fails' : 'fail'}` : '',
+        t['expected-failure'] > 0 ? `${t['expected-failure']} ${t['expected-failure'] === 1 ? 'fails' : 'fail'} as expected` : '',
+        t.blocked > 0 ? `${t.blocked} blocked (not judged because an earlier rule failed)` : '',
+      ].filter((x) => x !== '');
       return `The real Fabric peer would reject this setup: ${parts.join(', ')}.`;
     }
     case 'error':

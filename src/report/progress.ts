@@ -21,6 +21,9 @@ export class Progress {
   private readonly stepText = new Map<string, { text: string; type: string }>();
   private readonly pickleSteps = new Map<string, { text: string; type: string }>();
   private readonly announced = new Set<string>();
+  /** Pickles of the network stages (tagged @network), which --offline does not run. */
+  private readonly networkPickles = new Set<string>();
+  private readonly networkSteps = new Set<string>();
   private current = '';
   private lastDraw = 0;
   private drawn = false;
@@ -30,24 +33,32 @@ export class Progress {
     private readonly tty: boolean,
     private readonly now: () => number = () => Date.now(),
     private readonly columns: number = 100,
+    /** --offline: the dial, register and smoke stages are shown as not run. */
+    private readonly offline: boolean = false,
   ) {}
 
   onEnvelope(e: messages.Envelope): void {
-    if (e.pickle) for (const s of e.pickle.steps) this.pickleSteps.set(s.id, { text: s.text, type: s.type ?? 'Unknown' });
+    if (e.pickle) {
+      for (const s of e.pickle.steps) this.pickleSteps.set(s.id, { text: s.text, type: s.type ?? 'Unknown' });
+      if (e.pickle.tags.some((t) => t.name === '@network')) this.networkPickles.add(e.pickle.id);
+    }
     if (e.testCase) {
       this.total++;
+      const network = this.networkPickles.has(e.testCase.pickleId);
       for (const ts of e.testCase.testSteps) {
         const ps = ts.pickleStepId ? this.pickleSteps.get(ts.pickleStepId) : undefined;
         if (ps) this.stepText.set(ts.id, ps);
+        if (network) this.networkSteps.add(ts.id);
       }
     }
     if (e.testStepStarted) {
       const st = this.stepText.get(e.testStepStarted.testStepId);
       if (st && st.type === 'Action') {
-        this.current = st.text;
+        const notRun = this.offline && this.networkSteps.has(e.testStepStarted.testStepId);
+        this.current = notRun ? '' : st.text;
         if (!this.announced.has(st.text)) {
           this.announced.add(st.text);
-          if (!this.tty) this.out.write(`· ${st.text}\n`);
+          if (!this.tty) this.out.write(notRun ? `– ${st.text}: not run (--offline)\n` : `· ${st.text}\n`);
         }
       }
     }

@@ -1,5 +1,6 @@
 import { sourceUrl } from '../catalogue/index.js';
 import { rerunLine } from './console.js';
+import { tallies, type Tallies } from './words.js';
 import type { Baseline, ComplianceModel, Gate, Reason } from './model.js';
 
 /**
@@ -30,6 +31,8 @@ export interface ResultJson {
   /** The team's own scenarios (`--features`), which gate the run beside the rules. */
   readonly scenarios: ReadonlyArray<{ readonly name: string; readonly uri: string; readonly status: string; readonly failedStep: string | null; readonly message: string | null; readonly durationMs: number }>;
   readonly counts: ComplianceModel['counts'];
+  /** The same rules in the words of every report (src/report/words.ts): each level's tallies add up to its rules. */
+  readonly tallies: { readonly MUST: Tallies; readonly SHOULD: Tallies };
   readonly gate: Gate & { readonly rerunCommand: string | null };
   readonly expectedFailures: { readonly file: string; readonly rules: readonly string[] } | null;
   readonly startedAt: string | null;
@@ -61,6 +64,7 @@ export function toResultJson(m: ComplianceModel, packagePath: string): ResultJso
     })),
     scenarios: m.ownScenarios.map((x) => ({ name: x.name, uri: x.uri, status: x.status, failedStep: x.failedStep, message: x.message, durationMs: x.durationMs })),
     counts: m.counts,
+    tallies: { MUST: tallies(m.rules.filter((r) => r.level === 'MUST')), SHOULD: tallies(m.rules.filter((r) => r.level === 'SHOULD')) },
     gate: { ...m.gate, rerunCommand: rerunLine(m) },
     expectedFailures: m.run?.expectedFailures ? { file: m.run.expectedFailures.file, rules: m.run.expectedFailures.entries.map((e) => e.rule) } : null,
     startedAt: m.startedAt,

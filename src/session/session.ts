@@ -1,6 +1,6 @@
 import { sourceConnection } from '../connection/source.js';
 import type { Dialed } from '../dial/connect.js';
-import { blocked, type Finding } from '../findings.js';
+import { blocked, failed, type Finding } from '../findings.js';
 import { WorldState } from '../ledger/worldState.js';
 import { TestMsp } from '../peer/identity.js';
 import { launchServer, type RunningServer } from '../server/command.js';
@@ -92,6 +92,9 @@ export class PeerSession implements SessionContext {
     if (own) return own;
     if (result.disabled) return { rule: ruleId, status: 'disabled', message: result.disabled, peerError: null };
     if (result.failure?.rule === 'HARNESS') return { rule: ruleId, status: 'error', message: result.failure.message, peerError: null };
+    // An earlier stage failed on this very rule (the --command server never listened: DIAL-03):
+    // the rule failed, it is not blocked by itself.
+    if (result.failure?.rule === ruleId) return failed(result.failure);
     if (result.failure) return blocked(ruleId, result.failure);
     return { rule: ruleId, status: 'error', message: `the ${stage} stage ran but did not judge ${ruleId}`, peerError: null };
   }

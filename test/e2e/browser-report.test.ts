@@ -71,8 +71,13 @@ describe('the HTML report in a browser', { skip }, () => {
 
     assert.equal(await page.locator('#verdict').getAttribute('data-verdict'), 'conformant');
     assert.match(await page.locator('#verdict .verdict-label').innerText(), /^CONFORMANT$/);
-    for (const s of ['passed', 'failed', 'disabled']) assert.equal(await countsShown(page, 'MUST', s), result.counts.MUST[s] ?? 0, `MUST ${s}`);
-    assert.equal(await countsShown(page, 'SHOULD', 'passed'), result.counts.SHOULD['passed'] ?? 0);
+    for (const s of ['passed', 'failed', 'not-applicable', 'disabled'] as const) assert.equal(await countsShown(page, 'MUST', s), result.tallies.MUST[s], `MUST ${s}`);
+    assert.equal(await countsShown(page, 'SHOULD', 'passed'), result.tallies.SHOULD.passed);
+    // A passing run leads with no problem list, and shows every rule.
+    assert.equal(await page.locator('#problems').count(), 0);
+    // Inline code is shown as code, never as raw backticks.
+    assert.ok((await page.locator('.desc code').count()) > 0, 'a stage description with inline code');
+    for (const text of await page.locator('.desc, .title, .msg, .fix').allInnerTexts()) assert.doesNotMatch(text, /`[^`]+`/, `raw markdown in ${text}`);
     assert.equal(await page.locator('#package-id').innerText(), result.package.packageId);
     assert.equal(await page.locator('tr.rule').count(), result.rules.length);
 
@@ -109,7 +114,7 @@ describe('the HTML report in a browser', { skip }, () => {
     assert.equal(await page.locator('#verdict').getAttribute('data-verdict'), 'non-conformant');
     assert.match(await page.locator('#verdict .verdict-label').innerText(), /^NOT CONFORMANT$/);
     assert.ok((result.counts.MUST['failed'] ?? 0) >= 1);
-    for (const s of ['passed', 'failed', 'skipped']) assert.equal(await countsShown(page, 'MUST', s), result.counts.MUST[s] ?? 0, `MUST ${s}`);
+    for (const s of ['passed', 'failed', 'blocked'] as const) assert.equal(await countsShown(page, 'MUST', s), result.tallies.MUST[s], `MUST ${s}`);
 
     const row = page.locator('#rule-PROTO-04');
     assert.equal(await row.getAttribute('data-status'), 'failed');
@@ -121,7 +126,10 @@ describe('the HTML report in a browser', { skip }, () => {
     await drawer.locator('summary').click();
     assert.match(await drawer.locator('.body').innerText(), /chaincode → peer\s+REGISTER/);
 
-    // "Only problems" hides the passed rows and keeps the failure.
+    // A failing run opens on the problems; "Only problems" comes back to them after "Show all".
+    assert.equal(await page.locator('tr.rule[data-status="passed"]').first().isVisible(), false);
+    await page.locator('#show-all').click();
+    assert.ok(await page.locator('tr.rule[data-status="passed"]').first().isVisible());
     await page.locator('#only-problems').click();
     assert.equal(await page.locator('tr.rule[data-status="passed"]').first().isVisible(), false);
     assert.ok(await row.isVisible());
@@ -131,5 +139,59 @@ describe('the HTML report in a browser', { skip }, () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'report-failing.png'), fullPage: true });
     await page.close();
     assert.deepEqual(external, [], 'the report must not load anything from the network');
+  });
+
+  it('leads a failing run with its failures: every failed MUST rule and the re-run command on the first screen at 1400x900', async () => {
+    // Nothing listens at the package's address: the dial fails (DIAL-03) and blocks what follows.
+    const port = await freePort();
+    const pkg = await writeSamplePackage(join(dir.path, 'nodial.tgz'), { address: `localhost:${port}` });
+    const run = await runCli([pkg, '--quiet'], { reportDir: join(dir.path, 'nodial') });
+    assert.equal(run.code, 1, run.stderr);
+    const result: ResultJson = await run.result();
+    const failedMust = result.rules.filter((r) => r.level === 'MUST' && r.status === 'failed');
+    assert.ok(failedMust.some((r) => r.id === 'DIAL-03'), `DIAL-03 should fail: ${failedMust.map((r) => r.id).join(', ')}`);
+    assert.ok(result.tallies.MUST.blocked > 0);
+    assert.ok(result.gate.rerunCommand);
+
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(pathToFileURL(join(run.reportDir, 'index.html')).href);
+    assert.equal(await page.evaluate('window.scrollY'), 0);
+    const onFirstScreen = async (what: string, box: { y: number; height: number } | null): Promise<void> => {
+      assert.ok(box, `${what} is not rendered`);
+      assert.ok(box.y >= 0 && box.y + box.height <= 900, `${what} is not within the first screen (y ${Math.round(box.y)}..${Math.round(box.y + box.height)} of 900)`);
+    };
+    for (const r of failedMust) {
+      const li = page.locator(`#problems li[data-rule="${r.id}"]`);
+      assert.ok(await li.isVisible(), `${r.id} is not named in the banner`);
+      const text = await li.innerText();
+      assert.ok(text.includes(r.id), text);
+      assert.ok(text.replace(/\s+/g, ' ').includes((r.message.split('\n')[0] ?? '').replace(/`/g, '').replace(/\s+/g, ' ').trim()), `${r.id}: the message is not shown whole: ${text}`);
+      await onFirstScreen(`${r.id} and its message`, await li.boundingBox());
+      // Each is a link to its row.
+      assert.equal(await li.locator('a.lead').getAttribute('href'), `#rule-${r.id}`);
+    }
+    // The rules blocked by DIAL-03 name their blocker, with a link.
+    assert.match(await page.locator('#problems li.blocker').first().innerText(), /blocked \(not judged\) by DIAL-03/);
+    const rerun = page.locator('#rerun-top');
+    assert.equal(await rerun.evaluate((e) => e.textContent), result.gate.rerunCommand);
+    await onFirstScreen('the re-run command', await rerun.boundingBox());
+    await onFirstScreen('its copy button', await page.locator('#copy-rerun').boundingBox());
+    // No word of the command is broken across lines (not DIAL- / 06, not a path).
+    const broken = await page.evaluate("[...document.querySelectorAll('#rerun-top .tok')].filter((t) => t.getClientRects().length > 1).map((t) => t.textContent)");
+    assert.deepEqual(broken, []);
+    await page.locator('#copy-rerun').click();
+    await page.waitForFunction("document.getElementById('copy-rerun').textContent === 'Copied'", undefined, { timeout: 10_000 });
+
+    // The problems view is the default; one click shows everything.
+    assert.equal(await page.locator('tr.rule[data-status="passed"]').first().isVisible(), false);
+    assert.ok(await page.locator('#rule-DIAL-03').isVisible());
+    await page.locator('#show-all-top').click();
+    assert.ok(await page.locator('tr.rule[data-status="passed"]').first().isVisible());
+    assert.equal(await page.locator('tr.rule:visible').count(), result.rules.length);
+
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(SCREENSHOTS, 'report-dial-fails-first-screen.png') });
+    await page.close();
   });
 });

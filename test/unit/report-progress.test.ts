@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Progress } from '../../src/report/progress.js';
-import { makeStream, passingFeatures, runInfo } from './report-stream.js';
+import { finding, makeStream, passingFeatures, runInfo } from './report-stream.js';
 
 /** Live progress from the message stream: a rewritten line on a terminal, stage lines elsewhere. */
 describe('progress', () => {
@@ -22,5 +22,18 @@ describe('progress', () => {
     for (const e of makeStream(passingFeatures(), { run: runInfo() })) p.onEnvelope(e);
     p.end();
     assert.deepEqual(out.split('\n').filter((l) => l), ['· the peer installs the package', '· the peer does its stage', '· the peer builds the package with its external builders']);
+  });
+
+  it('with --offline shows the network stages as not run', () => {
+    let out = '';
+    const p = new Progress({ write: (s: string) => (out += s) }, false, () => Date.now(), 100, true);
+    // passingFeatures' dial feature is tagged @network; the others are not.
+    const dial = [{ name: 'ready', rule: 'DIAL-03', level: 'MUST' as const, finding: finding('DIAL-03', 'disabled', 'disabled by --offline'), steps: [{ text: 'the peer dials the chaincode server', type: 'Action' as const, ms: 0.1 }] }];
+    for (const e of makeStream(passingFeatures({ dial }), { run: runInfo() })) p.onEnvelope(e);
+    p.end();
+    const lines = out.split('\n').filter((l) => l);
+    assert.ok(lines.includes('– the peer dials the chaincode server: not run (--offline)'), lines.join('\n'));
+    assert.ok(lines.includes('· the peer installs the package'), lines.join('\n'));
+    assert.ok(!lines.includes('· the peer dials the chaincode server'));
   });
 });

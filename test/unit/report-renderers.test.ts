@@ -43,7 +43,7 @@ describe('renderers', () => {
     assert.equal((x.match(/<testsuite /g) ?? []).length, 3);
     assert.match(x, /<failure message="the peer cannot connect: nothing listens on localhost:9" type="MUST">/);
     assert.match(x, /peer: could not launch chaincode x: connection refused &lt;&amp;&gt;/);
-    assert.match(x, /<skipped message="skipped \(blocked\): not judged: blocked by DIAL-03/);
+    assert.match(x, /<skipped message="not judged: blocked by DIAL-03/);
     assert.ok(!/<[^>]*<[^/!?]/.test(x.replace(/\n/g, ' ').replace(/<!--.*?-->/g, '')), 'malformed tag nesting');
   });
 
@@ -59,8 +59,8 @@ describe('renderers', () => {
     assert.match(text, /✗ DIAL-03 \[MUST\] The connection is ready within dial_timeout/);
     assert.match(text, /peer: could not launch chaincode x: connection refused/);
     assert.match(text, /fix: {2}Start the server\./);
-    assert.match(text, /○ 1 rule not judged, blocked by DIAL-03: DIAL-05/);
-    assert.match(text, /exit 1 \(--level must\): 1 MUST rule failed \(DIAL-03\); 1 not judged/);
+    assert.match(text, /○ 1 rule blocked by DIAL-03 \(MUST\): DIAL-05/);
+    assert.match(text, /exit 1 \(--level must\): 1 MUST rule failed \(DIAL-03\); 1 blocked/);
     assert.match(lines.at(-1) ?? '', /^ {2}re-run what did not pass: npx ccaas-conformance pkg\.tgz --command 'node s\.js' --run DIAL-03,DIAL-05$/);
     assert.ok(!text.includes('\x1b['), 'no colours unless asked');
     assert.ok(toConsole(failing(), 'reports', { color: true }).includes('\x1b[31m'));
@@ -77,7 +77,7 @@ describe('renderers', () => {
     assert.match(html, /id="verdict" data-verdict="non-conformant"/);
     assert.match(html, /NOT CONFORMANT/);
     assert.match(html, /<div data-count="failed"><b>1<\/b><span>failed<\/span><\/div>/);
-    assert.match(html, /<input type="checkbox" name="status" value="skipped" checked>/);
+    assert.match(html, /<input type="checkbox" name="status" value="blocked" data-problem checked>/);
     assert.match(html, /<input type="checkbox" name="level" value="SHOULD" checked>/);
     assert.match(html, /data-evidence="build-detect"/);
     // build evidence that is not a builder program gets the plain drawer, not an empty program view
@@ -87,5 +87,42 @@ describe('renderers', () => {
     assert.match(html, /blocked by <a href="#rule-DIAL-03">DIAL-03<\/a>/);
     assert.match(html, /id="stage-package"[\s\S]*id="stage-build"[\s\S]*id="stage-dial"/);
     assert.match(html, /--run DIAL-03,DIAL-05/);
+  });
+
+  it('one vocabulary: the tallies of each level add up to its rules in the console, index.html, junit.xml and result.json', () => {
+    // One rule of each kind: failed, blocked, not applicable, disabled by configuration, passed.
+    const m = buildModel(
+      makeStream(
+        passingFeatures({
+          dial: [
+            { name: 'ready', rule: 'DIAL-03', level: 'MUST', finding: finding('DIAL-03', 'failed', 'the peer cannot connect: nothing listens on localhost:9') },
+            { name: 'tls', rule: 'DIAL-05', level: 'MUST', finding: finding('DIAL-05', 'skipped', 'not judged: blocked by DIAL-03 (the peer cannot connect)') },
+            { name: 'certs', rule: 'DIAL-06', level: 'MUST', finding: finding('DIAL-06', 'disabled', 'not applicable: tls_required is false') },
+            { name: 'off', rule: 'DIAL-04', level: 'MUST', finding: finding('DIAL-04', 'disabled', 'disabled by --offline') },
+          ],
+        }),
+        { run: runInfo() },
+      ),
+    );
+    const r = toResultJson(m, 'pkg.tgz');
+    const must = r.rules.filter((x) => x.level === 'MUST');
+    const t = r.tallies.MUST;
+    assert.equal(Object.values(t).reduce((a, b) => a + b, 0), must.length, 'result.json tallies add up');
+    assert.deepEqual([t.failed, t.blocked, t['not-applicable'], t.disabled], [1, 1, 1, 1]);
+    // The console says the same words and numbers.
+    const text = toConsole(m, 'reports');
+    assert.match(text, new RegExp(`MUST   ${must.length} rules: ${t.passed} passed, 1 failed, 1 blocked, 1 not applicable, 1 disabled`));
+    assert.match(text, /1 MUST rule fails, 1 blocked \(not judged because an earlier rule failed\)/);
+    assert.doesNotMatch(text, /could not be judged|not judged,|\b1 rules\b/);
+    // index.html's tiles: the same tallies.
+    const html = toHtml(m);
+    for (const [k, n] of Object.entries(t)) if (n > 0 || k === 'passed' || k === 'failed') assert.match(html, new RegExp(`<div data-count="${k}"><b>${n}</b>`), `tile ${k}`);
+    assert.match(html, new RegExp(`<div class="tile-head">${must.length} MUST rules</div>`));
+    // junit.xml: failures are the failed rules, every other judged-not rule is skipped.
+    const x = toJunit(m);
+    const all = r.rules.length;
+    const skipped = Object.values(r.tallies.MUST).reduce((a, b) => a + b, 0) - t.passed - t.failed - t.error + (Object.values(r.tallies.SHOULD).reduce((a, b) => a + b, 0) - r.tallies.SHOULD.passed - r.tallies.SHOULD.failed - r.tallies.SHOULD.error);
+    assert.match(x, new RegExp(`<testsuites name="ccaas-conformance" tests="${all}" failures="1" errors="0" skipped="${skipped}"`));
+    assert.match(x, /<skipped message="not applicable: tls_required is false"\/>/);
   });
 });

@@ -3,6 +3,7 @@ import { CATALOGUE, sourceUrl, type Rule } from '../../catalogue/index.js';
 import { featureRuleIds, patternRegExp, SelectionError, splitPatterns } from '../../report/selection.js';
 import { bool, list, parseArgs, str } from '../args.js';
 import { COMMANDS } from '../flags.js';
+import { count } from '../../report/words.js';
 import { EXIT, UsageError } from '../exit.js';
 import { PROJECT_ROOT } from './check.js';
 
@@ -71,7 +72,7 @@ export function formatList(rules: readonly ListedRule[]): string {
     if (src) lines.push(`  ${''.padEnd(13)} ${''.padEnd(6)}   ${src.repo}: ${src.path}${src.symbols.length > 0 ? ` (${src.symbols.join(', ')})` : ''}`);
   }
   const judged = rules.filter((r) => r.scenario).length;
-  lines.push('', `${rules.length} rules (${rules.filter((r) => r.level === 'MUST').length} MUST, ${rules.filter((r) => r.level === 'SHOULD').length} SHOULD); ● ${judged} judged by a bundled scenario, · ${rules.length - judged} catalogued only.`);
+  lines.push('', `${count(rules.length, 'rule')} (${rules.filter((r) => r.level === 'MUST').length} MUST, ${rules.filter((r) => r.level === 'SHOULD').length} SHOULD); ● ${judged} judged by a bundled scenario, · ${rules.length - judged} catalogued only.`);
   lines.push('Details of one rule: ccaas-conformance list --run <ID> --json; run only some: ccaas-conformance <pkg> --run <ID,PATTERN...>');
   return lines.join('\n').replace(/^\n/, '');
 }
