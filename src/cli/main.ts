@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { runCheck } from './commands/check.js';
 import { redact } from '../report/redact.js';
-import { EXIT, UsageError } from './exit.js';
+import { EXIT, InputError, UsageError } from './exit.js';
+import { escapeControl } from '../report/terminal.js';
 
 const USAGE = `usage:
   ccaas-conformance <package.tgz> [--builder DIR]... [--propagate VAR]... [--address HOST:PORT]
@@ -66,11 +67,15 @@ export async function main(argv: string[]): Promise<number> {
     if (sub) return await sub(rest);
     return (await runCheck(argv)).exitCode;
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`ccaas-conformance: ${redact(e.message)}\n${USAGE}\n`);
+    if (e instanceof InputError) {
+      process.stderr.write(`ccaas-conformance: ${escapeControl(redact(e.message))}\n`);
       return EXIT.USAGE;
     }
-    process.stderr.write(`ccaas-conformance: internal error: ${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+    if (e instanceof UsageError) {
+      process.stderr.write(`ccaas-conformance: ${escapeControl(redact(e.message))}\n${USAGE}\n`);
+      return EXIT.USAGE;
+    }
+    process.stderr.write(`ccaas-conformance: internal error: ${escapeControl(redact(e instanceof Error ? (e.stack ?? e.message) : String(e)))}\n`);
     return EXIT.HARNESS_ERROR;
   }
 }
@@ -81,7 +86,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`ccaas-conformance: ${redact(String(e))}\n`);
+      process.stderr.write(`ccaas-conformance: ${escapeControl(redact(String(e)))}\n`);
       process.exitCode = EXIT.HARNESS_ERROR;
     },
   );
