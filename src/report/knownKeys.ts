@@ -148,26 +148,75 @@ export const KNOWN_KEY_REDACTED = '[REDACTED PRIVATE KEY]';
 
 // Runs of hex (bytes separated by `:`, blanks, newlines or their JSON escapes), of base64 lines
 // (separated by newlines, their escapes, or the joints of a JSON array of lines), of decimal digits.
-const HEX_RUN = /(?:(?<![0-9A-Za-z])|(?<=\\[nrt]))[0-9A-Fa-f]{2,}(?:(?:[:\s]|\\+[nrt])+[0-9A-Fa-f]{2,})*(?![0-9A-Za-z])/g;
-const B64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}(?:(?:[ \t]*(?:\r?\n|\\+[nrt])[ \t]*|"\s*,\s*"|&quot;\s*,\s*&quot;)+[A-Za-z0-9+/_-]{4,}={0,2})*/g;
+const HEX_RUN = /(?:(?<![0-9A-Za-z])|(?<=\\[nrt]))[0-9A-Fa-f]{2,}(?:(?:[:\s]|\\+[nrt]|"\s*,\s*"|&quot;\s*,\s*&quot;)+[0-9A-Fa-f]{2,})*(?![0-9A-Za-z])/g;
+// (Separators are written so that a text can be split into them one way only: no backtracking blow-up on hostile output.)
+const B64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}(?:(?:[ \t]*(?:\r?\n|\\+[nrt]|"\s*,\s*"|&quot;\s*,\s*&quot;))+[ \t]*[A-Za-z0-9+/_-]{4,}={0,2})*/g;
 const DEC_RUN = /[0-9]{24,}/g;
 
-function hits(normalized: string, w: number, set: Set<string>): boolean {
-  for (let i = 0; i + w <= normalized.length; i++) if (set.has(normalized.slice(i, i + w))) return true;
-  return false;
+/**
+ * The part of `run` to redact: from the first to the last character that falls in a window of a
+ * known secret, widened to whole tokens (and a short tail such as base64 padding); null when none.
+ */
+function secretSpan(run: string, token: RegExp, w: number, set: Set<string>, norm: (c: string) => string): [number, number] | null {
+  const chars: string[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < run.length; i++) {
+    const c = run[i] as string;
+    // a `\n` escape is a separator, not the letter n
+    if (c === '\\') {
+      while (run[i + 1] === '\\') i++;
+      if (run[i + 1] !== undefined && 'nrt'.includes(run[i + 1] as string)) i++;
+      continue;
+    }
+    if (c === '&' && run.startsWith('&quot;', i)) {
+      i += 5;
+      continue;
+    }
+    const x = token.test(c) ? norm(c) : '';
+    if (x !== '') {
+      chars.push(x);
+      at.push(i);
+    }
+  }
+  if (chars.length < w) return null;
+  const n = chars.join('');
+  let lo = -1;
+  let hi = -1;
+  for (let i = 0; i + w <= n.length; i++) {
+    if (set.has(n.slice(i, i + w))) {
+      if (lo < 0) lo = i;
+      hi = i + w;
+    }
+  }
+  if (lo < 0) return null;
+  // a short leftover at either end (padding, a partial byte) goes too
+  if (lo <= 4) lo = 0;
+  if (n.length - hi <= 4) hi = n.length;
+  let start = at[lo] as number;
+  let end = (at[hi - 1] as number) + 1;
+  while (start > 0 && token.test(run[start - 1] as string)) start--;
+  while (end < run.length && token.test(run[end] as string)) end++;
+  return [start, end];
 }
 
-/** Replaces every run that carries a known secret. Idempotent. */
+function redactRuns(text: string, runs: RegExp, token: RegExp, w: number, set: Set<string>, norm: (c: string) => string): string {
+  return text.replace(runs, (run) => {
+    const span = secretSpan(run, token, w, set, norm);
+    return span ? `${run.slice(0, span[0])}${KNOWN_KEY_REDACTED}${run.slice(span[1])}` : run;
+  });
+}
+
+const HEX_CHAR = /[0-9A-Fa-f]/;
+const B64_CHAR = /[A-Za-z0-9+/_=-]/;
+const DEC_CHAR = /[0-9]/;
+const lower = (c: string): string => c.toLowerCase();
+const std = (c: string): string => (c === '-' ? '+' : c === '_' ? '/' : c === '=' ? '' : c);
+
+/** Replaces every stretch of text that carries a known secret. Idempotent. */
 export function redactKnownKeys(text: string): string {
   if (seen.size === 0) return text;
-  let out = text.replace(HEX_RUN, (run) => {
-    const n = run.replace(/\\+[nrt]|[^0-9A-Fa-f]/g, '').toLowerCase();
-    return n.length >= HEX_W && hits(n, HEX_W, hexWindows) ? KNOWN_KEY_REDACTED : run;
-  });
-  out = out.replace(B64_RUN, (run) => {
-    const n = run.replace(/\\+[nrt]|&quot;|[^A-Za-z0-9+/_-]/g, '').replace(/-/g, '+').replace(/_/g, '/');
-    return n.length >= B64_W && hits(n, B64_W, b64Windows) ? KNOWN_KEY_REDACTED : run;
-  });
-  out = out.replace(DEC_RUN, (run) => (hits(run, DEC_W, decWindows) ? KNOWN_KEY_REDACTED : run));
+  let out = redactRuns(text, HEX_RUN, HEX_CHAR, HEX_W, hexWindows, lower);
+  out = redactRuns(out, B64_RUN, B64_CHAR, B64_W, b64Windows, std);
+  out = redactRuns(out, DEC_RUN, DEC_CHAR, DEC_W, decWindows, (c) => c);
   return out;
 }

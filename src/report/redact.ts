@@ -49,6 +49,8 @@ const PATH_LIKE = /^['"]?(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)?\/[^\s'"]*
 /** Whether an environment value named like a key is taken for one: not a path, not a `$` reference, not already redacted. */
 function envValueIsKey(value: string): boolean {
   if (value.includes('[REDACTED')) return false;
+  // `\"`: an escaped quote opens the value (a command inside JSON); what it holds is judged by its shape
+  if (/^\\+$/.test(value)) return false;
   if (/^['"]?\$/.test(value)) return false;
   return !(PATH_LIKE.test(value) && !value.split('/').some((seg) => seg.length >= 64));
 }
