@@ -12,14 +12,14 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
  * - the secret numbers (RSA d, p, q, dp, dq, qinv; the EC or Ed25519 private scalar) as hex, as
  *   base64 and as decimal (`openssl pkey -text`, a JWK, a debugger's dump).
  *
- * A run of hex, base64 or decimal digits in the text that shares a 16-byte (hex), 18-byte (base64)
+ * A run of hex, base64 or decimal digits in the text that shares an 8-byte (hex), 12-byte (base64)
  * or 24-digit (decimal) stretch with one of these is replaced whole. Stretches that also occur in
  * the public key (the RSA modulus inside the DER) are not secret and never count: a printed
  * certificate or modulus stays.
  */
 
-const HEX_W = 32;
-const B64_W = 24;
+const HEX_W = 16;
+const B64_W = 16;
 const DEC_W = 24;
 
 const hexWindows = new Set<string>();
@@ -147,10 +147,11 @@ export function forgetPrivateKeys(): void {
 export const KNOWN_KEY_REDACTED = '[REDACTED PRIVATE KEY]';
 
 // Runs of hex (bytes separated by `:`, blanks, newlines or their JSON escapes), of base64 lines
-// (separated by newlines, their escapes, or the joints of a JSON array of lines), of decimal digits.
-const HEX_RUN = /(?:(?<![0-9A-Za-z])|(?<=\\[nrt]))[0-9A-Fa-f]{2,}(?:(?:[:\s]|\\+[nrt]|"\s*,\s*"|&quot;\s*,\s*&quot;)+[0-9A-Fa-f]{2,})*(?![0-9A-Za-z])/g;
+// (separated by newlines, their escapes, or the joints of a JSON array of lines), of decimal
+// digits; captured lines quoted as `a | b | c` are runs too.
+const HEX_RUN = /(?:(?<![0-9A-Za-z])|(?<=\\[nrt]))[0-9A-Fa-f]{2,}(?:(?:[:|\s]|\\+[nrt]|"\s*,\s*"|&quot;\s*,\s*&quot;)+[0-9A-Fa-f]{2,})*(?![0-9A-Za-z])/g;
 // (Separators are written so that a text can be split into them one way only: no backtracking blow-up on hostile output.)
-const B64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}(?:(?:[ \t]*(?:\r?\n|\\+[nrt]|"\s*,\s*"|&quot;\s*,\s*&quot;))+[ \t]*[A-Za-z0-9+/_-]{4,}={0,2})*/g;
+const B64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}(?:(?:[ \t]*(?:\r?\n|\\+[nrt]|\||"\s*,\s*"|&quot;\s*,\s*&quot;))+[ \t]*[A-Za-z0-9+/_-]{4,}={0,2})*/g;
 const DEC_RUN = /[0-9]{24,}/g;
 
 /**

@@ -237,8 +237,8 @@ function userPath(abs: string): string {
 
 /** Runs the conformance features for one package; writes the reports; returns the exit code. */
 export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
-  const workDir = await mkdtemp(join(tmpdir(), 'ccaas-conformance-'));
   const interrupt = onInterrupt();
+  const workDir = await mkdtemp(join(tmpdir(), 'ccaas-conformance-'));
   interrupt.temp.push(workDir);
   let target: ReportTarget | null = null;
   let committed = false;
