@@ -53,6 +53,8 @@ interface Case {
   readonly args: string[];
   /** Exit codes a finished run may end with. */
   readonly exits: readonly number[];
+  /** Its files (package, builder), removed after the run. */
+  readonly base: string;
 }
 
 interface World {
@@ -188,19 +190,19 @@ describe('fault suite: hostile inputs through the real CLI', () => {
       const a = (ARCHIVES[Math.floor(r() * ARCHIVES.length)] as (typeof ARCHIVES)[number])(r, w);
       const pkg = join(base, 'pkg.tgz');
       await writeFile(pkg, a.bytes);
-      return { kind, name: `archive: ${a.name}`, args: [pkg, '--offline', ...(a.extraArgs ?? [])], exits: [0, 1, 2] };
+      return { kind, name: `archive: ${a.name}`, args: [pkg, '--offline', '--run', 'PKG-*,CODE-*,BLD-0*', ...(a.extraArgs ?? [])], exits: [0, 1, 2], base };
     }
     if (kind === 'builder') {
       const b = (BUILDERS[Math.floor(r() * BUILDERS.length)] as (typeof BUILDERS)[number])(r);
       const pkg = join(base, 'pkg.tgz');
       await writeFile(pkg, hostilePackage({ label: 'builder_fault', connectionJson: b.tls ? w.tlsConn : w.plainConn }));
       const bdir = await writeBuilder(join(base, 'builder'), b.programs);
-      return { kind, name: `builder: ${b.name}`, args: [pkg, '--offline', '--builder', bdir, '--builder-timeout', '1500'], exits: [0, 1] };
+      return { kind, name: `builder: ${b.name}`, args: [pkg, '--offline', '--run', 'BLD-*,CONN-*', '--builder', bdir, '--builder-timeout', '1500'], exits: [0, 1], base };
     }
     const classes = [...w.servers.keys()];
     const cls = classes[Math.floor(r() * classes.length)] as string;
     const s = w.servers.get(cls) as { port: number; pkg: string };
-    return { kind, name: `server: ${cls}`, args: [s.pkg, '--address', `127.0.0.1:${s.port}`, '--register-timeout', '1500', '--execute-timeout', '1500'], exits: [0, 1] };
+    return { kind, name: `server: ${cls}`, args: [s.pkg, '--address', `127.0.0.1:${s.port}`, '--run', 'DIAL-*,PROTO-0*', '--register-timeout', '1500', '--execute-timeout', '1500'], exits: [0, 1], base };
   }
 
   /** Everything asserted after a run; returns the problems (empty: the fault was survived). */
@@ -268,6 +270,7 @@ describe('fault suite: hostile inputs through the real CLI', () => {
         // an archive that cannot even be read stops before the report directory: only the other report counts
         note(`concurrent: ${a.name} + ${b.name}`, ra.code === 2 || rb.code === 2 ? [...(ra.code === 2 ? [] : pa), ...(rb.code === 2 ? [] : pb)] : [...pa, ...pb], 2);
         await rm(reportDir, { recursive: true, force: true });
+        await Promise.all([a.base, b.base].map((d) => rm(d, { recursive: true, force: true })));
         return;
       }
       const base = kind === 'signal' ? (['archive', 'builder', 'server'] as const)[Math.floor(r() * 3)] as 'archive' | 'builder' | 'server' : kind;
@@ -284,7 +287,7 @@ describe('fault suite: hostile inputs through the real CLI', () => {
       const run = await watchCli([...c.args, '--report-dir', reportDir], { deadlineMs: HANG_MS, env: { TMPDIR: tmp }, ...(onSpawn ? { onSpawn } : {}) });
       note(`${kind === 'signal' ? `${interrupted?.sig} during ` : ''}${c.name}`, await judge(c, run, reportDir, tmp, interrupted));
       await rm(reportDir, { recursive: true, force: true });
-      await rm(join(w.root, `case-${n - 1}`), { recursive: true, force: true });
+      await rm(c.base, { recursive: true, force: true });
     };
 
     let next = 0;

@@ -57,7 +57,7 @@ describe('ccaas-conformance invoke | query | bench | init', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /PROTO-04/);
     assert.match(r.stderr, /peer will not accept external chaincode connection asset_ccaas:1{64} \(except in dev mode\)/);
-    assert.ok(r.ms < 15_000, `${r.ms} ms`);
+    assert.ok(r.ms < 60_000, `${r.ms} ms: a hang guard only, many times what the run needs`);
   });
 
   it('--init-required routes INIT and TRANSACTION as CheckInvocation does', async () => {
