@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { killEverything, killGroupsNow } from '../session/children.js';
+import { killEverything, killGroupsNow, refuseNewChildren } from '../session/children.js';
 import { SIGNAL_EXIT } from './exit.js';
 
 /**
@@ -38,6 +38,8 @@ export function onInterrupt(): InterruptScope {
   const stop = (sig: Sig): void => {
     if (stopping) return;
     stopping = true;
+    // the run's steps go on meanwhile: a builder they start now dies at once
+    refuseNewChildren();
     killGroupsNow();
     const code = SIGNAL_EXIT[sig];
     const force = setTimeout(() => process.exit(code), CLEANUP_DEADLINE_MS);
@@ -53,6 +55,7 @@ export function onInterrupt(): InterruptScope {
       }
       const procs = killed.strays > 0 ? `, and ${killed.strays} process(es) that had left their group` : '';
       process.stderr.write(`ccaas-conformance: interrupted by ${sig}: stopped the builders and the server${procs}, removed the temporary files; ${scope.reportNote}\n`);
+      killGroupsNow();
       process.exit(code);
     })();
   };

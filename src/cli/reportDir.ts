@@ -26,6 +26,8 @@ export interface ReportTarget {
   readonly staging: string;
   /** This run created `dir` (it goes again if the run leaves nothing in it). */
   readonly created: boolean;
+  /** A report of an earlier run is there. */
+  readonly previous: boolean;
 }
 
 function why(e: unknown): string {
@@ -75,7 +77,8 @@ export async function prepareReportDir(dirArg: string): Promise<ReportTarget> {
     if (st && !st.isFile()) fail(`${join(dir, f)} exists and is not a regular file`);
   }
   const staging = await mkdtemp(join(dir, STAGING_PREFIX)).catch((e: unknown) => fail(why(e)));
-  return { dir, staging, created: missing.length > 0 };
+  const previous = (await stat(join(dir, 'result.json')).catch(() => null)) !== null;
+  return { dir, staging, created: missing.length > 0, previous };
 }
 
 function alive(pid: number): boolean {

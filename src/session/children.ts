@@ -37,8 +37,18 @@ export function markedEnv(env: Readonly<Record<string, string>>, marker: string)
   return { ...env, [MARKER_VAR]: marker };
 }
 
+/** Set once the run is being stopped: a child started after that is killed at once. */
+let refusing = false;
+
 export function trackGroup(pgid: number | undefined | null): void {
-  if (typeof pgid === 'number' && pgid > 0) groups.add(pgid);
+  if (typeof pgid !== 'number' || pgid <= 0) return;
+  groups.add(pgid);
+  if (refusing) killGroupsNow();
+}
+
+/** From now on every child is killed as soon as it starts (the run is being interrupted). */
+export function refuseNewChildren(): void {
+  refusing = true;
 }
 
 export function untrackGroup(pgid: number | undefined | null): void {

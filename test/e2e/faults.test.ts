@@ -30,6 +30,8 @@ const SEED = Number(process.env.FAULT_SEED ?? Math.floor(Math.random() * 2 ** 31
 const HANG_MS = 120_000;
 /** Peak resident memory of one CLI run; a normal run needs about 150 MiB. */
 const PEAK_KB = 1024 * 1024;
+/** Runs that write coverage under c8 (the first few of each kind); the rest run without it. */
+const COVERED = 30;
 const SIGNALS = [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const;
 
 /** mulberry32: small, seeded, replayable. */
@@ -152,6 +154,7 @@ async function exists(p: string): Promise<boolean> {
 }
 
 describe('fault suite: hostile inputs through the real CLI', () => {
+  let peak = 0;
   let dir: { path: string; remove(): Promise<void> };
   const w: World = { root: '', plainConn: '', tlsConn: '', keys: [], servers: new Map() };
   before(async () => {
@@ -217,6 +220,7 @@ describe('fault suite: hostile inputs through the real CLI', () => {
     const tmpLeft = await readdir(tmp).catch(() => []);
     if (tmpLeft.length > 0) p.push(`temp left: ${tmpLeft.join(', ')}`);
     if (run.peakKb > PEAK_KB) p.push(`peak memory ${run.peakKb} KiB`);
+    peak = Math.max(peak, run.peakKb);
     if (finished && byShell !== 2) p.push(...(await reportProblems(reportDir)).map((x) => `report: ${x}`));
     if (cleanStop && run.signal === null) {
       // a clean interruption: one line, and no staging or torn report
@@ -262,8 +266,8 @@ describe('fault suite: hostile inputs through the real CLI', () => {
         const tmpB = join(w.root, `tmp-${i}-b`);
         await mkdir(tmpB);
         const [ra, rb] = await Promise.all([
-          watchCli([...a.args, '--report-dir', reportDir], { deadlineMs: HANG_MS, env: { TMPDIR: tmp } }),
-          watchCli([...b.args, '--report-dir', reportDir], { deadlineMs: HANG_MS, env: { TMPDIR: tmpB } }),
+          watchCli([...a.args, '--report-dir', reportDir], { deadlineMs: HANG_MS, env: { TMPDIR: tmp }, coverage: i < COVERED }),
+          watchCli([...b.args, '--report-dir', reportDir], { deadlineMs: HANG_MS, env: { TMPDIR: tmpB }, coverage: i < COVERED }),
         ]);
         const pa = await judge({ ...a, exits: a.exits.filter((x) => x !== 2) }, ra, reportDir, tmp, null);
         const pb = await judge({ ...b, exits: b.exits.filter((x) => x !== 2) }, rb, reportDir, tmpB, null);
@@ -284,7 +288,7 @@ describe('fault suite: hostile inputs through the real CLI', () => {
         interrupted = { sig, code };
         onSpawn = (kill) => setTimeout(() => kill(sig), delay).unref();
       }
-      const run = await watchCli([...c.args, '--report-dir', reportDir], { deadlineMs: HANG_MS, env: { TMPDIR: tmp }, ...(onSpawn ? { onSpawn } : {}) });
+      const run = await watchCli([...c.args, '--report-dir', reportDir], { deadlineMs: HANG_MS, env: { TMPDIR: tmp }, coverage: i < COVERED, ...(onSpawn ? { onSpawn } : {}) });
       note(`${kind === 'signal' ? `${interrupted?.sig} during ` : ''}${c.name}`, await judge(c, run, reportDir, tmp, interrupted));
       await rm(reportDir, { recursive: true, force: true });
       await rm(c.base, { recursive: true, force: true });
@@ -298,7 +302,7 @@ describe('fault suite: hostile inputs through the real CLI', () => {
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     const tried = [...counts.values()].reduce((s, x) => s + x.tried, 0);
     const survived = [...counts.values()].reduce((s, x) => s + x.survived, 0);
-    process.stdout.write(`# fault suite: seed ${SEED} (FAULT_SEED=${SEED} replays), ${tried} hostile runs tried, ${survived} faults survived, ${failures.length} failures, ${secs} s at concurrency ${CONCURRENCY}\n`);
+    process.stdout.write(`# fault suite: seed ${SEED} (FAULT_SEED=${SEED} replays), ${tried} hostile runs tried, ${survived} faults survived, ${failures.length} failures, ${secs} s at concurrency ${CONCURRENCY}, peak memory of a run ${Math.round(peak / 1024)} MiB\n`);
     for (const [k, v] of counts) process.stdout.write(`#   ${k}: ${v.survived}/${v.tried}\n`);
     assert.deepEqual(failures, [], `seed ${SEED}: ${failures.length} hostile run(s) not survived`);
     assert.ok(tried >= RUNS, `only ${tried} of ${RUNS} runs were made`);

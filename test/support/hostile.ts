@@ -163,10 +163,13 @@ export interface WatchedRun {
  * such), and `onStart(pid, child)` to send signals; when it ends, which of its marked processes
  * are still alive.
  */
-export function watchCli(args: readonly string[], opts: { env?: Record<string, string>; deadlineMs: number; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void; cwd?: string }): Promise<WatchedRun> {
+export function watchCli(args: readonly string[], opts: { env?: Record<string, string>; deadlineMs: number; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void; cwd?: string; coverage?: boolean }): Promise<WatchedRun> {
   const started = performance.now();
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+  // c8 sets NODE_V8_COVERAGE; hundreds of hostile runs need not each write a coverage file
+  if (opts.coverage === false) delete env.NODE_V8_COVERAGE;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = child.pid ?? -1;
     let stdout = '';
     let stderr = '';

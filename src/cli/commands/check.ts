@@ -248,7 +248,7 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     const t = await prepareReportDir(reportDir);
     target = t;
     interrupt.discard = () => discardStaging(t);
-    interrupt.reportNote = `the previous report in ${reportDir} is untouched`;
+    interrupt.reportNote = t.previous ? `the previous report in ${reportDir} is untouched` : `no report was written to ${reportDir}`;
     const messagesFile = join(t.staging, 'messages.ndjson');
     const htmlFile = join(t.staging, 'cucumber.html');
     const features = join(PROJECT_ROOT, 'features', 'conformance');

@@ -5,6 +5,8 @@ import { formatStateFile, parseStateFile, type StateEntry } from '../../ledger/s
 import type { ProposalResult } from '../../peer/endorser.js';
 import type { MockPeer } from '../../peer/mockPeer.js';
 import { escapeControl } from '../../report/terminal.js';
+import { onInterrupt } from '../interrupt.js';
+import { killEverything } from '../../session/children.js';
 import { redact } from '../../report/redact.js';
 import { PeerSession } from '../../session/session.js';
 import { stopSecondChaincodes } from '../../session/stages/secondChaincode.js';
@@ -142,12 +144,21 @@ export async function saveState(l: Launched, path: string | boolean | undefined)
  * rule and the peer's text) when the peer would not get that far.
  */
 export async function launchForTransactions(checkArgv: readonly string[]): Promise<Launched | null> {
+  // Ctrl-C, SIGTERM, SIGHUP: the server and builder groups die, the work dir goes, exit 130/143/129.
+  const interrupt = onInterrupt();
   const workDir = await mkdtemp(join(tmpdir(), 'ccaas-conformance-'));
-  const { config } = await buildRunConfig(checkArgv, workDir);
+  interrupt.temp.push(workDir);
+  const { config } = await buildRunConfig(checkArgv, workDir).catch(async (e: unknown) => {
+    interrupt.dispose();
+    await rm(workDir, { recursive: true, force: true });
+    throw e;
+  });
   const session = new PeerSession({ ...config, peer: { ...(config.peer ?? {}), smokeOnly: true } });
   const close = async (): Promise<void> => {
     await stopSecondChaincodes();
     await session.close();
+    interrupt.dispose();
+    await killEverything();
     await rm(workDir, { recursive: true, force: true });
   };
   const r = await session.register();
