@@ -200,11 +200,19 @@ function secretSpan(run: string, token: RegExp, w: number, set: Set<string>, nor
   return [start, end];
 }
 
-function redactRuns(text: string, runs: RegExp, token: RegExp, w: number, set: Set<string>, norm: (c: string) => string): string {
+function redactRuns(text: string, runs: RegExp, token: RegExp, w: number, set: Set<string>, norm: (c: string) => string, quick: (run: string) => string): string {
   return text.replace(runs, (run) => {
+    // the common case first: nothing of a known key in this run
+    const n = quick(run);
+    if (n.length < w || !hits(n, w, set)) return run;
     const span = secretSpan(run, token, w, set, norm);
     return span ? `${run.slice(0, span[0])}${KNOWN_KEY_REDACTED}${run.slice(span[1])}` : run;
   });
+}
+
+function hits(n: string, w: number, set: Set<string>): boolean {
+  for (let i = 0; i + w <= n.length; i++) if (set.has(n.slice(i, i + w))) return true;
+  return false;
 }
 
 const HEX_CHAR = /[0-9A-Fa-f]/;
@@ -216,8 +224,8 @@ const std = (c: string): string => (c === '-' ? '+' : c === '_' ? '/' : c === '=
 /** Replaces every stretch of text that carries a known secret. Idempotent. */
 export function redactKnownKeys(text: string): string {
   if (seen.size === 0) return text;
-  let out = redactRuns(text, HEX_RUN, HEX_CHAR, HEX_W, hexWindows, lower);
-  out = redactRuns(out, B64_RUN, B64_CHAR, B64_W, b64Windows, std);
-  out = redactRuns(out, DEC_RUN, DEC_CHAR, DEC_W, decWindows, (c) => c);
+  let out = redactRuns(text, HEX_RUN, HEX_CHAR, HEX_W, hexWindows, lower, (r) => r.replace(/\\+[nrt]|[^0-9A-Fa-f]/g, '').toLowerCase());
+  out = redactRuns(out, B64_RUN, B64_CHAR, B64_W, b64Windows, std, (r) => r.replace(/\\+[nrt]|&quot;|[^A-Za-z0-9+/_-]/g, '').replace(/-/g, '+').replace(/_/g, '/'));
+  out = redactRuns(out, DEC_RUN, DEC_CHAR, DEC_W, decWindows, (c) => c, (r) => r);
   return out;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey, randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -67,7 +67,10 @@ interface World {
   servers: Map<string, { server: Server; port: number; pkg: string }>;
 }
 
-const ARCHIVES: ReadonlyArray<(r: () => number, w: World) => { name: string; bytes: Buffer; extraArgs?: string[] }> = [
+/** Over a harness limit (--max-bytes, --max-entries) is PKG-16 `error`, exit 3, as the README documents. */
+const OVER_LIMIT = [3];
+
+const ARCHIVES: ReadonlyArray<(r: () => number, w: World) => { name: string; bytes: Buffer; extraArgs?: string[]; exits?: number[] }> = [
   (r, w) => ({ name: 'traversal', bytes: hostilePackage({ connectionJson: w.plainConn, extra: [{ name: `${'../'.repeat(1 + Math.floor(r() * 4))}escape-${Math.floor(r() * 1e6)}`, body: Buffer.from('x') }] }) }),
   (_r, w) => ({ name: 'absolute path', bytes: hostilePackage({ connectionJson: w.plainConn, extra: [{ name: '/tmp/ccaas-fault-absolute', body: Buffer.from('x') }] }) }),
   (r, w) => ({ name: 'symlink out', bytes: hostilePackage({ connectionJson: w.plainConn, extra: [{ name: 'link', type: '2', linkname: r() < 0.5 ? '/etc/passwd' : '../../../etc' }, { name: 'link/x', body: Buffer.from('through the link') }] }) }),
@@ -75,13 +78,13 @@ const ARCHIVES: ReadonlyArray<(r: () => number, w: World) => { name: string; byt
   (r, w) => ({ name: 'device', bytes: hostilePackage({ connectionJson: w.plainConn, extra: [{ name: r() < 0.5 ? 'dev-null' : 'fifo', type: r() < 0.5 ? '3' : '6' }] }) }),
   (r, w) => {
     const mb = 40 + Math.floor(r() * 200);
-    return { name: `gzip bomb ${mb} MiB`, bytes: hostilePackage({ connectionJson: w.plainConn, extra: [{ name: 'zeros', body: Buffer.alloc(mb * 1024 * 1024) }] }), extraArgs: ['--max-bytes', '16M'] };
+    return { name: `gzip bomb ${mb} MiB`, bytes: hostilePackage({ connectionJson: w.plainConn, extra: [{ name: 'zeros', body: Buffer.alloc(mb * 1024 * 1024) }] }), extraArgs: ['--max-bytes', '16M'], exits: OVER_LIMIT };
   },
   (r, w) => {
     const n = 3000 + Math.floor(r() * 20000);
     const extra: TarEntry[] = [];
     for (let i = 0; i < n; i++) extra.push({ name: `f/${i}` });
-    return { name: `${n} entries`, bytes: hostilePackage({ connectionJson: w.plainConn, extra }), extraArgs: ['--max-entries', '2000'] };
+    return { name: `${n} entries`, bytes: hostilePackage({ connectionJson: w.plainConn, extra }), extraArgs: ['--max-entries', '2000'], exits: OVER_LIMIT };
   },
   (r) => ({ name: 'garbage', bytes: randomBytes(1 + Math.floor(r() * 20000)) }),
   (r, w) => {
@@ -193,7 +196,7 @@ describe('fault suite: hostile inputs through the real CLI', () => {
       const a = (ARCHIVES[Math.floor(r() * ARCHIVES.length)] as (typeof ARCHIVES)[number])(r, w);
       const pkg = join(base, 'pkg.tgz');
       await writeFile(pkg, a.bytes);
-      return { kind, name: `archive: ${a.name}`, args: [pkg, '--offline', '--run', 'PKG-*,CODE-*,BLD-0*', ...(a.extraArgs ?? [])], exits: [0, 1, 2], base };
+      return { kind, name: `archive: ${a.name}`, args: [pkg, '--offline', '--run', 'PKG-*,CODE-*,BLD-0*', ...(a.extraArgs ?? [])], exits: a.exits ?? [0, 1, 2], base };
     }
     if (kind === 'builder') {
       const b = (BUILDERS[Math.floor(r() * BUILDERS.length)] as (typeof BUILDERS)[number])(r);
@@ -209,7 +212,7 @@ describe('fault suite: hostile inputs through the real CLI', () => {
   }
 
   /** Everything asserted after a run; returns the problems (empty: the fault was survived). */
-  async function judge(c: Case, run: WatchedRun, reportDir: string, tmp: string, interrupted: { sig: string; code: number } | null): Promise<string[]> {
+  async function judge(c: Case, run: WatchedRun, reportDir: string, tmp: string, interrupted: { sig: string; code: number } | null, shared = false): Promise<string[]> {
     const p: string[] = [];
     if (run.hung) p.push(`hung (killed after ${HANG_MS} ms)`);
     const byShell = run.signal ? 128 + ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[run.signal]! : run.code;
@@ -222,6 +225,11 @@ describe('fault suite: hostile inputs through the real CLI', () => {
     if (run.peakKb > PEAK_KB) p.push(`peak memory ${run.peakKb} KiB`);
     peak = Math.max(peak, run.peakKb);
     if (finished && byShell !== 2) p.push(...(await reportProblems(reportDir)).map((x) => `report: ${x}`));
+    if (finished && byShell === 3 && !shared) {
+      // only a harness limit may end a hostile run with 3: PKG-16 says which, with the flag that moves it
+      const result = JSON.parse(await readFile(join(reportDir, 'result.json'), 'utf8').catch(() => '{}')) as { rules?: Array<{ id: string; status: string }> };
+      if (result.rules?.find((x) => x.id === 'PKG-16')?.status !== 'error') p.push('exit 3 without a PKG-16 harness limit');
+    }
     if (cleanStop && run.signal === null) {
       // a clean interruption: one line, and no staging or torn report
       const lines = run.stderr.split('\n').filter((l) => l.trim() !== '');
@@ -269,8 +277,9 @@ describe('fault suite: hostile inputs through the real CLI', () => {
           watchCli([...a.args, '--report-dir', reportDir], { deadlineMs: HANG_MS, env: { TMPDIR: tmp }, coverage: i < COVERED }),
           watchCli([...b.args, '--report-dir', reportDir], { deadlineMs: HANG_MS, env: { TMPDIR: tmpB }, coverage: i < COVERED }),
         ]);
-        const pa = await judge({ ...a, exits: a.exits.filter((x) => x !== 2) }, ra, reportDir, tmp, null);
-        const pb = await judge({ ...b, exits: b.exits.filter((x) => x !== 2) }, rb, reportDir, tmpB, null);
+        const pa = await judge({ ...a, exits: a.exits.filter((x) => x !== 2) }, ra, reportDir, tmp, null, true);
+        // (both runs' reports go to one directory: the later one is what is checked)
+        const pb = await judge({ ...b, exits: b.exits.filter((x) => x !== 2) }, rb, reportDir, tmpB, null, true);
         // an archive that cannot even be read stops before the report directory: only the other report counts
         note(`concurrent: ${a.name} + ${b.name}`, ra.code === 2 || rb.code === 2 ? [...(ra.code === 2 ? [] : pa), ...(rb.code === 2 ? [] : pb)] : [...pa, ...pb], 2);
         await rm(reportDir, { recursive: true, force: true });
