@@ -184,7 +184,7 @@ describe('dial stage against the real Node chaincode server', () => {
       assert.equal(st.failure?.rule, 'DIAL-03');
       assert.match(st.failure?.peerError ?? '', /failed to create new connection: context deadline exceeded$/);
       // a hang guard only: the failure text above says it failed at once, not after a dial
-      assert.ok(performance.now() - t0 < 10_000);
+      assert.ok(performance.now() - t0 < 20_000);
     }
   });
 });

@@ -19,12 +19,12 @@ import { allText, hostilePackage, keyEncodings, leakedLines, reportProblems, wat
  * in any encoding in any artifact or console line, no raw control character on the console, and
  * peak memory under a bound.
  *
- * FAULT_RUNS=N (default 300) hostile runs, FAULT_CONCURRENCY (default 3) at a time,
+ * FAULT_RUNS=N (default 300) hostile runs, FAULT_CONCURRENCY (default 4: runs spend much of their time waiting on deadlines) at a time,
  * FAULT_SEED=n replays a sequence. Prints the seed and the counts.
  */
 
 const RUNS = Number(process.env.FAULT_RUNS ?? 300);
-const CONCURRENCY = Math.max(1, Number(process.env.FAULT_CONCURRENCY ?? 3));
+const CONCURRENCY = Math.max(1, Number(process.env.FAULT_CONCURRENCY ?? 4));
 const SEED = Number(process.env.FAULT_SEED ?? Math.floor(Math.random() * 2 ** 31));
 /** Only catches hangs: a hostile run needs a few seconds (builder deadline 1.5 s, dial timeout 1 s). */
 const HANG_MS = 120_000;
@@ -193,7 +193,8 @@ describe('fault suite: hostile inputs through the real CLI', () => {
     const base = join(w.root, `case-${n}`);
     await mkdir(base, { recursive: true });
     if (kind === 'archive') {
-      const a = (ARCHIVES[Math.floor(r() * ARCHIVES.length)] as (typeof ARCHIVES)[number])(r, w);
+      // half of the archives carry the planted key in their connection.json
+      const a = (ARCHIVES[Math.floor(r() * ARCHIVES.length)] as (typeof ARCHIVES)[number])(r, r() < 0.5 ? { ...w, plainConn: w.tlsConn } : w);
       const pkg = join(base, 'pkg.tgz');
       await writeFile(pkg, a.bytes);
       return { kind, name: `archive: ${a.name}`, args: [pkg, '--offline', '--run', 'PKG-*,CODE-*,BLD-0*', ...(a.extraArgs ?? [])], exits: a.exits ?? [0, 1, 2], base };
