@@ -155,6 +155,7 @@ describe('hostile runs through the CLI (issue 12)', () => {
       ['/proc/nope', /cannot create \/proc\/nope/],
       ['/proc/self/nope/deeper', /cannot create/],
     ];
+    // root writes through mode 0555: the unwritable-directory cases need an ordinary user
     if (process.getuid?.() !== 0) {
       const ro = join(dir.path, 'read-only');
       await mkdir(ro, { mode: 0o555 });
