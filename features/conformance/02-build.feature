@@ -130,6 +130,10 @@ Feature: Build — the peer runs the external builders
   Scenario: One package builds on every peer
     Then rule "BLD-22" holds
 
+  @BLD-23 @SHOULD
+  Scenario: Builder programs leave no process running
+    Then rule "BLD-23" holds
+
   @DRIFT-13 @SHOULD
   Scenario: The stock peer claims only type ccaas
     Then rule "DRIFT-13" holds

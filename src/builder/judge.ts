@@ -55,7 +55,7 @@ export interface BuildJudgement {
 /** Rules of the build stage in catalogue order (every one gets a finding). */
 export const BUILD_JUDGED = [
   'BLD-01', 'BLD-02', 'BLD-03', 'BLD-04', 'BLD-05', 'BLD-06', 'BLD-07', 'BLD-08', 'BLD-09', 'BLD-10', 'BLD-11', 'BLD-12', 'BLD-13', 'BLD-14', 'BLD-15',
-  'BLD-16', 'BLD-17', 'BLD-18', 'BLD-19', 'BLD-20', 'BLD-21', 'BLD-22', 'CONN-10',
+  'BLD-16', 'BLD-17', 'BLD-18', 'BLD-19', 'BLD-20', 'BLD-21', 'BLD-22', 'BLD-23', 'CONN-10',
   'DRIFT-13', 'DRIFT-17', 'DRIFT-18', 'DRIFT-19', 'DRIFT-20', 'DRIFT-21', 'DRIFT-22', 'DRIFT-23', 'DRIFT-25', 'DRIFT-26', 'DRIFT-27', 'DRIFT-28',
 ] as const;
 
@@ -234,6 +234,29 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   } else if (f) {
     for (const r of ['BLD-07', 'DRIFT-28', 'BLD-11']) out.push(skippedBy(r, f));
   }
+
+  // BLD-23: nothing left running, in the program's group or out of it (setsid, double fork).
+  if (phases.length > 0) {
+    const left = phases.filter((p) => (p.run?.escaped ?? 0) > 0 || (!p.run?.timedOut && (p.run?.leftovers ?? 0) > 0));
+    const untracked = phases.some((p) => p.run?.escaped === null);
+    const untrackedNote = untracked ? '; this system has no /proc, so a descendant that left its process group (setsid, a double fork) cannot be found and may have outlived the run' : '';
+    if (left.length > 0) {
+      out.push(
+        should(
+          'BLD-23',
+          `${left
+            .map((p) => {
+              const escaped = p.run?.escaped ?? 0;
+              const inGroup = p.run?.timedOut ? 0 : (p.run?.leftovers ?? 0);
+              return `bin/${p.program} of builder '${p.builder}' left ${[inGroup > 0 ? `${inGroup} process(es) in its process group` : '', escaped > 0 ? `${escaped} process(es) that escaped its process group (setsid or a double fork)` : ''].filter((x) => x !== '').join(' and ')} running`;
+            })
+            .join('; ')}: the peer never stops them, so they outlive the install on the peer's host (orphans the peer, PID 1 in its image, never reaps); the harness found them by the marker in their environment and killed them${untrackedNote}`,
+          { processes: left.map((p) => ({ builder: p.builder, program: p.program, inGroup: p.run?.leftovers ?? 0, escaped: p.run?.escaped ?? 0 })) },
+        ),
+      );
+    } else out.push(passed('BLD-23', `no builder program left a process running${untracked ? untrackedNote : ' (descendants tracked by a marker in their environment, also outside the process group)'}`));
+  } else if (stageFailure) out.push(skippedBy('BLD-23', stageFailure));
+  else if (f) out.push(skippedBy('BLD-23', f));
 
   // BLD-12: the error chain of build and release.
   if (f?.rule === 'BLD-12') {

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { HARNESS } from '../config/defaults.js';
 import { goExitError, goStartError } from './goerr.js';
+import { learnPrivateKeys } from '../report/knownKeys.js';
+import { escapedFrom, killAndWait, markedEnv, newMarker, trackGroup, untrackGroup } from '../session/children.js';
 
 /**
  * Runs one builder program the way the peer's `externalbuilder.Session` does (execve of the
@@ -55,6 +57,12 @@ export interface ProgramRun {
   readonly stderrHeldOpen: boolean;
   /** Processes still in the program's group when it exited (killed by the harness; the peer would leave them). */
   readonly leftovers: number;
+  /**
+   * Descendants that left the program's process group (setsid, a double fork into a new session),
+   * found by the marker variable in their environment and killed (src/session/children.ts); null
+   * where the system gives no way to find them (no /proc).
+   */
+  readonly escaped: number | null;
   /** The peer discards stdout; kept here as evidence. */
   readonly stdout: string;
   readonly stdoutBytes: number;
@@ -230,7 +238,7 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
   const empty = { stdout: '', stdoutBytes: 0, stderrLines: [], stderrBytes: 0, longestStderrLine: 0, peerLog: { cutAtLine: null, cutLineBytes: 0, bytesAfterCut: 0, wouldBlock: false }, truncated: false };
 
   if (await execFormatError(file)) {
-    return { ...base, ...empty, pid: null, durationMs: 0, exitCode: null, signal: null, goError: goStartError(file, { code: 'ENOEXEC' }), startFailed: true, timedOut: false, ignoredSigterm: false, stderrHeldOpen: false, leftovers: 0 };
+    return { ...base, ...empty, pid: null, durationMs: 0, exitCode: null, signal: null, goError: goStartError(file, { code: 'ENOEXEC' }), startFailed: true, timedOut: false, ignoredSigterm: false, stderrHeldOpen: false, leftovers: 0, escaped: 0 };
   }
 
   return new Promise((resolve) => {
@@ -247,8 +255,10 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
     let startError: unknown = null;
     const timers: NodeJS.Timeout[] = [];
 
-    const child = spawn(file, [...args], { cwd: opts.cwd, env: { ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const marker = newMarker();
+    const child = spawn(file, [...args], { cwd: opts.cwd, env: markedEnv(opts.env, marker), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const pid = child.pid ?? null;
+    trackGroup(pid);
 
     const finish = async (): Promise<void> => {
       if (settled) return;
@@ -259,9 +269,17 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
       killGroup(pid, 'SIGKILL');
       // SIGKILL is delivered asynchronously: wait (briefly) until nothing of the group runs.
       for (let i = 0; left.length > 0 && pid !== null && i < 100 && (await processesInGroup(pid)).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      // Whatever left the group (setsid, a double fork) still carries the marker: found, counted, killed.
+      const escaped = pid === null ? [] : await escapedFrom(marker, pid);
+      if (escaped && escaped.length > 0) await killAndWait(escaped, marker);
+      untrackGroup(pid);
       child.stdout?.destroy();
       child.stderr?.destroy();
       stderr.finish();
+      // A key the program printed is remembered, so that every encoding of it is redacted everywhere.
+      const stdoutText = Buffer.concat(stdoutChunks).toString('utf8');
+      learnPrivateKeys(stdoutText);
+      learnPrivateKeys(stderr.lines.join('\n'));
       const durationMs = Math.round((exit?.at ?? performance.now()) - started);
       const cutAt = stderr.cutAtLine;
       resolve({
@@ -276,7 +294,8 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
         ignoredSigterm,
         stderrHeldOpen,
         leftovers: left.length,
-        stdout: Buffer.concat(stdoutChunks).toString('utf8'),
+        escaped: escaped ? escaped.length : null,
+        stdout: stdoutText,
         stdoutBytes,
         stderrLines: stderr.lines,
         stderrBytes: stderr.bytes,

@@ -1,4 +1,5 @@
 import { access, constants, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { learnPrivateKeys } from '../report/knownKeys.js';
 import { join, resolve } from 'node:path';
 import type { PeerFailure } from '../findings.js';
 import { marshalString } from '../gojson/index.js';
@@ -194,7 +195,9 @@ async function judgeLaunch(releaseDir: string, builder: BuilderSpec, cwd: string
   const conn = join(releaseDir, 'chaincode', 'server', 'connection.json');
   try {
     await stat(conn);
-    return { kind: 'ccaas', connectionJson: (await readFile(conn)).toString('utf8') };
+    const connectionJson = (await readFile(conn)).toString('utf8');
+    learnPrivateKeys(connectionJson); // its client_key is redacted in every encoding from now on
+    return { kind: 'ccaas', connectionJson };
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code !== 'ENOENT') return { kind: 'stat-error', error: `connection information not provided: stat ${conn}: ${code === 'ENOTDIR' ? 'not a directory' : code === 'ELOOP' ? 'too many levels of symbolic links' : String(e)}` };

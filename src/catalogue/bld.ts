@@ -166,4 +166,11 @@ export const BLD_RULES: readonly Rule[] = [
     source: [{ repo: 'fabric', path: 'ccaas_builder/cmd/build/main.go', symbols: ['execTempl'] }, { repo: 'fabric', path: 'core/chaincode/lifecycle/lifecycle.go', symbols: ['InstallChaincode'] }],
     remedy: 'Template what differs per peer (`"address": "{{.peername}}-cc:9999"`) and give every peer the keys in CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG.',
   },
+  {
+    id: 'BLD-23', family: 'BLD', level: 'SHOULD', confidence: 'code',
+    title: 'Builder programs leave no process running',
+    peer: 'The peer runs each program with exec.Cmd and returns once it exits and stderr is closed; it never kills a process group or a descendant. A process the program leaves behind (a background job with stderr closed, or one moved out of the group with setsid or a double fork) keeps running on the peer\'s host after the install, re-parented to the peer (PID 1 in its image, which reaps no orphans).',
+    source: [{ repo: 'fabric', path: SESSION, symbols: ['Start', 'waitForExit'] }],
+    remedy: 'Do not start daemons from bin/detect, bin/build or bin/release; wait for every child before exiting.',
+  },
 ];

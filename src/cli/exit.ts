@@ -16,3 +16,14 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** Unreadable input or an unusable place for the reports: one line, exit 2, no usage text. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** Exit codes on a signal (128 + its number, as shells report them). */
+export const SIGNAL_EXIT: Readonly<Record<'SIGHUP' | 'SIGINT' | 'SIGTERM', number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };

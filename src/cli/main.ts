@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { runCheck } from './commands/check.js';
 import { redact } from '../report/redact.js';
-import { EXIT, UsageError } from './exit.js';
+import { EXIT, InputError, UsageError } from './exit.js';
 import { COMMANDS } from './flags.js';
 import { commandUsage, usage } from './usage.js';
+import { escapeControl } from '../report/terminal.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -67,12 +68,16 @@ export async function main(argv: string[]): Promise<number> {
     if (sub) return await sub(rest);
     return (await runCheck(argv)).exitCode;
   } catch (e) {
-    if (e instanceof UsageError) {
-      const command = Object.hasOwn(COMMANDS, first) ? first : null;
-      process.stderr.write(`ccaas-conformance: ${redact(e.message)} (see ccaas-conformance ${command ? `${command} ` : ''}--help)\n`);
+    if (e instanceof InputError) {
+      process.stderr.write(`ccaas-conformance: ${escapeControl(redact(e.message))}\n`);
       return EXIT.USAGE;
     }
-    process.stderr.write(`ccaas-conformance: internal error: ${redact(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+    if (e instanceof UsageError) {
+      const command = Object.hasOwn(COMMANDS, first) ? first : null;
+      process.stderr.write(`ccaas-conformance: ${escapeControl(redact(e.message))} (see ccaas-conformance ${command ? `${command} ` : ''}--help)\n`);
+      return EXIT.USAGE;
+    }
+    process.stderr.write(`ccaas-conformance: internal error: ${escapeControl(redact(e instanceof Error ? (e.stack ?? e.message) : String(e)))}\n`);
     return EXIT.HARNESS_ERROR;
   }
 }
@@ -83,7 +88,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`ccaas-conformance: ${redact(String(e))}\n`);
+      process.stderr.write(`ccaas-conformance: ${escapeControl(redact(String(e)))}\n`);
       process.exitCode = EXIT.HARNESS_ERROR;
     },
   );

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { extract } from 'tar-stream';
+import { learnPrivateKeys } from '../report/knownKeys.js';
 import { decodeUserData } from './userData.js';
 import type { ChaincodeServerUserData } from './userData.js';
 
@@ -43,6 +44,7 @@ export async function sourceConnection(codeArchivePath: string | null): Promise<
     ex.end(tar);
   });
   if (!bytes) return null;
+  learnPrivateKeys(bytes.toString('utf8')); // its client_key is redacted in every encoding from now on
   const d = decodeUserData(bytes);
   return d.kind === 'ok' ? d.userData : null;
 }

@@ -1,6 +1,7 @@
 import type { ComplianceModel, RuleResult } from './model.js';
 import { shellQuote } from './selection.js';
 import { count, tallies, tallyLine } from './words.js';
+import { escapeControl as t } from './terminal.js';
 
 /**
  * The console summary: verdict first, then what failed and how to fix it, what fails the exit
@@ -27,11 +28,12 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
   const dim = (s: string): string => paint('2', s);
   const bold = (s: string): string => paint('1', s);
   const lines: string[] = [];
-  const id = m.facts?.packageId ?? '(no package ID)';
+  // Everything from the model may hold untrusted text (labels, stderr, gRPC details): escaped.
+  const id = t(m.facts?.packageId ?? '(no package ID)');
   const verdict = VERDICT_TEXT[m.verdict];
   const vcolor = m.verdict === 'conformant' ? green : m.verdict === 'partial' ? yellow : red;
   lines.push(`ccaas-conformance: ${bold(vcolor(verdict))}  ${id}`);
-  lines.push(`  ${m.summary}`);
+  lines.push(`  ${t(m.summary)}`);
   const c = (level: 'MUST' | 'SHOULD'): string => {
     const rules = m.rules.filter((r) => r.level === level);
     return `${count(rules.length, 'rule')}: ${tallyLine(tallies(rules))}`;
@@ -39,17 +41,17 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
   lines.push(`  MUST   ${c('MUST')}`);
   lines.push(`  SHOULD ${c('SHOULD')}`);
 
-  const firstLine = (t: string): string => t.split('\n')[0] ?? t;
+  const firstLine = (x: string): string => t(x.split('\n')[0] ?? x);
   /** ` (12 MUST, 2 SHOULD)` when the ids mix levels, so the line adds up with the counts above. */
   const levels = (ids: readonly string[]): string => {
     const must = ids.filter((id) => m.rules.find((r) => r.id === id)?.level === 'MUST').length;
     return must === 0 || must === ids.length ? ` (${must === 0 ? 'SHOULD' : 'MUST'})` : ` (${must} MUST, ${ids.length - must} SHOULD)`;
   };
   const show = (r: RuleResult, mark: string): void => {
-    lines.push(`  ${mark} ${r.id} [${r.level}] ${r.rule?.title ?? ''}`.trimEnd());
-    lines.push(`      ${r.message.split('\n').join('\n      ')}`);
-    if (r.peerError) lines.push(`      peer: ${r.peerError}`);
-    if (r.remedy) lines.push(`      fix:  ${r.remedy}`);
+    lines.push(`  ${mark} ${t(r.id)} [${r.level}] ${t(r.rule?.title ?? '')}`.trimEnd());
+    lines.push(`      ${r.message.split('\n').map(t).join('\n      ')}`);
+    if (r.peerError) lines.push(`      peer: ${t(r.peerError)}`);
+    if (r.remedy) lines.push(`      fix:  ${t(r.remedy)}`);
   };
   const failing = m.rules.filter((r) => r.status === 'failed' && r.level === 'MUST');
   const warnings = m.rules.filter((r) => r.status === 'failed' && r.level === 'SHOULD');
@@ -65,18 +67,18 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
     const by = r.blockedBy ?? 'a scenario that did not run';
     blocked.set(by, [...(blocked.get(by) ?? []), r.id]);
   }
-  for (const [by, ids] of blocked) lines.push(`  ${dim('○')} ${count(ids.length, 'rule')} blocked by ${by}${levels(ids)}: ${ids.join(', ')}`);
+  for (const [by, ids] of blocked) lines.push(`  ${dim('○')} ${count(ids.length, 'rule')} blocked by ${t(by)}${levels(ids)}: ${ids.join(', ')}`);
   const expected = m.rules.filter((r) => r.status === 'expected-failure');
-  if (expected.length > 0) lines.push(`  ${dim('≈')} expected failure${expected.length === 1 ? '' : 's'} (${m.run?.expectedFailures?.file ?? 'baseline'}): ${expected.map((r) => r.id).join(', ')}`);
-  for (const idStale of m.gate.stale) lines.push(`  ${red('✗')} stale expected-failure: ${idStale} is listed in ${m.run?.expectedFailures?.file ?? 'the expected-failures file'} but now passes; remove it from the list`);
+  if (expected.length > 0) lines.push(`  ${dim('≈')} expected failure${expected.length === 1 ? '' : 's'} (${t(m.run?.expectedFailures?.file ?? 'baseline')}): ${expected.map((r) => r.id).join(', ')}`);
+  for (const idStale of m.gate.stale) lines.push(`  ${red('✗')} stale expected-failure: ${idStale} is listed in ${t(m.run?.expectedFailures?.file ?? 'the expected-failures file')} but now passes; remove it from the list`);
   if (m.gate.notJudged.length > 0) lines.push(`  ${dim('·')} listed as expected failures but not judged in this run: ${m.gate.notJudged.join(', ')}`);
   const own = m.ownScenarios;
   if (own.length > 0) {
     const n = (st: string): number => own.filter((x) => x.status === st).length;
     lines.push(`  your scenarios: ${n('passed')} passed, ${n('failed')} failed${n('skipped') > 0 ? `, ${n('skipped')} skipped` : ''}`);
     for (const sc of own.filter((x) => x.status === 'failed')) {
-      lines.push(`  ${red('✗')} ${sc.name} (${sc.uri})`);
-      if (sc.failedStep) lines.push(`      at:   ${sc.failedStep}`);
+      lines.push(`  ${red('✗')} ${t(sc.name)} (${t(sc.uri)})`);
+      if (sc.failedStep) lines.push(`      at:   ${t(sc.failedStep)}`);
       if (sc.message) lines.push(`      ${firstLine(sc.message)}`);
     }
   }
@@ -91,10 +93,10 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
   lines.push('');
   const gate = m.gate;
   if (gate.exitCode === 0) lines.push(`  exit 0 (--level ${gate.level}): ${green('the run passes')}`);
-  else lines.push(`  exit ${gate.exitCode} (--level ${gate.level}): ${red(gateSummary(m))}`);
-  lines.push(`  report: ${reportDir}/index.html  ${dim('(result.json, junit.xml, messages.ndjson, cucumber.html beside it)')}`);
+  else lines.push(`  exit ${gate.exitCode} (--level ${gate.level}): ${red(t(gateSummary(m)))}`);
+  lines.push(`  report: ${t(reportDir)}/index.html  ${dim('(result.json, junit.xml, messages.ndjson, cucumber.html beside it)')}`);
   const line = rerunLine(m);
-  if (line) lines.push(`  re-run what did not pass: ${line}`);
+  if (line) lines.push(`  re-run what did not pass: ${t(line)}`);
   return lines.join('\n');
 }
 

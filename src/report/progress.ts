@@ -1,5 +1,6 @@
 import type * as messages from '@cucumber/messages';
 import { FINDING_MEDIA_TYPE, type Finding, type Status } from '../findings.js';
+import { escapeControl } from './terminal.js';
 import { redact } from './redact.js';
 
 /**
@@ -58,7 +59,7 @@ export class Progress {
         this.current = notRun ? '' : st.text;
         if (!this.announced.has(st.text)) {
           this.announced.add(st.text);
-          if (!this.tty) this.out.write(notRun ? `– ${st.text}: not run (--offline)\n` : `· ${st.text}\n`);
+          if (!this.tty) this.out.write(notRun ? `– ${escapeControl(redact(st.text))}: not run (--offline)\n` : `· ${escapeControl(redact(st.text))}\n`);
         }
       }
     }
@@ -80,7 +81,7 @@ export class Progress {
       .map((s) => `${SYMBOL[s]} ${this.counts.get(s)}`)
       .join('  ');
     const width = String(this.total).length;
-    return redact(`[${String(this.done).padStart(width)}/${this.total}] ${counts}${this.current ? `  · ${this.current}` : ''}`);
+    return escapeControl(redact(`[${String(this.done).padStart(width)}/${this.total}] ${counts}${this.current ? `  · ${this.current}` : ''}`));
   }
 
   private draw(force: boolean): void {

@@ -1,4 +1,7 @@
 import type { Json } from '../findings.js';
+import { redactKnownKeys } from './knownKeys.js';
+
+export { learnPrivateKeys, rememberPrivateKey } from './knownKeys.js';
 
 /**
  * Private keys never leave the harness. Every text that reaches a report, a log or the console
@@ -12,8 +15,14 @@ import type { Json } from '../findings.js';
  *   lines next to them along;
  * - a base64 block (one line or wrapped) that decodes to such a PEM block (the Node and Java
  *   shims' `*_PATH` files hold base64 of PEM) or to a DER private key (PKCS#1, SEC1, PKCS#8);
- * - the value of a JSON field or an environment assignment named like a key (`client_key`,
- *   `private_key`, `tls_key`, `CORE_..._KEY=`), whatever it holds.
+ * - the value of a JSON field named like a key (`client_key`, `private_key`, `tls_key`), whatever
+ *   it holds, and of an environment assignment named like one (`CORE_..._KEY=`) unless it is a
+ *   file path or a `$` reference (a file path, `SRV_KEY=/path/to/key`, is not a key and stays, so that a re-run
+ *   command can be pasted back);
+ * - every encoding of a key the run has read (src/report/knownKeys.ts: hex, base64, the secret
+ *   numbers in hex and decimal).
+ *
+ * Redacting twice gives what redacting once gave.
  */
 
 export const REDACTED = '[REDACTED PRIVATE KEY]';
@@ -34,6 +43,17 @@ const KEY_FIELD_HTML = new RegExp(`(&quot;(?:${KEY_NAMES})&quot;\\s*:\\s*)&quot;
 const KEY_NAME_EXACT = new RegExp(`^(?:${KEY_NAMES})$`, 'i');
 /** `NAME_KEY=value` in a command line or an environment dump. */
 const KEY_ENV = /\b([A-Z][A-Z0-9_]*(?:_KEY|PRIVATE_KEY|_KEY_PEM))=('[^']*'|"[^"]*"|[^\s"',\]]+)/g;
+/** A file path (absolute, relative to . or ~, or a variable): names a key, does not hold one. */
+const PATH_LIKE = /^['"]?(?:~|\.{1,2}|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)?\/[^\s'"]*['"]?$/;
+
+/** Whether an environment value named like a key is taken for one: not a path, not a `$` reference, not already redacted. */
+function envValueIsKey(value: string): boolean {
+  if (value.includes('[REDACTED')) return false;
+  // `\"`: an escaped quote opens the value (a command inside JSON); what it holds is judged by its shape
+  if (/^\\+$/.test(value)) return false;
+  if (/^['"]?\$/.test(value)) return false;
+  return !(PATH_LIKE.test(value) && !value.split('/').some((seg) => seg.length >= 64));
+}
 
 const BASE64_BLOCK = /[A-Za-z0-9+/]{40,}={0,2}(?:(?:[ \t\r\n]|\\+[nrt]|"\s*,\s*"|&quot;\s*,\s*&quot;)+[A-Za-z0-9+/]{4,}={0,2})*/g;
 
@@ -191,12 +211,13 @@ function applySpans(text: string, spans: Span[]): string {
 
 export function redact(text: string): string {
   let out = applySpans(text, pemSpans(text));
+  out = redactKnownKeys(out);
   out = out.replace(BASE64_BLOCK, (block) => (base64LooksLikeKey(block) ? REDACTED : block));
   out = out
     .replace(KEY_FIELD, (_m, head: string) => `${head}"${REDACTED}"`)
     .replace(KEY_FIELD_ESCAPED, (_m, head: string, q: string) => `${head}${q}${REDACTED}${q}`)
     .replace(KEY_FIELD_HTML, (_m, head: string) => `${head}&quot;${REDACTED}&quot;`)
-    .replace(KEY_ENV, (_m, name: string) => `${name}=${REDACTED}`);
+    .replace(KEY_ENV, (m, name: string, value: string) => (envValueIsKey(value) ? `${name}=${REDACTED}` : m));
   return out;
 }
 

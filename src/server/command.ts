@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { HARNESS } from '../config/defaults.js';
 import { splitAddress } from '../dial/probe.js';
+import { killAndWait, markedEnv, markedProcesses, newMarker, trackGroup, untrackGroup } from '../session/children.js';
 
 /**
  * The chaincode server under test, when the harness starts it (`--command`): a shell command in
@@ -72,7 +73,9 @@ export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(l.baseEnv)) if (v !== undefined) env[k] = v;
   Object.assign(env, serverEnvironment(l.packageId, l.address));
-  const child = spawn('/bin/sh', ['-c', l.command], { cwd: l.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const marker = newMarker();
+  const child = spawn('/bin/sh', ['-c', l.command], { cwd: l.cwd, env: markedEnv(env, marker), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  trackGroup(child.pid);
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exited: string | null = null;
@@ -103,6 +106,9 @@ export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
     // Children of the shell may outlive it: the whole group goes, always.
     killGroup(child, 'SIGKILL');
     if (!graceful) await exitedWithin(1_000);
+    // and whatever it moved out of its group (setsid, a double fork), found by its marker
+    await killAndWait(await markedProcesses(marker), marker);
+    untrackGroup(child.pid);
   };
 
   const hp = splitAddress(l.address);

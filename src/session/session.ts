@@ -119,7 +119,12 @@ export class PeerSession implements SessionContext {
   }
 
   package(): Promise<PackageStage> {
-    const p = this.once('package', packageStage);
+    const p = this.once('package', async (s: SessionContext) => {
+      const r = await packageStage(s);
+      // The package's own client_key, learnt before anything of the run is reported.
+      await sourceConnection(r.inspected.builderInput?.codeArchivePath ?? null).catch(() => null);
+      return r;
+    });
     if (!this.earlyArmed) {
       this.earlyArmed = true;
       void p.then((r) => this.startEarly(r)).catch(() => undefined);

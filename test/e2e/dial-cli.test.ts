@@ -49,22 +49,23 @@ describe('dial rules through the CLI', () => {
       assert.match(rule.peerError ?? '', /^could not launch chaincode asset_ccaas:[0-9a-f]{64}: connection to asset_ccaas:[0-9a-f]{64} failed: /);
       const html = await run.file('index.html');
       assert.ok(html.includes(`(${want.classification})`), 'the classification is in index.html');
-      // The run is bounded by dial_timeout (1 s) plus the harness's own work; nothing waits twice.
-      assert.ok(run.ms < 10_000, `${run.ms} ms`);
+      // A hang guard only (issue 12: this took 10.3 s on a loaded CI box, 0.9 s alone): dial_timeout
+      // is 1 s, so 60 s is many times what the run needs.
+      assert.ok(run.ms < 60_000, `${run.ms} ms: the CLI hung`);
     });
   }
 
   it('a refused port with a long dial_timeout: reported at once, and the CLI exits without waiting the dial_timeout out', async () => {
     const port = await freePort();
-    const pkg = await writeSamplePackage(join(dir.path, 'refused-30s.tgz'), { address: `127.0.0.1:${port}`, connection: { dial_timeout: '30s' } });
-    const run = await runCli([pkg, '--quiet'], { reportDir: join(dir.path, 'r-refused-30s'), timeoutMs: 60_000 });
+    const pkg = await writeSamplePackage(join(dir.path, 'refused-300s.tgz'), { address: `127.0.0.1:${port}`, connection: { dial_timeout: '300s' } });
+    const run = await runCli([pkg, '--quiet'], { reportDir: join(dir.path, 'r-refused-300s'), timeoutMs: 400_000 });
     assert.equal(run.code, 1, run.stderr);
     const rule = (await run.result()).rules.find((r) => r.id === 'DIAL-03');
     assert.equal(rule?.status, 'failed');
     assert.match(rule?.message ?? '', /\(refused\)/);
     // grpc-js's own waitForReady keeps a timer to the dial deadline after the client closes: the
-    // process would stay alive ~30 s. Half of that is a generous bound for a loaded machine.
-    assert.ok(run.ms < 15_000, `the CLI exited after ${run.ms} ms, waiting out dial_timeout (30 s)`);
+    // process would stay alive ~300 s. The run needs a few seconds; 120 s is many times that.
+    assert.ok(run.ms < 120_000, `the CLI exited after ${run.ms} ms, waiting out dial_timeout (300 s)`);
   });
 
   it('the real Node server in plaintext, TLS and mutual TLS, with its certificate files: every DIAL rule passes', async () => {

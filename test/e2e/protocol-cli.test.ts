@@ -57,7 +57,7 @@ describe('ccaas-conformance invoke | query | bench | init', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /PROTO-04/);
     assert.match(r.stderr, /peer will not accept external chaincode connection asset_ccaas:1{64} \(except in dev mode\)/);
-    assert.ok(r.ms < 15_000, `${r.ms} ms`);
+    assert.ok(r.ms < 60_000, `${r.ms} ms: a hang guard only, many times what the run needs`);
   });
 
   it('--init-required routes INIT and TRANSACTION as CheckInvocation does', async () => {
@@ -93,7 +93,10 @@ describe('ccaas-conformance invoke | query | bench | init', () => {
   it('--core-yaml gives the mock peer the peer\'s own chaincode.keepalive and runtimeParams (fabric-shim 2.5.8 exits on KEEPALIVE)', async () => {
     const core = join(dir.path, 'core.yaml');
     await writeFile(core, 'chaincode:\n  keepalive: 1\n  runtimeParams:\n    useWriteBatch: false\n  externalBuilders:\n    - name: ccaas_builder\n      path: /opt/hyperledger/ccaas_builder\n      propagateEnvironment:\n        - CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG\n');
-    const run = await runCli([pkg, '--command', nodeServerCommand(), '--core-yaml', core, '--quiet'], { reportDir: join(dir.path, 'r-core') });
+    // Only PROTO-14 is judged: the shim exits at the first KEEPALIVE (1 s), and on a loaded machine
+    // that comes while later rules (PROTO-08, PROTO-16) still need the server (issue 12: a race
+    // with the clock, not a verdict).
+    const run = await runCli([pkg, '--command', nodeServerCommand(), '--core-yaml', core, '--quiet', '--run', 'PROTO-14'], { reportDir: join(dir.path, 'r-core') });
     const rule = (await run.result()).rules.find((r) => r.id === 'PROTO-14');
     assert.equal(rule?.status, 'failed', rule?.message);
     assert.match(rule?.message ?? '', /with chaincode\.keepalive 1 the server ended the stream/);

@@ -102,7 +102,7 @@ describe('Go shim server (fabric-chaincode-go/v2 ChaincodeServer) through the CL
     assert.equal(p4?.status, 'failed');
     assert.match(p4?.message ?? '', new RegExp(`REGISTER names '${wrong}', not the package ID 'asset_ccaas:[0-9a-f]{64}'`));
     assert.equal(p4?.peerError, `peer will not accept external chaincode connection ${wrong} (except in dev mode)`);
-    assert.ok(r.ms < 15_000, `${r.ms} ms`);
+    assert.ok(r.ms < 60_000, `${r.ms} ms: a hang guard only, many times what the run needs`);
   });
 
   it('features/examples/asset.feature passes beside the conformance suite', async () => {

@@ -55,7 +55,8 @@ describe('walking skeleton: the CLI against the real Node shim server', () => {
     const reg = result.rules.find((r) => r.id === 'PROTO-04');
     assert.equal(reg?.status, 'failed');
     assert.equal(reg?.peerError, `peer will not accept external chaincode connection asset_ccaas:${'0'.repeat(64)} (except in dev mode)`);
-    assert.ok(run.ms < 10_000, `took ${run.ms} ms`);
+    // a hang guard only (many times the few seconds it takes); the peer's text above is the check
+    assert.ok(run.ms < 60_000, `took ${run.ms} ms: the CLI hung`);
   });
 
   it('fails tls_required "true" (as the Fabric docs write it) with the peer\'s Go unmarshal error', async () => {

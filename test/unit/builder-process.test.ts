@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { goExitError, goStartError } from '../../src/builder/goerr.js';
 import { processesInGroup, runProgram } from '../../src/builder/process.js';
+import { MARKER_VAR } from '../../src/session/children.js';
 
 /** One builder program run the peer's way (execve, /dev/null stdin, stderr lines) with the harness's protection. */
 
@@ -43,7 +44,10 @@ describe('runProgram', () => {
     const notCoverage = (n: string | undefined): boolean => n !== 'NODE_V8_COVERAGE';
     assert.deepEqual(r.envKeys.filter(notCoverage), ['ONLY_THIS', 'PATH']);
     const names = r.stderrLines.map((l) => l.split('=')[0]).filter((n) => n !== 'PWD' && n !== 'SHLVL' && n !== '_' && notCoverage(n));
-    assert.deepEqual(names, ['ONLY_THIS', 'PATH']);
+    // The one variable the harness adds: the marker that finds descendants outside the group
+    // (src/session/children.ts); it is not among the environment the reports show.
+    assert.deepEqual(names, [MARKER_VAR, 'ONLY_THIS', 'PATH']);
+    assert.ok(!r.envKeys.includes(MARKER_VAR));
     assert.equal(r.timedOut, false);
     assert.equal(r.leftovers, 0);
   });
@@ -94,7 +98,7 @@ describe('runProgram', () => {
     const r = await runProgram(hang, [], { env: PATH_ONLY, timeoutMs: 300, cwd: dir });
     assert.equal(r.timedOut, true);
     assert.equal(r.ignoredSigterm, false);
-    assert.ok(performance.now() - t0 < 5_000, 'stopped at the deadline, not after the 60 s sleep');
+    assert.ok(performance.now() - t0 < 30_000, 'stopped at the deadline, not after the 60 s sleep (a bound 100 times the 300 ms deadline)');
     assert.ok(r.pid !== null);
     assert.deepEqual(await processesInGroup(r.pid as number), [], 'nothing of the group is left');
     const stubborn = await script('stubborn', '#!/bin/sh\ntrap "" TERM\nwhile :; do sleep 1; done\n');
@@ -103,7 +107,7 @@ describe('runProgram', () => {
     assert.equal(s.timedOut, true);
     assert.equal(s.ignoredSigterm, true);
     assert.equal(s.goError, 'signal: killed');
-    assert.ok(performance.now() - t1 < 2_500);
+    assert.ok(performance.now() - t1 < 30_000, 'SIGKILL ended a SIGTERM-ignorer that loops forever (a hang guard)');
     assert.deepEqual(await processesInGroup(s.pid as number), []);
   });
 

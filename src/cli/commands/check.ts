@@ -1,7 +1,7 @@
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import type * as messages from '@cucumber/messages';
-import { createWriteStream, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -11,6 +11,7 @@ import { toHtml } from '../../report/html.js';
 import { toJunit } from '../../report/junit.js';
 import { buildModel, parseEnvelopes, type ComplianceModel, type GateLevel, type RunInfo } from '../../report/model.js';
 import { Progress } from '../../report/progress.js';
+import { learnPrivateKeys } from '../../report/knownKeys.js';
 import { redact } from '../../report/redact.js';
 import { toResultJson } from '../../report/result.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
@@ -20,6 +21,9 @@ import { readPeerBuilderSetup } from '../../builder/peerConfig.js';
 import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
 import { CHECK_OPTIONS } from '../flags.js';
 import { UsageError } from '../exit.js';
+import { onInterrupt } from '../interrupt.js';
+import { commitReport, discardStaging, prepareReportDir, type ReportTarget } from '../reportDir.js';
+import { killEverything } from '../../session/children.js';
 import { executeTimeoutMs } from '../../config/chaincodeConfig.js';
 import { DEFAULT_PACKAGE_LIMITS } from '../../package/limits.js';
 import { peerSettingsFor, userFeaturePaths } from '../peerFlags.js';
@@ -142,6 +146,8 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
     ...limitFlags(p),
     ...peerSettingsFor(p, builderSetup?.settings ?? {}, str(p, 'core-yaml') !== null),
   };
+  // --server-key is redacted in every encoding, from the re-run command on.
+  if (config.serverTls?.key) learnPrivateKeys(await readFile(config.serverTls.key, 'utf8').catch(() => ''));
   const report = await buildReportOptions(p, argv, config);
   return { config, reportDir: resolve(str(p, 'report-dir') ?? 'reports'), json: bool(p, 'json'), quiet: bool(p, 'quiet'), tags: str(p, 'tags'), report };
 }
@@ -204,21 +210,20 @@ function userPath(abs: string): string {
 
 /** Runs the conformance features for one package; writes the reports; returns the exit code. */
 export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
+  const interrupt = onInterrupt();
   const workDir = await mkdtemp(join(tmpdir(), 'ccaas-conformance-'));
-  const cleanup = async (): Promise<void> => {
-    await closeSessions();
-    await rm(workDir, { recursive: true, force: true });
-  };
-  const onSignal = (sig: NodeJS.Signals): void => {
-    void cleanup().finally(() => process.kill(process.pid, sig));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  interrupt.temp.push(workDir);
+  let target: ReportTarget | null = null;
+  let committed = false;
   try {
     const { config, reportDir, json, quiet, report } = await buildRunConfig(argv, workDir);
-    await mkdir(reportDir, { recursive: true });
-    const messagesFile = join(reportDir, 'messages.ndjson');
-    const htmlFile = join(reportDir, 'cucumber.html');
+    // The report directory is checked (and its staging directory made) before any work.
+    const t = await prepareReportDir(reportDir);
+    target = t;
+    interrupt.discard = () => discardStaging(t);
+    interrupt.reportNote = t.previous ? `the previous report in ${reportDir} is untouched` : `no report was written to ${reportDir}`;
+    const messagesFile = join(t.staging, 'messages.ndjson');
+    const htmlFile = join(t.staging, 'cucumber.html');
     const features = join(PROJECT_ROOT, 'features', 'conformance');
     const steps = join(PROJECT_ROOT, 'dist', 'steps');
     const { runConfiguration } = await loadConfiguration({
@@ -231,13 +236,14 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
         tags: report.tags,
       },
     });
-    // messages.ndjson is written here, one redacted envelope per line, and feeds the live progress.
+    // Every envelope, redacted, feeds the live progress and stays in memory for the verdict and
+    // messages.ndjson (never read back from a directory another run may share).
     const out = json ? process.stderr : process.stdout;
     const tty = !quiet && out.isTTY === true;
     const progress = quiet ? null : new Progress(out, tty, () => Date.now(), out.columns > 20 ? out.columns : 100);
-    const ndjson = createWriteStream(messagesFile);
+    const lines: string[] = [];
     const onMessage = (e: messages.Envelope): void => {
-      ndjson.write(`${redact(JSON.stringify(e))}\n`);
+      lines.push(redact(JSON.stringify(e)));
       progress?.onEnvelope(e);
     };
     // Cucumber's own console output is not wanted: the summary below says it all.
@@ -250,30 +256,43 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
       await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: silent, stderr: process.stderr, env: process.env }, onMessage);
     } finally {
       progress?.end();
-      await new Promise<void>((res, rej) => ndjson.end((err?: Error | null) => (err ? rej(err) : res())));
       await closeSessions();
     }
+    // Written once the run is over: a key learnt late (a builder printed it) is redacted in every line.
+    for (let i = 0; i < lines.length; i++) lines[i] = redact(lines[i] as string);
+    await writeFile(messagesFile, lines.length > 0 ? `${lines.join('\n')}\n` : '');
     // Cucumber's own HTML report embeds the same envelopes: redact it as well.
     const cucumberHtml = await readFile(htmlFile, 'utf8').catch(() => null);
     if (cucumberHtml !== null) {
       const clean = redact(cucumberHtml);
       if (clean !== cucumberHtml) await writeFile(htmlFile, clean);
     }
-    const envelopes = parseEnvelopes(await readFile(messagesFile, 'utf8'));
+    const envelopes = parseEnvelopes(lines.join('\n'));
     const built = buildModel(envelopes);
     // Cucumber names feature files relative to the project; the user's own are shown from where they ran it.
     const model = { ...built, ownScenarios: built.ownScenarios.map((sc) => ({ ...sc, uri: userPath(resolve(PROJECT_ROOT, sc.uri)) })) };
     const result = toResultJson(model, config.packagePath);
     const resultText = redact(JSON.stringify(result, null, 2));
-    await writeFile(join(reportDir, 'result.json'), `${resultText}\n`);
-    await writeFile(join(reportDir, 'index.html'), redact(toHtml(model)));
-    await writeFile(join(reportDir, 'junit.xml'), redact(toJunit(model)));
+    await writeFile(join(t.staging, 'result.json'), `${resultText}\n`);
+    await writeFile(join(t.staging, 'index.html'), redact(toHtml(model)));
+    await writeFile(join(t.staging, 'junit.xml'), redact(toJunit(model)));
+    // One short step moves the whole report into place; a signal meanwhile waits for it.
+    interrupt.hold();
+    try {
+      await commitReport(t);
+      committed = true;
+      interrupt.reportNote = `the report in ${reportDir} is complete`;
+    } finally {
+      interrupt.release();
+    }
     if (json) process.stdout.write(`${resultText}\n`);
     if (!quiet) out.write(`${redact(toConsole(model, reportDir, { color: tty }))}\n`);
     return { exitCode: model.gate.exitCode, model };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await cleanup();
+    interrupt.dispose();
+    await closeSessions();
+    await killEverything();
+    await rm(workDir, { recursive: true, force: true });
+    if (target && !committed) await discardStaging(target);
   }
 }

@@ -3,6 +3,7 @@ import { calculatePackageId } from '../../package/index.js';
 import { parseArgs, str } from '../args.js';
 import { COMMANDS } from '../flags.js';
 import { EXIT, UsageError } from '../exit.js';
+import { escapeControl } from '../../report/terminal.js';
 
 /**
  * `ccaas-conformance id PKG [--output json]`, like `peer lifecycle chaincode calculatepackageid`
@@ -19,15 +20,15 @@ export async function runIdCommand(argv: string[]): Promise<number> {
   try {
     await access(file, constants.R_OK);
   } catch (e) {
-    process.stderr.write(`Error: failed to read chaincode package at '${file}': ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`Error: failed to read chaincode package at '${escapeControl(file)}': ${escapeControl(e instanceof Error ? e.message : String(e))}\n`);
     return EXIT.USAGE;
   }
   const r = await calculatePackageId(file);
   if (r.failure) {
-    process.stderr.write(`Error: ${r.failure.peerError ?? r.failure.message}\n`);
+    process.stderr.write(`Error: ${escapeControl(r.failure.peerError ?? r.failure.message)}\n`);
     return EXIT.NON_CONFORMANT;
   }
   if ((str(p, 'output') ?? '').toLowerCase() === 'json') process.stdout.write(`{\n\t"package_id": ${JSON.stringify(r.packageId)}\n}\n`);
-  else process.stdout.write(`${r.packageId}\n`);
+  else process.stdout.write(`${escapeControl(r.packageId)}\n`);
   return EXIT.CONFORMANT;
 }

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { formatStateFile, parseStateFile, type StateEntry } from '../../ledger/stateFile.js';
 import type { ProposalResult } from '../../peer/endorser.js';
 import type { MockPeer } from '../../peer/mockPeer.js';
+import { escapeControl } from '../../report/terminal.js';
+import { onInterrupt } from '../interrupt.js';
+import { killEverything } from '../../session/children.js';
 import { redact } from '../../report/redact.js';
 import { PeerSession } from '../../session/session.js';
 import { stopSecondChaincodes } from '../../session/stages/secondChaincode.js';
@@ -130,12 +133,21 @@ export async function saveState(l: Launched, path: string | boolean | undefined)
  * rule and the peer's text) when the peer would not get that far.
  */
 export async function launchForTransactions(checkArgv: readonly string[]): Promise<Launched | null> {
+  // Ctrl-C, SIGTERM, SIGHUP: the server and builder groups die, the work dir goes, exit 130/143/129.
+  const interrupt = onInterrupt();
   const workDir = await mkdtemp(join(tmpdir(), 'ccaas-conformance-'));
-  const { config } = await buildRunConfig(checkArgv, workDir);
+  interrupt.temp.push(workDir);
+  const { config } = await buildRunConfig(checkArgv, workDir).catch(async (e: unknown) => {
+    interrupt.dispose();
+    await rm(workDir, { recursive: true, force: true });
+    throw e;
+  });
   const session = new PeerSession({ ...config, peer: { ...(config.peer ?? {}), smokeOnly: true } });
   const close = async (): Promise<void> => {
     await stopSecondChaincodes();
     await session.close();
+    interrupt.dispose();
+    await killEverything();
     await rm(workDir, { recursive: true, force: true });
   };
   const r = await session.register();
@@ -143,11 +155,11 @@ export async function launchForTransactions(checkArgv: readonly string[]): Promi
     const f = r.failure;
     // a failure's message may quote builder or server output: keys never reach the console
     process.stderr.write(
-      redact(
+      escapeControl(redact(
         r.disabled
           ? `Error: the chaincode cannot be reached: ${r.disabled}\n`
           : `Error: the peer would not run this chaincode: ${f?.rule ?? ''} ${f?.message ?? 'no handler'}${f?.peerError ? `\npeer: ${f.peerError}` : ''}\n`,
-      ),
+      )),
     );
     await close();
     return null;
@@ -182,13 +194,17 @@ function printResult(kind: 'invoke' | 'query', r: ProposalResult, json: boolean)
     return ok ? EXIT.CONFORMANT : EXIT.NON_CONFORMANT;
   }
   if (!ok) {
-    process.stderr.write(redact(`Error: endorsement failure during ${kind}. response: status:${r.response.status} message:${JSON.stringify(r.response.message)}\n`));
+    process.stderr.write(escapeControl(redact(`Error: endorsement failure during ${kind}. response: status:${r.response.status} message:${JSON.stringify(r.response.message)}`)) + '\n');
     return EXIT.NON_CONFORMANT;
   }
-  if (kind === 'query') process.stdout.write(`${Buffer.from(r.response.payload).toString('utf8')}\n`);
+  // The payload verbatim, as the peer CLI prints it, unless a terminal would interpret it.
+  if (kind === 'query') {
+    const text = Buffer.from(r.response.payload).toString('utf8');
+    process.stdout.write(`${process.stdout.isTTY ? escapeControl(text) : text}\n`);
+  }
   else {
     process.stderr.write(`Chaincode invoke successful. result: status:${r.response.status} payload:${quoted(r.response.payload)}\n`);
-    if (r.event) process.stderr.write(`chaincode event ${r.event.name}: ${quoted(r.event.payload)}\n`);
+    if (r.event) process.stderr.write(`chaincode event ${escapeControl(r.event.name)}: ${quoted(r.event.payload)}\n`);
   }
   return EXIT.CONFORMANT;
 }

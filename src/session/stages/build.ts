@@ -203,6 +203,7 @@ export function buildEvidence(stage: BuildStage): Array<{ title: string; data: J
         ignoredSigterm: r?.ignoredSigterm ?? false,
         stderrHeldOpen: r?.stderrHeldOpen ?? false,
         leftoverProcesses: r?.leftovers ?? 0,
+        escapedProcesses: r ? r.escaped : 0,
         pid: r?.pid ?? null,
         stderrBytes: r?.stderrBytes ?? 0,
         longestStderrLine: r?.longestStderrLine ?? 0,

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readConnection } from '../../connection/index.js';
+import { learnPrivateKeys } from '../../report/knownKeys.js';
 import { blocked, failed, passed, type Finding, type PeerFailure } from '../../findings.js';
 import { chains, peerConnectionJsonPath } from '../../peer/chains.js';
 import type { ConnectionStage, SessionContext } from '../types.js';
@@ -29,6 +30,7 @@ export async function connectionStage(s: SessionContext): Promise<ConnectionStag
     return { findings: [failed(f)], failure: f, info: null, connectionJson: null };
   }
   const bytes = await readFile(file);
+  learnPrivateKeys(bytes.toString('utf8'));
   const r = readConnection(bytes, peerConnectionJsonPath(ccid));
   const findings: Finding[] = [passed('CONN-01', `the release holds chaincode/server/connection.json (${bytes.length} bytes)`), ...r.findings];
   // Lint rules (SHOULD, doc drift) that found nothing pass.

@@ -1,0 +1,91 @@
+import { rm } from 'node:fs/promises';
+import { killEverything, killGroupsNow, refuseNewChildren } from '../session/children.js';
+import { SIGNAL_EXIT } from './exit.js';
+
+/**
+ * SIGINT, SIGTERM and SIGHUP during a run: every builder and server process group and every
+ * descendant carrying this run's marker is killed, every temporary directory removed, one line is
+ * printed, and the process exits 130, 143 or 129. Reports are staged and moved into place in one
+ * short step (src/cli/reportDir.ts): a signal before that step leaves the previous report
+ * untouched; a signal during it is held until the report is whole.
+ */
+
+type Sig = keyof typeof SIGNAL_EXIT;
+const SIGNALS: readonly Sig[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/** Cleanup that takes longer than this is cut short (the groups are already SIGKILLed). */
+const CLEANUP_DEADLINE_MS = 3_000;
+
+export interface InterruptScope {
+  /** Temporary directories to remove. */
+  readonly temp: string[];
+  /** Run after the temporary directories go (e.g. the staging directory of the report). */
+  discard: (() => Promise<void>) | null;
+  /** What the one line says about the report directory. */
+  reportNote: string;
+  /** Hold signals (the report is being moved into place). */
+  hold(): void;
+  /** Stop holding; a signal that came meanwhile is acted on now. */
+  release(): void;
+  /** Uninstall the handlers (the run is over). */
+  dispose(): void;
+}
+
+export function onInterrupt(): InterruptScope {
+  let held = false;
+  let pending: Sig | null = null;
+  let stopping = false;
+
+  const stop = (sig: Sig): void => {
+    if (stopping) return;
+    stopping = true;
+    // the run's steps go on meanwhile: a builder they start now dies at once
+    refuseNewChildren();
+    killGroupsNow();
+    const code = SIGNAL_EXIT[sig];
+    const force = setTimeout(() => process.exit(code), CLEANUP_DEADLINE_MS);
+    force.unref();
+    void (async () => {
+      let killed = { groups: 0, strays: 0 };
+      try {
+        killed = await killEverything();
+        for (const d of scope.temp) await rm(d, { recursive: true, force: true });
+        await scope.discard?.();
+      } catch {
+        // best effort: the deadline above still ends the process
+      }
+      const procs = killed.strays > 0 ? `, and ${killed.strays} process(es) that had left their group` : '';
+      process.stderr.write(`ccaas-conformance: interrupted by ${sig}: stopped the builders and the server${procs}, removed the temporary files; ${scope.reportNote}\n`);
+      killGroupsNow();
+      process.exit(code);
+    })();
+  };
+
+  const handler = (sig: NodeJS.Signals): void => {
+    const s = sig as Sig;
+    if (held) {
+      pending ??= s;
+      return;
+    }
+    stop(s);
+  };
+
+  const scope: InterruptScope = {
+    temp: [],
+    discard: null,
+    reportNote: 'no report was written',
+    hold: () => {
+      held = true;
+    },
+    release: () => {
+      held = false;
+      if (pending) stop(pending);
+    },
+    dispose: () => {
+      for (const s of SIGNALS) process.off(s, handler);
+      process.off('exit', killGroupsNow);
+    },
+  };
+  for (const s of SIGNALS) process.on(s, handler);
+  process.on('exit', killGroupsNow);
+  return scope;
+}
