@@ -86,6 +86,18 @@ function hangOf(o: BuildOutcome): { phase: PhaseRecord; why: string } | null {
   return null;
 }
 
+/**
+ * The fix when the ccaas builder's template names a key CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG
+ * does not have (`map has no entry for key "peername"`, missingkey=error): the peer's environment,
+ * not connection.json, is what is missing. null for any other error.
+ */
+export function missingTemplateKeyRemedy(errText: string): string | null {
+  const m = /map has no entry for key "((?:[^"\\]|\\.)*)"/.exec(errText);
+  if (!m) return null;
+  const key = m[1] as string;
+  return `connection.json's template reads .${key} from CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG, which has no "${key}" key on this peer (or is not set): set CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG in the peer's environment to a JSON object with it, e.g. {"${key}":"peer0org1"}, and keep the variable in the ccaas_builder's propagateEnvironment in core.yaml (the stock core.yaml has it). Here, judge each peer's rendering with --peer NAME --builder-config '{"${key}":"..."}'.`;
+}
+
 function lintFinding(rule: string, notes: readonly LintNote[], okMessage: string): Finding {
   const bad = notes.filter((n) => n.rule === rule && n.severity === 'failed');
   const info = notes.filter((n) => n.rule === rule && n.severity === 'info');
@@ -238,7 +250,8 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   // BLD-12: the error chain of build and release.
   if (f?.rule === 'BLD-12') {
     const last = o.phases[o.phases.length - 1];
-    out.push(failed({ ...f, message: `${f.message}${stderrTail(last)}`, evidence: { stderr: last?.run?.stderrLines.slice(-20) ?? [], stdout: last?.run?.stdout.slice(0, 2048) ?? '' } }));
+    const missing = missingTemplateKeyRemedy(stderrTail(last));
+    out.push(failed({ ...f, message: `${f.message}${stderrTail(last)}`, evidence: { stderr: last?.run?.stderrLines.slice(-20) ?? [], stdout: last?.run?.stdout.slice(0, 2048) ?? '' }, ...(missing ? { remedy: missing } : {}) }));
   } else if (o.builder && !hang && (!f || ['BLD-08', 'BLD-09'].includes(f.rule))) {
     const rel = o.phases.find((p) => p.program === 'release');
     out.push(passed('BLD-12', `bin/build${rel?.run ? ' and bin/release' : ''} of builder '${o.builder}' exited 0`));
@@ -325,7 +338,8 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
     if (cannot) out.push({ rule: 'BLD-15', status: 'error', message: `the bundled ccaas twin cannot reproduce this connection.json template exactly: ${errLine(cannot)}`, peerError: null });
     else if (o.builder === twin.name) {
       const bad = twinPhases.find((p) => p.run?.goError);
-      if (bad) out.push(failed({ rule: 'BLD-15', peerError: null, message: `the built-in ccaas builder's ${bad.program} fails: ${errLine(bad)}` }));
+      const missing = bad ? missingTemplateKeyRemedy(errLine(bad)) : null;
+      if (bad) out.push(failed({ rule: 'BLD-15', peerError: null, message: `the built-in ccaas builder's ${bad.program} fails: ${errLine(bad)}`, ...(missing ? { remedy: missing } : {}) }));
       else if (twinPhases.some((p) => p.program === 'release')) out.push(passed('BLD-15', 'the built-in ccaas builder detects, builds and releases this package'));
       else if (stageFailure) out.push(skippedBy('BLD-15', stageFailure));
     } else if (detectPhase?.run?.goError) {
@@ -346,7 +360,8 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
     if (build?.run?.stderrLines.some((l) => l.includes(TWIN_CANNOT_REPRODUCE))) {
       out.push({ rule: 'CONN-10', status: 'error', message: `the bundled ccaas twin cannot reproduce this connection.json template exactly: ${errText}`, peerError: null });
     } else if (build?.run?.goError) {
-      out.push(failed({ rule: 'CONN-10', peerError: o.failure?.peerError ?? null, message: `the built-in ccaas builder cannot rewrite connection.json: ${errText}`, evidence: { builder: twin.name } }));
+      const missing = missingTemplateKeyRemedy(errText);
+      out.push(failed({ rule: 'CONN-10', peerError: o.failure?.peerError ?? null, message: `the built-in ccaas builder cannot rewrite connection.json: ${errText}`, evidence: { builder: twin.name }, ...(missing ? { remedy: missing } : {}) }));
     } else if (released !== null && releasedWithoutDialTimeout(released)) {
       out.push(failed({ rule: 'CONN-10', peerError: null, message: 'connection.json has no dial_timeout (or an empty one): the built-in ccaas builder writes "dial_timeout":"" into the release, which every launch then refuses (`time: invalid duration ""`, CONN-06)', remedy: 'Set dial_timeout in the package\'s connection.json, e.g. "dial_timeout": "10s".', evidence: { released } }));
     } else if (build) out.push(passed('CONN-10', 'the built-in ccaas builder decoded connection.json, rendered its templated fields and wrote it to the release'));

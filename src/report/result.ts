@@ -29,6 +29,8 @@ export interface ResultJson {
   }>;
   /** The team's own scenarios (`--features`), which gate the run beside the rules. */
   readonly scenarios: ReadonlyArray<{ readonly name: string; readonly uri: string; readonly status: string; readonly failedStep: string | null; readonly message: string | null; readonly durationMs: number }>;
+  /** What the chaincode itself answered (not the peer's verdict): a failing smoke transaction, a success to an unknown function. */
+  readonly chaincodeAnswers: ComplianceModel['chaincodeAnswers'];
   readonly counts: ComplianceModel['counts'];
   readonly gate: Gate & { readonly rerunCommand: string | null };
   readonly expectedFailures: { readonly file: string; readonly rules: readonly string[] } | null;
@@ -60,6 +62,7 @@ export function toResultJson(m: ComplianceModel, packagePath: string): ResultJso
       durationMs: r.durationMs,
     })),
     scenarios: m.ownScenarios.map((x) => ({ name: x.name, uri: x.uri, status: x.status, failedStep: x.failedStep, message: x.message, durationMs: x.durationMs })),
+    chaincodeAnswers: m.chaincodeAnswers,
     counts: m.counts,
     gate: { ...m.gate, rerunCommand: rerunLine(m) },
     expectedFailures: m.run?.expectedFailures ? { file: m.run.expectedFailures.file, rules: m.run.expectedFailures.entries.map((e) => e.rule) } : null,

@@ -164,7 +164,7 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
     builderTimeoutMs: positiveInt(p, 'builder-timeout') ?? base.builderTimeoutMs,
     registerTimeoutMs: positiveInt(p, 'register-timeout') ?? base.registerTimeoutMs,
     executeTimeoutMs: positiveInt(p, 'execute-timeout') ?? executeTimeoutMs(builderSetup?.settings ?? {}) ?? base.executeTimeoutMs,
-    smoke: smokeWords && smokeWords.length > 0 ? { fn: smokeWords[0] as string, args: smokeWords.slice(1) } : base.smoke,
+    smoke: smokeWords && smokeWords.length > 0 ? { fn: smokeWords[0] as string, args: smokeWords.slice(1), requested: true } : base.smoke,
     ...serverTlsFlags(p),
     ...limitFlags(p),
     ...peerSettingsFor(p, builderSetup?.settings ?? {}, str(p, 'core-yaml') !== null),
