@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { access, constants, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { PeerFailure } from '../findings.js';
@@ -208,6 +209,17 @@ async function judgeLaunch(releaseDir: string, builder: BuilderSpec, cwd: string
   return { kind: 'run', runPath, startError: why === null ? null : `fork/exec ${runPath}: ${why === 'is a directory' ? 'permission denied' : why}` };
 }
 
+/**
+ * The harness's own directory name for a package ID: the peer's (SanitizeCCIDPath) when it is
+ * short, else a bounded prefix and a digest, so that a label of any length never makes the
+ * harness's own paths too long (the peer's own limit is judged as PKG-17).
+ */
+export function harnessDirName(packageId: string): string {
+  const name = sanitizeCcidPath(packageId);
+  if (Buffer.byteLength(name, 'utf8') <= 100) return name;
+  return `${name.slice(0, 40)}~${createHash('sha256').update(packageId).digest('hex').slice(0, 16)}`;
+}
+
 export async function runExternalBuild(input: BuildInput, opts: BuildOptions): Promise<BuildOutcome> {
   const started = performance.now();
   const phases: PhaseRecord[] = [];
@@ -239,7 +251,7 @@ export async function runExternalBuild(input: BuildInput, opts: BuildOptions): P
   // Detector.Build: no external builders means no build context at all.
   if (opts.builders.length === 0) return { ...dockerFallback('no external builder is configured'), noBuilders: true };
 
-  const durableDir = join(opts.workDir, 'externalbuilder', 'builds', sanitizeCcidPath(input.packageId));
+  const durableDir = join(opts.workDir, 'externalbuilder', 'builds', harnessDirName(input.packageId));
   const cached = await restoreCachedBuild(durableDir, peerDurableDir, input.packageId, opts.builders);
   if (cached.error) return done({ failure: { rule: 'BLD-10', peerError: buildChains.restore(cached.error), message: cached.error } });
   if (cached.restored) {
@@ -249,7 +261,7 @@ export async function runExternalBuild(input: BuildInput, opts: BuildOptions): P
   }
 
   await mkdir(opts.workDir, { recursive: true });
-  const scratch = await mkdtemp(join(opts.workDir, `fabric-${sanitizeCcidPath(input.packageId)}`));
+  const scratch = await mkdtemp(join(opts.workDir, `fabric-${harnessDirName(input.packageId)}-`));
   try {
     const dirs = { src: join(scratch, 'src'), metadata: join(scratch, 'metadata'), bld: join(scratch, 'bld'), release: join(scratch, 'release') };
     for (const d of [dirs.src, dirs.metadata, dirs.bld, dirs.release]) await mkdir(d, { mode: 0o700 });
