@@ -215,7 +215,7 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   const mdType = input.metadataType;
   if (f?.rule === 'BLD-06') {
     out.push(failed(f));
-    out.push(should('DRIFT-20', `the docs say the peer falls back to the Docker build; ${setup.vmEndpoint === '' ? 'with vm.endpoint unset that fallback fails "docker build is disabled"' : `here it would try Docker at ${setup.vmEndpoint}`}`));
+    out.push(should('DRIFT-20', `the docs say the peer falls back to the Docker build; ${setup.vmEndpoint === '' ? 'with vm.endpoint unset that fallback fails "docker build is disabled"' : `here (vm.endpoint ${setup.vmEndpoint}) it tries a Docker build, which fails without a reachable Docker socket and has no platform for type '${mdType ?? ''}' when Docker answers: never chaincode-as-a-service`}`));
   } else if (o.builder) {
     out.push(passed('BLD-06', `builder '${o.builder}' detected the package${specs.length > 1 ? ` (builders are tried in order; ${o.phases.filter((p) => p.program === 'detect').length} detect(s) ran)` : ''}`));
     out.push(passed('DRIFT-20', 'a builder detected the package: no Docker fallback'));
@@ -227,7 +227,7 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   // DRIFT-13: the stock builder claims only type ccaas.
   const stock = specs.filter((b) => b.standInFor || lint.some((n) => n.rule === 'BLD-15' && n.builder === b.name));
   if (stock.length > 0 && specs.length === stock.length && mdType !== null && mdType.toLowerCase() !== 'ccaas') {
-    out.push(should('DRIFT-13', `metadata.json type is '${mdType}': the docs' sample builder claims "external", but the only builder here is the stock ccaas_builder, which claims only "ccaas" (any case); install fails "docker build is disabled" unless you configure your own builder`));
+    out.push(should('DRIFT-13', `metadata.json type is '${mdType}': the docs' sample builder claims "external", but the only builder here is the stock ccaas_builder, which claims only "ccaas" (any case); ${setup.vmEndpoint === '' ? 'with vm.endpoint unset, install fails "docker build is disabled"' : `the peer then falls back to a Docker build through vm.endpoint ${setup.vmEndpoint}, which fails (no Docker socket in the peer container, or "Unknown chaincodeType: ${mdType.toUpperCase()}" where Docker answers)`} unless you configure your own builder`));
   } else out.push(passed('DRIFT-13', mdType === null ? 'metadata.json type not decoded; nothing to compare' : `metadata.json type '${mdType}' and the configured builders agree`));
 
   // BLD-07, DRIFT-28, BLD-11: time.

@@ -16,7 +16,7 @@ import { toResultJson } from '../../report/result.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
 import { closeSessions } from '../../session/registry.js';
-import { readPeerBuilderSetup } from '../../builder/peerConfig.js';
+import { readPeerBuilderSetup, STOCK_VM_ENDPOINT } from '../../builder/peerConfig.js';
 import { bool, list, parseArgs, positiveInt, quantity, str, type FlagSpec, type Parsed } from '../args.js';
 import { UsageError } from '../exit.js';
 import { executeTimeoutMs } from '../../config/chaincodeConfig.js';
@@ -201,7 +201,9 @@ async function builderFlags(p: Parsed): Promise<Pick<RunConfig, 'builders' | 'bu
   if (dirs.length > 0) {
     const propagate = list(p, 'propagate');
     const builders = dirs.map((dir) => ({ name: basename(resolve(dir)), path: resolve(dir), propagateEnvironment: propagate }));
-    return { builders, builderSetup: { source: 'flags', startError: null, startErrorInexact: false, notes: [], vmEndpoint: '', settings: {} }, peers };
+    // --builder replaces core.yaml's externalBuilders only: vm.endpoint stays the stock image's.
+    const vmEndpoint = process.env['CORE_VM_ENDPOINT'] ?? STOCK_VM_ENDPOINT;
+    return { builders, builderSetup: { source: 'flags', startError: null, startErrorInexact: false, notes: [], vmEndpoint, settings: { 'vm.endpoint': vmEndpoint } }, peers };
   }
   if (list(p, 'propagate').length > 0) throw new UsageError('--propagate applies to --builder directories; with --core-yaml use its propagateEnvironment');
   let text: string | null = null;

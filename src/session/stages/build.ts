@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ccaasTwinFor, STOCK_CCAAS_PATH } from '../../builder/bundled.js';
 import { BUILD_JUDGED, judgeBuild, type PeerBuild, type RestartView } from '../../builder/judge.js';
 import { lintBuilder, type LintNote } from '../../builder/lint.js';
-import { SAMPLE_BUILDERS, type ExternalBuilderConf, type PeerBuilderSetup } from '../../builder/peerConfig.js';
+import { SAMPLE_BUILDERS, STOCK_VM_ENDPOINT, type ExternalBuilderConf, type PeerBuilderSetup } from '../../builder/peerConfig.js';
 import { restoreCachedBuild, runExternalBuild, type BuildOutcome, type BuilderSpec } from '../../builder/runner.js';
 import { executeTimeoutMs, viperDurationMs } from '../../config/chaincodeConfig.js';
 import { PEER } from '../../config/defaults.js';
@@ -50,7 +50,7 @@ const SAME_ON_EVERY_PEER: ReadonlySet<string> = new Set(['BLD-01', 'BLD-03', 'BL
 
 /** The builder configuration of a run: --core-yaml / CORE_CHAINCODE_EXTERNALBUILDERS / --builder, or the sample's. */
 export function setupOf(config: RunConfig): SetupView {
-  return config.builderSetup ?? { source: config.builders.length > 0 ? 'flags' : 'default', startError: null, startErrorInexact: false, notes: [], vmEndpoint: '', settings: {} };
+  return config.builderSetup ?? { source: config.builders.length > 0 ? 'flags' : 'default', startError: null, startErrorInexact: false, notes: [], vmEndpoint: STOCK_VM_ENDPOINT, settings: { 'vm.endpoint': STOCK_VM_ENDPOINT } };
 }
 
 /**
