@@ -387,5 +387,14 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   }
 
   const failure = hang ? stageFailure : f ?? launchFailure;
+  // What the bundled twin cannot reproduce (a template construct) is the harness's limit, not the
+  // peer's verdict: every rule it touches is `error`, and the rules after it cannot be judged.
+  const cannot = [o, ...input.peers.map((p) => p.outcome)].flatMap((x) => x.phases).flatMap((p) => p.run?.stderrLines ?? []).find((l) => l.includes(TWIN_CANNOT_REPRODUCE));
+  if (cannot) {
+    const why = `the bundled ccaas twin cannot reproduce this connection.json template exactly (${cannot.replace(/^::Error: /, '')}): no verdict; run the package through Fabric's own ccaas_builder to judge it`;
+    const touched = (x: Finding): boolean => x.status !== 'passed' && x.status !== 'disabled' && (['BLD-12', 'BLD-15', 'BLD-22', 'CONN-10'].includes(x.rule) || (x.status === 'skipped' && /blocked by BLD-12\b/.test(x.message)));
+    const findings = out.map((x) => (touched(x) ? { rule: x.rule, status: 'error' as const, message: why, peerError: null } : x));
+    return { findings, failure: failure && failure.rule === 'BLD-12' ? { rule: 'HARNESS', peerError: null, message: why } : failure };
+  }
   return { findings: out, failure };
 }
