@@ -1,6 +1,7 @@
 import type { Json } from '../src/findings.js';
 import { certificateDetails } from '../src/report/certificates.js';
 import type { TranscriptEntry } from '../src/peer/stream.js';
+import { ANSWER_MEDIA_TYPE } from '../src/peer/answers.js';
 import { EVIDENCE_MEDIA_TYPE, FACTS_MEDIA_TYPE, SCENARIO_EVIDENCE_STAGE, type Evidence, type PackageFacts } from '../src/report/model.js';
 import { redact, redactJson } from '../src/report/redact.js';
 import type { PeerSession, StageName } from '../src/session/session.js';
@@ -75,7 +76,11 @@ export async function stageEvidence(session: PeerSession, stage: StageName): Pro
     case 'transaction': {
       const r = await session.register();
       if (!r.handler) return [];
-      return [ev('protocol', 'ChaincodeMessage transcript', transcriptData(r.handler.transcript.entries))];
+      const out = [ev('protocol', 'ChaincodeMessage transcript', transcriptData(r.handler.transcript.entries))];
+      // The chaincode's own answers (not the peer's verdict), in their own category.
+      const answers = stage === 'transaction' ? ((await session.transaction()).answers ?? []) : [];
+      if (answers.length > 0) out.push({ body: redact(JSON.stringify(answers)), mediaType: ANSWER_MEDIA_TYPE });
+      return out;
     }
     default:
       return [];

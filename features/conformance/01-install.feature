@@ -67,3 +67,7 @@ Feature: Install — the peer parses the package
   @PKG-16 @SHOULD
   Scenario: The package stays within the harness limits
     Then rule "PKG-16" holds
+
+  @PKG-17 @MUST
+  Scenario: The label fits the peer's file names
+    Then rule "PKG-17" holds

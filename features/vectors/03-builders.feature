@@ -31,7 +31,7 @@ Feature: Reference vectors §9.2 — external builders as the peer runs them (B1
     Given an external builder "a" whose bin/detect exits 1
     And the peer's vm.endpoint is `unix:///var/run/docker.sock`
     When the peer runs its external builders on the package
-    Then the external build fails at rule "BLD-06" with no text of the peer's, the harness saying `the peer falls back to a Docker build through vm.endpoint unix:///var/run/docker.sock, which the harness does not run`
+    Then the external build fails at rule "BLD-06" with `could not build chaincode: docker build failed: docker image inspection failed: failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial unix /var/run/docker.sock: connect: no such file or directory`
 
   @B2
   Scenario: B2: of two builders that both detect the package, only the first listed builds it

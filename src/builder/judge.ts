@@ -86,6 +86,18 @@ function hangOf(o: BuildOutcome): { phase: PhaseRecord; why: string } | null {
   return null;
 }
 
+/**
+ * The fix when the ccaas builder's template names a key CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG
+ * does not have (`map has no entry for key "peername"`, missingkey=error): the peer's environment,
+ * not connection.json, is what is missing. null for any other error.
+ */
+export function missingTemplateKeyRemedy(errText: string): string | null {
+  const m = /map has no entry for key "((?:[^"\\]|\\.)*)"/.exec(errText);
+  if (!m) return null;
+  const key = m[1] as string;
+  return `connection.json's template reads .${key} from CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG, which has no "${key}" key on this peer (or is not set): set CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG in the peer's environment to a JSON object with it, e.g. {"${key}":"peer0org1"}, and keep the variable in the ccaas_builder's propagateEnvironment in core.yaml (the stock core.yaml has it). Here, judge each peer's rendering with --peer NAME --builder-config '{"${key}":"..."}'.`;
+}
+
 function lintFinding(rule: string, notes: readonly LintNote[], okMessage: string): Finding {
   const bad = notes.filter((n) => n.rule === rule && n.severity === 'failed');
   const info = notes.filter((n) => n.rule === rule && n.severity === 'info');
@@ -203,7 +215,7 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   const mdType = input.metadataType;
   if (f?.rule === 'BLD-06') {
     out.push(failed(f));
-    out.push(should('DRIFT-20', `the docs say the peer falls back to the Docker build; ${setup.vmEndpoint === '' ? 'with vm.endpoint unset that fallback fails "docker build is disabled"' : `here it would try Docker at ${setup.vmEndpoint}`}`));
+    out.push(should('DRIFT-20', `the docs say the peer falls back to the Docker build; ${setup.vmEndpoint === '' ? 'with vm.endpoint unset that fallback fails "docker build is disabled"' : `here (vm.endpoint ${setup.vmEndpoint}) it tries a Docker build, which fails without a reachable Docker socket and has no platform for type '${mdType ?? ''}' when Docker answers: never chaincode-as-a-service`}`));
   } else if (o.builder) {
     out.push(passed('BLD-06', `builder '${o.builder}' detected the package${specs.length > 1 ? ` (builders are tried in order; ${o.phases.filter((p) => p.program === 'detect').length} detect(s) ran)` : ''}`));
     out.push(passed('DRIFT-20', 'a builder detected the package: no Docker fallback'));
@@ -215,7 +227,7 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   // DRIFT-13: the stock builder claims only type ccaas.
   const stock = specs.filter((b) => b.standInFor || lint.some((n) => n.rule === 'BLD-15' && n.builder === b.name));
   if (stock.length > 0 && specs.length === stock.length && mdType !== null && mdType.toLowerCase() !== 'ccaas') {
-    out.push(should('DRIFT-13', `metadata.json type is '${mdType}': the docs' sample builder claims "external", but the only builder here is the stock ccaas_builder, which claims only "ccaas" (any case); install fails "docker build is disabled" unless you configure your own builder`));
+    out.push(should('DRIFT-13', `metadata.json type is '${mdType}': the docs' sample builder claims "external", but the only builder here is the stock ccaas_builder, which claims only "ccaas" (any case); ${setup.vmEndpoint === '' ? 'with vm.endpoint unset, install fails "docker build is disabled"' : `the peer then falls back to a Docker build through vm.endpoint ${setup.vmEndpoint}, which fails (no Docker socket in the peer container, or "Unknown chaincodeType: ${mdType.toUpperCase()}" where Docker answers)`} unless you configure your own builder`));
   } else out.push(passed('DRIFT-13', mdType === null ? 'metadata.json type not decoded; nothing to compare' : `metadata.json type '${mdType}' and the configured builders agree`));
 
   // BLD-07, DRIFT-28, BLD-11: time.
@@ -261,7 +273,8 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   // BLD-12: the error chain of build and release.
   if (f?.rule === 'BLD-12') {
     const last = o.phases[o.phases.length - 1];
-    out.push(failed({ ...f, message: `${f.message}${stderrTail(last)}`, evidence: { stderr: last?.run?.stderrLines.slice(-20) ?? [], stdout: last?.run?.stdout.slice(0, 2048) ?? '' } }));
+    const missing = missingTemplateKeyRemedy(stderrTail(last));
+    out.push(failed({ ...f, message: `${f.message}${stderrTail(last)}`, evidence: { stderr: last?.run?.stderrLines.slice(-20) ?? [], stdout: last?.run?.stdout.slice(0, 2048) ?? '' }, ...(missing ? { remedy: missing } : {}) }));
   } else if (o.builder && !hang && (!f || ['BLD-08', 'BLD-09'].includes(f.rule))) {
     const rel = o.phases.find((p) => p.program === 'release');
     out.push(passed('BLD-12', `bin/build${rel?.run ? ' and bin/release' : ''} of builder '${o.builder}' exited 0`));
@@ -348,7 +361,8 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
     if (cannot) out.push({ rule: 'BLD-15', status: 'error', message: `the bundled ccaas twin cannot reproduce this connection.json template exactly: ${errLine(cannot)}`, peerError: null });
     else if (o.builder === twin.name) {
       const bad = twinPhases.find((p) => p.run?.goError);
-      if (bad) out.push(failed({ rule: 'BLD-15', peerError: null, message: `the built-in ccaas builder's ${bad.program} fails: ${errLine(bad)}` }));
+      const missing = bad ? missingTemplateKeyRemedy(errLine(bad)) : null;
+      if (bad) out.push(failed({ rule: 'BLD-15', peerError: null, message: `the built-in ccaas builder's ${bad.program} fails: ${errLine(bad)}`, ...(missing ? { remedy: missing } : {}) }));
       else if (twinPhases.some((p) => p.program === 'release')) out.push(passed('BLD-15', 'the built-in ccaas builder detects, builds and releases this package'));
       else if (stageFailure) out.push(skippedBy('BLD-15', stageFailure));
     } else if (detectPhase?.run?.goError) {
@@ -369,7 +383,8 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
     if (build?.run?.stderrLines.some((l) => l.includes(TWIN_CANNOT_REPRODUCE))) {
       out.push({ rule: 'CONN-10', status: 'error', message: `the bundled ccaas twin cannot reproduce this connection.json template exactly: ${errText}`, peerError: null });
     } else if (build?.run?.goError) {
-      out.push(failed({ rule: 'CONN-10', peerError: o.failure?.peerError ?? null, message: `the built-in ccaas builder cannot rewrite connection.json: ${errText}`, evidence: { builder: twin.name } }));
+      const missing = missingTemplateKeyRemedy(errText);
+      out.push(failed({ rule: 'CONN-10', peerError: o.failure?.peerError ?? null, message: `the built-in ccaas builder cannot rewrite connection.json: ${errText}`, evidence: { builder: twin.name }, ...(missing ? { remedy: missing } : {}) }));
     } else if (released !== null && releasedWithoutDialTimeout(released)) {
       out.push(failed({ rule: 'CONN-10', peerError: null, message: 'connection.json has no dial_timeout (or an empty one): the built-in ccaas builder writes "dial_timeout":"" into the release, which every launch then refuses (`time: invalid duration ""`, CONN-06)', remedy: 'Set dial_timeout in the package\'s connection.json, e.g. "dial_timeout": "10s".', evidence: { released } }));
     } else if (build) out.push(passed('CONN-10', 'the built-in ccaas builder decoded connection.json, rendered its templated fields and wrote it to the release'));
@@ -395,5 +410,14 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
   }
 
   const failure = hang ? stageFailure : f ?? launchFailure;
+  // What the bundled twin cannot reproduce (a template construct) is the harness's limit, not the
+  // peer's verdict: every rule it touches is `error`, and the rules after it cannot be judged.
+  const cannot = [o, ...input.peers.map((p) => p.outcome)].flatMap((x) => x.phases).flatMap((p) => p.run?.stderrLines ?? []).find((l) => l.includes(TWIN_CANNOT_REPRODUCE));
+  if (cannot) {
+    const why = `the bundled ccaas twin cannot reproduce this connection.json template exactly (${cannot.replace(/^::Error: /, '')}): no verdict; run the package through Fabric's own ccaas_builder to judge it`;
+    const touched = (x: Finding): boolean => x.status !== 'passed' && x.status !== 'disabled' && (['BLD-12', 'BLD-15', 'BLD-22', 'CONN-10'].includes(x.rule) || (x.status === 'skipped' && /blocked by BLD-12\b/.test(x.message)));
+    const findings = out.map((x) => (touched(x) ? { rule: x.rule, status: 'error' as const, message: why, peerError: null } : x));
+    return { findings, failure: failure && failure.rule === 'BLD-12' ? { rule: 'HARNESS', peerError: null, message: why } : failure };
+  }
   return { findings: out, failure };
 }

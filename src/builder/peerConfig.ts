@@ -44,6 +44,9 @@ export interface PeerBuilderSetup {
 export const OTHER_SETTINGS = ['vm.endpoint', 'chaincode.installTimeout', 'chaincode.executetimeout', 'chaincode.keepalive', ...RUNTIME_PARAM_KEYS, 'peer.fileSystemPath', 'peer.localMspId', 'peer.address', 'peer.chaincodeAddress', 'peer.chaincodeListenAddress', 'peer.tls.enabled'] as const;
 
 /** The sample core.yaml's builder list (what the stock peer image runs). */
+/** vm.endpoint of the peer image's core.yaml (sampleconfig/core.yaml): the stock peer has a Docker builder behind its external builders. */
+export const STOCK_VM_ENDPOINT = 'unix:///var/run/docker.sock';
+
 export const SAMPLE_BUILDERS: readonly ExternalBuilderConf[] = [{ name: 'ccaas_builder', path: '/opt/hyperledger/ccaas_builder', propagateEnvironment: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'] }];
 
 export const ENV_OVERRIDE = 'CORE_CHAINCODE_EXTERNALBUILDERS';
@@ -391,6 +394,8 @@ export function readPeerBuilderSetup(coreYaml: string | null, env: Readonly<Reco
     const fromEnv = env[envName(key)];
     settings[key] = fromEnv !== undefined ? fromEnv : scalarSetting(lookup(root, key));
   }
+  // Without a core.yaml of yours, the peer image's own (sampleconfig/core.yaml) is in force.
+  if (coreYaml === null && settings['vm.endpoint'] == null) settings['vm.endpoint'] = STOCK_VM_ENDPOINT;
   const override = env[ENV_OVERRIDE];
   let raw: GoValue | undefined;
   let source: PeerBuilderSetup['source'];

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { access, constants, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { learnPrivateKeys } from '../report/knownKeys.js';
 import { join, resolve } from 'node:path';
 import type { PeerFailure } from '../findings.js';
-import { marshalString } from '../gojson/index.js';
+import { marshalString, unmarshal } from '../gojson/index.js';
 import { BUILD_PREFIX, untarChain, untarCode } from '../package/index.js';
 import { sanitizeCcidPath } from '../peer/chains.js';
 import { copyDir, type CopiedEntry } from './copy.js';
+import { STOCK_VM_ENDPOINT } from './peerConfig.js';
 import { runProgram, type ProgramRun } from './process.js';
 
 /**
@@ -133,6 +135,10 @@ export const buildChains = {
   build: (name: string, err: string): string => `${BUILD_PREFIX}external builder failed: external builder failed to build: external builder '${name}' failed: ${err}`,
   release: (name: string, err: string): string => `${BUILD_PREFIX}external builder failed: external builder failed to release: builder '${name}' release failed: ${err}`,
   dockerDisabled: (): string => `${BUILD_PREFIX}docker build failed: docker build is disabled`,
+  /** The Docker builder's image inspection when nothing listens at a unix vm.endpoint (moby client's wording). */
+  dockerNoSocket: (endpoint: string, socket: string): string => `${BUILD_PREFIX}docker build failed: docker image inspection failed: failed to connect to the docker API at ${endpoint}; check if the path is correct and if the daemon is running: dial unix ${socket}: connect: no such file or directory`,
+  /** ...and when Docker answers: no Docker platform for a CCaaS type. */
+  dockerUnknownType: (type: string): string => `${BUILD_PREFIX}docker build failed: platform builder failed: Failed to generate a Dockerfile: Unknown chaincodeType: ${type}`,
   persist: (what: 'release' | 'bld', durable: string, err: string): string => `${BUILD_PREFIX}external builder failed: could not move or copy build context ${what} to persistent location '${durable}': ${err}`,
   mkdirDurable: (durable: string, err: string): string => `${BUILD_PREFIX}external builder failed: could not create dir '${durable}' to persist build output: ${err}`,
   restore: (err: string): string => `${BUILD_PREFIX}external builder failed: existing build could not be restored: ${err}`,
@@ -211,6 +217,47 @@ async function judgeLaunch(releaseDir: string, builder: BuilderSpec, cwd: string
   return { kind: 'run', runPath, startError: why === null ? null : `fork/exec ${runPath}: ${why === 'is a directory' ? 'permission denied' : why}` };
 }
 
+/**
+ * The harness's own directory name for a package ID: the peer's (SanitizeCCIDPath) when it is
+ * short, else a bounded prefix and a digest, so that a label of any length never makes the
+ * harness's own paths too long (the peer's own limit is judged as PKG-17).
+ */
+export function harnessDirName(packageId: string): string {
+  const name = sanitizeCcidPath(packageId);
+  if (Buffer.byteLength(name, 'utf8') <= 100) return name;
+  return `${name.slice(0, 40)}~${createHash('sha256').update(packageId).digest('hex').slice(0, 16)}`;
+}
+
+/** `type` of metadata.json as the Docker builder reads it (ChaincodePackageMetadata), or '' when it does not decode. */
+function metadataTypeOf(bytes: Buffer): string {
+  const r = unmarshal(bytes, { name: 'ChaincodePackageMetadata', pkg: 'persistence', fields: [{ json: 'type', kind: { kind: 'string' } }] });
+  const t = r.error === null ? r.values.get('type') : '';
+  return typeof t === 'string' ? t : '';
+}
+
+/**
+ * No external builder built the package: Router.Build falls back to the Docker builder. With
+ * vm.endpoint unset that is a stub (`docker build is disabled`). With it set, as in the peer
+ * image's own core.yaml (unix:///var/run/docker.sock), DockerVM.Build first inspects the image
+ * through that endpoint: in a peer container without the Docker socket (the image has none; it
+ * is there only when mounted) that fails at once; where Docker answers, there is no Docker
+ * platform for a CCaaS type (`Unknown chaincodeType: CCAAS`). Never chaincode-as-a-service.
+ */
+export function dockerFallbackFailure(message: string, vmEndpoint: string, metadataType: string): PeerFailure {
+  if (vmEndpoint === '') return { rule: 'BLD-06', peerError: buildChains.dockerDisabled(), message: `${message}; the peer falls back to its Docker builder, which is disabled (vm.endpoint is not set)` };
+  const type = metadataType.toUpperCase();
+  const unknownType = buildChains.dockerUnknownType(type);
+  const socket = /^unix:\/\//.test(vmEndpoint) ? vmEndpoint.slice('unix://'.length) : null;
+  if (socket === null) {
+    return { rule: 'BLD-06', peerError: null, message: `${message}; the peer falls back to a Docker build through vm.endpoint ${vmEndpoint}, which is never chaincode-as-a-service: if that Docker daemon answers, install fails "${unknownType}"` };
+  }
+  return {
+    rule: 'BLD-06',
+    peerError: buildChains.dockerNoSocket(vmEndpoint, socket),
+    message: `${message}; the peer falls back to its Docker builder through vm.endpoint ${vmEndpoint}${vmEndpoint === STOCK_VM_ENDPOINT ? ' (the peer image\'s own core.yaml)' : ''}. In a peer container without the Docker socket (the peer image has none) install fails at once with the text quoted here; where the socket is mounted and Docker answers, it fails "${unknownType}" instead. Either way no external builder claimed the package, and the Docker build is never chaincode-as-a-service`,
+  };
+}
+
 export async function runExternalBuild(input: BuildInput, opts: BuildOptions): Promise<BuildOutcome> {
   const started = performance.now();
   const phases: PhaseRecord[] = [];
@@ -232,17 +279,12 @@ export async function runExternalBuild(input: BuildInput, opts: BuildOptions): P
     environment: { wholeEnvironment: envSample.wholeEnvironment, keys: Object.keys(envSample.env).sort() },
   };
   const done = (over: Partial<BuildOutcome> & { failure: PeerFailure | null }): BuildOutcome => ({ ...base, ...over, totalMs: Math.round(performance.now() - started) });
-  const dockerFallback = (message: string): BuildOutcome =>
-    done(
-      opts.vmEndpoint === ''
-        ? { failure: { rule: 'BLD-06', peerError: buildChains.dockerDisabled(), message: `${message}; the peer falls back to its Docker builder, which is disabled (vm.endpoint is not set)` } }
-        : { failure: { rule: 'BLD-06', peerError: null, message: `${message}; the peer falls back to a Docker build through vm.endpoint ${opts.vmEndpoint}, which the harness does not run (and which is never chaincode-as-a-service)` } },
-    );
+  const dockerFallback = (message: string): BuildOutcome => done({ failure: dockerFallbackFailure(message, opts.vmEndpoint, metadataTypeOf(input.metadataJson)) });
 
   // Detector.Build: no external builders means no build context at all.
   if (opts.builders.length === 0) return { ...dockerFallback('no external builder is configured'), noBuilders: true };
 
-  const durableDir = join(opts.workDir, 'externalbuilder', 'builds', sanitizeCcidPath(input.packageId));
+  const durableDir = join(opts.workDir, 'externalbuilder', 'builds', harnessDirName(input.packageId));
   const cached = await restoreCachedBuild(durableDir, peerDurableDir, input.packageId, opts.builders);
   if (cached.error) return done({ failure: { rule: 'BLD-10', peerError: buildChains.restore(cached.error), message: cached.error } });
   if (cached.restored) {
@@ -252,7 +294,7 @@ export async function runExternalBuild(input: BuildInput, opts: BuildOptions): P
   }
 
   await mkdir(opts.workDir, { recursive: true });
-  const scratch = await mkdtemp(join(opts.workDir, `fabric-${sanitizeCcidPath(input.packageId)}`));
+  const scratch = await mkdtemp(join(opts.workDir, `fabric-${harnessDirName(input.packageId)}-`));
   try {
     const dirs = { src: join(scratch, 'src'), metadata: join(scratch, 'metadata'), bld: join(scratch, 'bld'), release: join(scratch, 'release') };
     for (const d of [dirs.src, dirs.metadata, dirs.bld, dirs.release]) await mkdir(d, { mode: 0o700 });

@@ -47,8 +47,8 @@ export const BLD_RULES: readonly Rule[] = [
   {
     id: 'BLD-06', family: 'BLD', level: 'MUST', confidence: 'code',
     title: 'A builder detects the package',
-    peer: 'Builders are tried in configuration order; the first whose detect exits 0 builds. Non-zero exit, death by signal or a start failure mean "not detected" (debug log only). None → the Docker builder: with vm.endpoint unset `could not build chaincode: docker build failed: docker build is disabled`.',
-    source: [{ repo: 'fabric', path: EXTB, symbols: ['Detector.detect', 'Builder.Detect'] }, { repo: 'fabric', path: 'core/container/container.go', symbols: ['Router.Build'] }, { repo: 'fabric', path: 'internal/peer/node/start.go', symbols: ['disabledDockerBuilder', 'externalVMAdapter'] }],
+    peer: 'Builders are tried in configuration order; the first whose detect exits 0 builds. Non-zero exit, death by signal or a start failure mean "not detected" (debug log only). None → the Docker builder: with vm.endpoint unset `could not build chaincode: docker build failed: docker build is disabled`; with the peer image\'s own vm.endpoint (unix:///var/run/docker.sock) and no socket in the container `could not build chaincode: docker build failed: docker image inspection failed: failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial unix /var/run/docker.sock: connect: no such file or directory`.',
+    source: [{ repo: 'fabric', path: EXTB, symbols: ['Detector.detect', 'Builder.Detect'] }, { repo: 'fabric', path: 'core/container/container.go', symbols: ['Router.Build'] }, { repo: 'fabric', path: 'internal/peer/node/start.go', symbols: ['disabledDockerBuilder', 'externalVMAdapter'] }, { repo: 'fabric', path: 'core/container/dockercontroller/dockercontroller.go', symbols: ['DockerVM.Build'] }],
     remedy: 'Check the detect condition against metadata.json (the ccaas builder needs type `ccaas`) and the order of builders.',
   },
   {

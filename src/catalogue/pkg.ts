@@ -105,6 +105,13 @@ export const PKG_RULES: readonly Rule[] = [
     remedy: 'Keep the package small: a CCaaS package needs only connection.json and index files; or raise peer.maxRecvMsgSize on every peer.',
   },
   {
+    id: 'PKG-17', family: 'PKG', level: 'MUST', confidence: 'code',
+    title: 'The label fits the peer\'s file names (255 bytes)',
+    peer: 'The label has no length limit, but the package ID becomes file names: Store.Save renames a temp file to `<label>.<sha256>.tar.gz` in `<peer.fileSystemPath>/lifecycle/chaincodes` (`could not save cc install package: error writing chaincode install package to <path>: error renaming temp file \'<tmp>\': rename <tmp> <path>: file name too long` from a 184-byte label on a 255-byte NAME_MAX file system), and NewBuildContext makes `os.MkdirTemp("", "fabric-"+SanitizeCCIDPath(ccid))`, whose name with Go\'s random suffix exceeds 255 bytes from a 174-byte label in most installs (`could not build chaincode: external builder failed: could not create build context: could not create temp dir: mkdir /tmp/fabric-<id><random>: file name too long`).',
+    source: [{ repo: 'fabric', path: 'core/chaincode/persistence/persistence.go', symbols: ['CCFileName', 'Store.Save', 'FilesystemIO.WriteFile'] }, { repo: 'fabric', path: 'core/container/externalbuilder/externalbuilder.go', symbols: ['NewBuildContext'] }],
+    remedy: 'Shorten the label to under 174 bytes; it becomes part of file names on the peer.',
+  },
+  {
     id: 'PKG-16', family: 'PKG', level: 'SHOULD', confidence: 'code',
     title: 'The package stays within the harness\'s resource limits',
     peer: 'The peer has no limits: it reads the whole package and every top-level entry into memory (io.ReadAll), decompresses code.tar.gz completely at install, and extracts it completely for the builders, so a decompression bomb or an archive with a huge number of entries exhausts its memory, CPU or disk. The harness stops at its configured caps instead and reports this finding.',

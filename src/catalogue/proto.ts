@@ -49,9 +49,9 @@ export const PROTO_RULES: readonly Rule[] = [
   {
     id: 'PROTO-07', family: 'PROTO', level: 'MUST', confidence: 'code',
     title: 'A transaction completes with COMPLETED carrying a Response',
-    peer: 'The peer sends TRANSACTION (or INIT) with ChaincodeInput and the SignedProposal; the chaincode answers COMPLETED with a marshalled protos.Response.',
-    source: [{ repo: 'fabric', path: 'core/chaincode/chaincode_support.go', symbols: ['execute', 'CheckInvocation'] }],
-    remedy: 'Return shim.Success/ctx results; make sure the function exists and returns within chaincode.executetimeout (30s).',
+    peer: 'The peer sends TRANSACTION (or INIT) with ChaincodeInput and the SignedProposal; the chaincode answers COMPLETED with a marshalled protos.Response (or ERROR). The Response\'s status is the chaincode\'s own answer: the peer endorses status < 400 and returns 400 and above to the client unendorsed (core/endorser/endorser.go); neither is a rejection of the setup, so the harness reports it as a chaincode answer, not under this rule.',
+    source: [{ repo: 'fabric', path: 'core/chaincode/chaincode_support.go', symbols: ['execute', 'CheckInvocation'] }, { repo: 'fabric', path: 'core/endorser/endorser.go', symbols: ['ProcessProposalSuccessfullyOrError'] }],
+    remedy: 'Answer every TRANSACTION with COMPLETED carrying a marshalled protos.Response (shim.Success/shim.Error, or the contract API\'s results) or an ERROR, within chaincode.executetimeout (30s).',
   },
   {
     id: 'PROTO-08', family: 'PROTO', level: 'MUST', confidence: 'code',

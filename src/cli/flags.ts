@@ -90,7 +90,7 @@ export const CHECK_OPTIONS: Options = {
     group: 'builders',
     help: "read the builders (and keepalive, executetimeout, runtimeParams) from the peer's core.yaml",
     more:
-      "`chaincode.externalBuilders` (and `vm.endpoint`, `peer.fileSystemPath`), with the peer's own validation; `CORE_CHAINCODE_EXTERNALBUILDERS` overrides it as on a real peer. Its `chaincode.keepalive`, `chaincode.executetimeout` and `chaincode.runtimeParams` (or their `CORE_CHAINCODE_*` variables) also set the mock peer's, read as the peer reads them, unless `--keepalive`, `--execute-timeout` or `--no-write-batch` say otherwise",
+      "`chaincode.externalBuilders` (and `vm.endpoint`, `peer.fileSystemPath`), with the peer's own validation; `CORE_CHAINCODE_EXTERNALBUILDERS` overrides it as on a real peer. Its `chaincode.keepalive`, `chaincode.executetimeout` and `chaincode.runtimeParams` (or their `CORE_CHAINCODE_*` variables) also set the mock peer's, read as the peer reads them, unless `--keepalive`, `--execute-timeout` or `--no-write-batch` say otherwise. Without it the peer image's own core.yaml is modelled: the `ccaas_builder` and `vm.endpoint: unix:///var/run/docker.sock`, so a package no builder claims goes to the Docker fallback and fails as a stock peer's does (no Docker socket in the peer container)",
     path: 'file',
   },
   peer: { kind: 'list', value: 'NAME', group: 'builders', help: 'a peer to render the package for; pairs with the next --builder-config; repeatable', check: nonEmpty('a peer name') },
@@ -99,7 +99,7 @@ export const CHECK_OPTIONS: Options = {
     value: 'JSON',
     group: 'builders',
     help: "that peer's CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG; repeatable",
-    more: "renders the builders' templates once per peer from the one package, shows each peer's connection.json, and fails when the setup would need one package per peer",
+    more: "each peer builds the one package with its own config; its build, release and connection.json are judged with that config (a row per peer in each rule, see [docs/reports.md](docs/reports.md#one-package-on-several-peers)); the first peer's build is the one dialled. Fails when the setup would need one package per peer",
   },
   address: { kind: 'string', value: 'HOST:PORT', group: 'server', help: 'dial this address instead of the one in connection.json', check: hostPortProblem },
   command: {
@@ -111,7 +111,7 @@ export const CHECK_OPTIONS: Options = {
     check: nonEmpty('a shell command'),
   },
   offline: { kind: 'boolean', group: 'server', help: 'package, builder and connection.json rules only: nothing is dialled', more: 'the dial, register and smoke stages are not run and their rules are reported as disabled' },
-  smoke: { kind: 'string', value: '"FN ARGS..."', group: 'server', help: 'the smoke transaction (default org.hyperledger.fabric:GetMetadata)', more: 'which every contract-API chaincode answers', check: nonEmpty('a function name and its arguments') },
+  smoke: { kind: 'string', value: '"FN ARGS..."', group: 'server', help: 'the smoke transaction (default org.hyperledger.fabric:GetMetadata)', more: "which every contract-API chaincode answers. The chaincode's answer is not the peer's verdict: a failing answer is reported as a chaincode answer, and fails the run (exit 1) only for a transaction you named here", check: nonEmpty('a function name and its arguments') },
   'server-cert': { kind: 'string', value: 'FILE', group: 'server', help: "the chaincode server's TLS certificate, for the certificate lint", more: 'key/cert match, EKU, expiry, chain to `root_cert`, SANs', path: 'file' },
   'server-key': { kind: 'string', value: 'FILE', group: 'server', help: "the chaincode server's TLS private key (never shown), for the certificate lint", path: 'file' },
   'server-client-ca': { kind: 'string', value: 'FILE', group: 'server', help: "the CA the chaincode server checks the peer's client certificate with", path: 'file' },

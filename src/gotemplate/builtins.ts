@@ -1,9 +1,11 @@
 /**
- * The text/template builtins we reproduce, with evalCall's argument checks and Go's error texts
- * (`error calling len: len of type float64`, `wrong number of args for not: want 1 got 2`).
- * call, slice, js and printf are reported as Unsupported.
+ * text/template's builtins, with evalCall's argument checks and Go's error texts
+ * (`error calling len: len of type float64`, `wrong number of args for not: want 1 got 2`):
+ * and, or, not, len, index, slice, eq..ge, print, println, printf (src/gotemplate/printf.ts),
+ * html, js, urlquery, and call (which on JSON data can only fail: there are no functions in it).
  */
-import type { CommandNode, Node } from './nodes.js';
+import { nodeString, type CommandNode, type Node } from './nodes.js';
+import { jsEscape, sprintf, type Operand } from './printf.js';
 import { Unsupported } from './unquote.js';
 import { compareGoStrings } from './format.js';
 import { INVALID, formatVal, isTrue, typeName, unwrap, type Val } from './value.js';
@@ -27,7 +29,87 @@ const SIGS: Readonly<Record<string, Sig>> = {
   println: { numIn: 1, variadic: true },
   html: { numIn: 1, variadic: true },
   urlquery: { numIn: 1, variadic: true },
+  js: { numIn: 1, variadic: true },
+  printf: { numIn: 2, variadic: true },
+  slice: { numIn: 2, variadic: true },
+  call: { numIn: 2, variadic: true },
 };
+
+/** A Val as fmt receives it through an `any` parameter: the concrete value, or nil. */
+function operand(v: Val): Operand {
+  const u = unwrap(v);
+  switch (u.k) {
+    case 'invalid': return { t: 'nil' };
+    case 'string': return { t: 'string', v: u.v };
+    case 'float64': return { t: 'float64', v: u.v };
+    case 'int': return { t: 'int', v: u.v };
+    case 'bool': return { t: 'bool', v: u.v };
+    case 'map': return { t: 'map', v: u.v };
+    case 'slice': return { t: 'slice', v: u.v };
+    case 'iface': return operand(u);
+  }
+}
+
+/** evalArg for a `string` parameter (printf's format): a string literal, or a value of type string. */
+function evalStringArg(s: State, dot: Val, n: Node): string {
+  s.at(n);
+  switch (n.type) {
+    case 'string': return n.text;
+    case 'nil': return s.errorf('cannot assign nil to string');
+    case 'bool': case 'number': return s.errorf(`expected string; found ${nodeString(n)}`);
+    default: break;
+  }
+  const v = evalArg(s, dot, n);
+  if (v.k === 'string') return v.v;
+  if (v.k === 'invalid') return s.errorf('invalid value; expected string');
+  if (v.k === 'iface' && v.inner !== null && typeof v.inner === 'string') return v.inner;
+  const shown = v.k === 'iface' && v.inner !== null ? unwrap(v) : v;
+  return s.errorf(`wrong type for value; expected string; got ${typeName(shown)}`);
+}
+
+/** fmt's `%v`-style name of a reflect.Value (call's callee name when it comes from the pipeline). */
+function valueString(v: Val): string {
+  const u = unwrap(v);
+  if (u.k === 'string') return u.v;
+  if (u.k === 'invalid') return '<invalid Value>';
+  return `<${typeName(u)} Value>`;
+}
+
+/** indexArg: an int index within cap (the argument is not unwrapped, unlike index's). */
+function indexArg(idx: Val, cap: number): { ok: true; x: number } | { ok: false; error: string } {
+  if (idx.k === 'invalid') return { ok: false, error: 'cannot index slice/array with nil' };
+  if (idx.k !== 'int') return { ok: false, error: `cannot index slice/array with type ${typeName(idx)}` };
+  const x = idx.v;
+  if (x < 0n || x > BigInt(cap)) return { ok: false, error: `index out of range: ${x}` };
+  return { ok: true, x: Number(x) };
+}
+
+function slice(item0: Val, indexes: readonly Val[]): { ok: true; v: Val } | { ok: false; error: string } {
+  const item = unwrap(item0);
+  if (item.k === 'invalid') return { ok: false, error: 'slice of untyped nil' };
+  if (indexes.length > 3) return { ok: false, error: `too many slice indexes: ${indexes.length}` };
+  let cap: number;
+  if (item.k === 'string') {
+    if (indexes.length === 3) return { ok: false, error: 'cannot 3-index slice a string' };
+    cap = Buffer.byteLength(item.v, 'utf8');
+  } else if (item.k === 'slice') cap = item.v.length;
+  else return { ok: false, error: `can't slice item of type ${typeName(item)}` };
+  const idx = [0, cap, 0];
+  for (const [i, raw] of indexes.entries()) {
+    const r = indexArg(raw, cap);
+    if (!r.ok) return r;
+    idx[i] = r.x;
+  }
+  const [lo, hi, max] = idx as [number, number, number];
+  if (lo > hi) return { ok: false, error: `invalid slice index: ${lo} > ${hi}` };
+  if (indexes.length === 3 && hi > max) return { ok: false, error: `invalid slice index: ${hi} > ${max}` };
+  if (item.k === 'slice') return { ok: true, v: { k: 'slice', v: item.v.slice(lo, hi) } };
+  const bytes = Buffer.from(item.v, 'utf8').subarray(lo, hi);
+  const text = bytes.toString('utf8');
+  // A cut inside a UTF-8 sequence gives bytes a JS string cannot hold.
+  if (!Buffer.from(text, 'utf8').equals(bytes)) throw new Unsupported('slice that cuts a UTF-8 sequence');
+  return { ok: true, v: { k: 'string', v: text } };
+}
 
 /**
  * A function argument. Both parameter kinds the reproduced builtins take (reflect.Value and any)
@@ -190,12 +272,27 @@ export function callBuiltin(s: State, dot: Val, name: string, node: CommandNode 
     if (final !== null) v = final;
     return v;
   }
-  const argv = args.map((a) => evalArg(s, dot, a));
-  if (final !== null) argv.push(final);
   const fail = (error: string): never => {
     s.at(node);
     s.errorf(`error calling ${name}: ${error}`);
   };
+  if (name === 'printf') {
+    // func Sprintf(format string, a ...any): the format is a string parameter.
+    const format = args.length > 0 ? evalStringArg(s, dot, args[0] as Node) : null;
+    const rest = args.slice(1).map((a) => evalArg(s, dot, a));
+    if (final !== null) {
+      if (format === null) {
+        // The pipeline's value is the format: validateType(final, string).
+        const f = unwrap(final);
+        if (f.k !== 'string') s.errorf(f.k === 'invalid' ? 'invalid value; expected string' : `wrong type for value; expected string; got ${typeName(f)}`);
+        return { k: 'string', v: sprintf((f as { v: string }).v, []) };
+      }
+      rest.push(final);
+    }
+    return { k: 'string', v: sprintf(format ?? '', rest.map(operand)) };
+  }
+  const argv = args.map((a) => evalArg(s, dot, a));
+  if (final !== null) argv.push(final);
   switch (name) {
     case 'not': return { k: 'bool', v: !isTrue(unwrap(argv[0]!)) };
     case 'len': {
@@ -225,6 +322,19 @@ export function callBuiltin(s: State, dot: Val, name: string, node: CommandNode 
     case 'println': return { k: 'string', v: sprint(argv, true) };
     case 'html': return { k: 'string', v: htmlEscape(evalArgsText(argv)) };
     case 'urlquery': return { k: 'string', v: queryEscape(evalArgsText(argv)) };
+    case 'js': return { k: 'string', v: jsEscape(evalArgsText(argv)) };
+    case 'slice': {
+      const r = slice(argv[0]!, argv.slice(1));
+      return r.ok ? r.v : fail(r.error);
+    }
+    case 'call': {
+      // evalCall inserts the callee's name: the first argument node, or the pipeline's value.
+      const callee = args.length > 0 ? nodeString(args[0] as Node) : valueString(final ?? INVALID);
+      const fn = unwrap(argv[0]!);
+      if (fn.k === 'invalid') return fail('call of nil');
+      // JSON data holds no functions: whatever it is, it is not one.
+      return fail(`non-function ${callee} of type ${typeName(fn)}`);
+    }
   }
   throw new Unsupported(`builtin function ${name}`);
 }

@@ -1,8 +1,8 @@
 /**
  * text/template execution (Go 1.26 exec.go) over JSON-decoded data, with Option("missingkey=error")
  * as the ccaas builder sets it. Reproduced: text, comments, actions, pipelines, fields and chains,
- * variables, if/else/with/range/break/continue, literals, and the builtins not, and, or, len, index,
- * print, println, eq, ne, lt, le, gt, ge, html, urlquery. Everything else throws Unsupported instead of guessing.
+ * variables, if/else/with/range/break/continue, literals, and the builtins not, and, or, len, index, slice,
+ * print, println, printf, eq, ne, lt, le, gt, ge, html, js, urlquery, call. Everything else throws Unsupported instead of guessing.
  */
 import { goQuote, type GoMap } from '../gojson/index.js';
 import { nodeString, type BranchNode, type CommandNode, type Node, type NumberNode, type PipeNode, type VariableNode } from './nodes.js';

@@ -82,6 +82,10 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
       if (sc.message) lines.push(`      ${firstLine(sc.message)}`);
     }
   }
+  for (const a of m.chaincodeAnswers) {
+    lines.push(`  ${a.failsRun ? red('✗') : dim('i')} chaincode answer, ${a.request === 'smoke' ? 'smoke transaction' : 'unknown function'} '${a.fn}': ${a.answer}`);
+    lines.push(`      ${a.peer}`);
+  }
   const disabled = m.rules.filter((r) => r.status === 'disabled' && r.reason !== 'not-applicable');
   for (const [why, group] of [
     [m.run?.offline ? 'by --offline (nothing is dialled)' : 'by configuration', disabled.filter((r) => r.reason === 'configuration')],
@@ -123,11 +127,13 @@ export function gateSummary(m: ComplianceModel): string {
   const expected = new Set(m.rules.filter((r) => r.status === 'expected-failure').map((r) => r.id));
   const blocked = counted.filter((r) => r.status === 'skipped' && !(r.blockedBy && expected.has(r.blockedBy))).map((r) => r.id);
   const ownFailed = m.ownScenarios.filter((x) => x.status === 'failed').length;
+  const answerFails = m.chaincodeAnswers.filter((a) => a.failsRun).map((a) => a.fn);
   const parts = [
     failed.length > 0 ? `${failed.length} ${g.level === 'should' ? '' : 'MUST '}rule${failed.length === 1 ? '' : 's'} failed (${failed.join(', ')})` : '',
     blocked.length > 0 ? `${blocked.length} blocked` : '',
     g.stale.length > 0 ? `stale expected-failure entr${g.stale.length === 1 ? 'y' : 'ies'}: ${g.stale.join(', ')}` : '',
     ownFailed > 0 ? `${ownFailed} of your scenarios failed` : '',
+    answerFails.length > 0 ? `the chaincode answered your smoke transaction ${answerFails.map((f) => `'${f}'`).join(', ')} with a failure (the chaincode's answer, not a peer rejection)` : '',
   ].filter((x) => x !== '');
   return parts.join('; ');
 }

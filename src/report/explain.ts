@@ -178,6 +178,18 @@ export const PATTERNS: readonly Pattern[] = [
     checks: [`${CHECK_ALL} --run DIAL-03,DIAL-05,CONN-06`],
   },
   {
+    id: 'docker-endpoint',
+    re: /docker.*dial unix (\S+): connect: (no such file or directory|permission denied|connection refused)|(?:failed to connect|permission denied while trying to connect|Cannot connect) to the (?:docker API|Docker daemon) at ([^\s;]+?)[.;]?(?:\s|$)/,
+    rules: ['BLD-06', 'DRIFT-20', 'DRIFT-13'],
+    causes: [
+      'The peer cannot reach Docker at its vm.endpoint ($1: $2): there is no Docker socket at that path in the peer container (the peer image has none; the stock core.yaml still sets vm.endpoint unix:///var/run/docker.sock, and test-network mounts the host\'s socket at /host/var/run/docker.sock with CORE_VM_ENDPOINT), the peer\'s user may not use it (permission denied), or no daemon listens on it (connection refused).',
+      'The peer cannot reach the Docker API at its vm.endpoint $3: no socket at that path in the peer container, a daemon that is not running, or a socket the peer may not use.',
+      'The peer went to Docker only because no external builder built the package: for chaincode-as-a-service the fix is a builder that detects it (metadata.json type `ccaas` for the built-in ccaas_builder, or your own builder in core.yaml chaincode.externalBuilders), not Docker. With Docker reachable the install would still fail: Docker has no platform for type CCAAS or EXTERNAL (`Unknown chaincodeType`).',
+      'bin/detect of your builder is not executable, has CRLF line endings, or names an interpreter missing from the peer image (bash, jq), so it never claims the package.',
+    ],
+    checks: [`${CHECK_OFFLINE} --run BLD-06,DRIFT-20   # which builder claims the package, and what the stock peer does otherwise`, 'npx ccaas-conformance <pkg> --offline --builder <your builder dir> --run BLD-06'],
+  },
+  {
     id: 'docker-disabled',
     re: /docker build is disabled|Failed to generate a Dockerfile: Unknown chaincodeType: (\w+)|cannot connect to Docker endpoint|docker image inspection failed|\/var\/run\/docker\.sock/,
     rules: ['BLD-06', 'DRIFT-13', 'DRIFT-20'],
@@ -206,10 +218,11 @@ export const PATTERNS: readonly Pattern[] = [
   },
   {
     id: 'template-missing-key',
-    re: /map has no entry for key "?([\w.-]+)"?|Failed to unmarshal json: cannot unmarshal/,
+    re: /map has no entry for key "?([\w.-]+)"?|Failed to unmarshal json: (cannot unmarshal[^\n]*)/,
     rules: ['CONN-10', 'BLD-05'],
     causes: [
-      'The built-in ccaas builder renders connection.json as a Go template with CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: the key $1 is missing from it, or the variable is not valid JSON.',
+      'The built-in ccaas builder renders connection.json as a Go template with CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: the key $1 is missing from it on this peer (set the variable in the peer\'s environment to a JSON object with that key, e.g. {"$1":"peer0org1"}).',
+      'CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG is not a JSON object of the keys the template uses ($2).',
       'CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG is not listed in the builder\'s propagateEnvironment, so the builder never sees it.',
     ],
     checks: ['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG=\'{"peername":"peer0org1"}\' npx ccaas-conformance <pkg> --offline --propagate CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG --run CONN-10'],
@@ -385,8 +398,21 @@ export interface Explanation {
   readonly matched: string;
 }
 
-function fill(template: string, m: RegExpExecArray): string {
-  return template.replace(/\$(\d)/g, (_s, n: string) => m[Number(n)] ?? '');
+/**
+ * A cause with its `$n` filled from the match; null when none of the groups it names was set by
+ * this match (a pattern with alternatives: `$1$2` reads whichever alternative matched), so no
+ * explanation ever shows an empty placeholder ("the key  is missing").
+ */
+function fill(template: string, m: RegExpExecArray): string | null {
+  let named = 0;
+  let set = 0;
+  const filled = template.replace(/\$(\d)/g, (_s, n: string) => {
+    const v = m[Number(n)];
+    named++;
+    if (v !== undefined && v !== '') set++;
+    return v ?? '';
+  });
+  return named > 0 && set === 0 ? null : filled;
 }
 
 /** Error texts quoted (in backticks) by each rule, as patterns with `<placeholders>` as wildcards. */
@@ -415,7 +441,7 @@ export function explainLine(line: string): Explanation[] {
       line,
       pattern: p.id,
       rules: p.rules.map((id) => findRule(id)).filter((r): r is Rule => r !== undefined),
-      causes: p.causes.map((c) => fill(c, m)),
+      causes: p.causes.map((c) => fill(c, m)).filter((c): c is string => c !== null),
       checks: p.checks,
       from: 'table',
       matched: m[0],

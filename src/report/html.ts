@@ -466,6 +466,21 @@ ${rows}
 </tbody></table></section>`;
 }
 
+/** What the chaincode itself answered: its own category, beside the rules, never a peer rejection. */
+function chaincodeAnswers(m: ComplianceModel): string {
+  const list = m.chaincodeAnswers;
+  if (list.length === 0) return '';
+  const rows = list
+    .map((a) => `<tr class="answer" data-fails-run="${a.failsRun}"><td><b>${esc(a.request === 'smoke' ? 'smoke transaction' : 'unknown function')}</b><div class="muted mono">${esc(a.fn)}</div></td><td><code>${esc(a.answer)}</code></td><td>${esc(a.peer)}</td><td>${a.failsRun ? 'fails the run (exit 1)' : '<span class="muted">does not change the exit code</span>'}</td></tr>`)
+    .join('\n');
+  return `<section class="stage" id="chaincode-answers"><header><h2>Chaincode answers</h2><div class="stage-meta"><span>the peer accepts the setup</span></div></header>
+<p class="desc">What the chaincode itself answered. The peer accepted the setup and relayed these answers; they are the chaincode's behaviour, not the peer's verdict, and change no rule. Only a smoke transaction you asked for with --smoke that fails fails the run.</p>
+<table class="rules answers"><colgroup><col style="width:20%"><col style="width:20%"><col><col style="width:13%"></colgroup>
+<thead><tr><th>Transaction</th><th>Chaincode's answer</th><th>What the peer does</th><th>Exit code</th></tr></thead><tbody>
+${rows}
+</tbody></table></section>`;
+}
+
 function tiles(m: ComplianceModel): string {
   const tile = (level: 'MUST' | 'SHOULD'): string => {
     const rules = m.rules.filter((r) => r.level === level);
@@ -599,6 +614,7 @@ ${toolbar(m, leadsWithProblems(m))}
 ${sections}
 ${orphanTable}
 ${ownScenarios(m)}
+${chaincodeAnswers(m)}
 <footer class="card" id="run">
 <h2>This run</h2>
 ${gateReasons}

@@ -103,6 +103,18 @@ export function toJunit(m: ComplianceModel): string {
     const time = m.ownScenarios.reduce((a, x) => a + x.durationMs, 0);
     suites.push(`  <testsuite name="your scenarios" id="your-scenarios" tests="${n.tests}" failures="${n.failures}" errors="0" skipped="${n.skipped}" time="${(time / 1000).toFixed(3)}">\n${cases.join('\n')}\n  </testsuite>`);
   }
+  if (m.chaincodeAnswers.length > 0) {
+    // The chaincode's own answers: a failure only for a --smoke transaction that fails the run.
+    const cases = m.chaincodeAnswers.map((a) => {
+      const head = `    <testcase classname="ccaas-conformance.chaincode-answers" name="${esc(`${a.request === 'smoke' ? 'smoke transaction' : 'unknown function'} '${a.fn}'`)}" time="0">`;
+      const body = a.failsRun ? `\n      <failure message="${esc(`the chaincode answered ${a.answer}`)}" type="chaincode-answer">${esc(a.peer)}</failure>\n    ` : `\n      <system-out>${esc(`the chaincode answered ${a.answer}. ${a.peer}`)}</system-out>\n    `;
+      return `${head}${body}</testcase>`;
+    });
+    const failures = m.chaincodeAnswers.filter((a) => a.failsRun).length;
+    totals.tests += cases.length;
+    totals.failures += failures;
+    suites.push(`  <testsuite name="chaincode answers" id="chaincode-answers" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="0">\n${cases.join('\n')}\n  </testsuite>`);
+  }
   if (m.runError) {
     totals.tests++;
     totals.errors++;

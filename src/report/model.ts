@@ -3,6 +3,7 @@ import { findRule, type Rule } from '../catalogue/index.js';
 import { FINDING_MEDIA_TYPE, type Finding, type Json, type Status } from '../findings.js';
 import { redact, redactJson } from './redact.js';
 import { count, tallies } from './words.js';
+import { ANSWER_MEDIA_TYPE, type ChaincodeAnswer } from '../peer/answers.js';
 
 /**
  * The compliance model, derived from the Cucumber message stream only (NDJSON envelopes), so
@@ -182,6 +183,8 @@ export interface ComplianceModel {
   readonly rules: readonly RuleResult[];
   /** The team's own scenarios (`--features`), in the order they ran. */
   readonly ownScenarios: readonly OwnScenario[];
+  /** What the chaincode itself answered that is worth saying: not the peer's verdict, never a rule. */
+  readonly chaincodeAnswers: readonly ChaincodeAnswer[];
   readonly sections: readonly Section[];
   /** Every stage step on the run's clock (the overview waterfall). */
   readonly timeline: readonly Bar[];
@@ -261,6 +264,7 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
   let runStarted: number | null = null;
   let runFinished: number | null = null;
   let runError: string | null = null;
+  const chaincodeAnswers: ChaincodeAnswer[] = [];
 
   for (const e of envelopes) {
     if (e.gherkinDocument?.feature && e.gherkinDocument.uri) {
@@ -289,6 +293,8 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
         const ev = redactJson(JSON.parse(decodeBody(a)) as Json) as unknown as Evidence;
         if (ev.stage === SCENARIO_EVIDENCE_STAGE && a.testCaseStartedId) scenarioEvidence.set(a.testCaseStartedId, ev);
         else evidence.set(`${ev.stage}:${ev.title}`, ev);
+      } else if (a.mediaType === ANSWER_MEDIA_TYPE) {
+        for (const x of redactJson(JSON.parse(decodeBody(a)) as Json) as unknown as ChaincodeAnswer[]) if (!chaincodeAnswers.some((y) => y.request === x.request && y.fn === x.fn)) chaincodeAnswers.push(x);
       } else if (a.mediaType === RUN_MEDIA_TYPE) {
         run = redactJson(JSON.parse(decodeBody(a)) as Json) as unknown as RunInfo;
       }
@@ -422,7 +428,7 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
   else verdict = 'conformant';
 
   const ownScenarios = scenarios.filter(isOwnScenario).map(ownScenario);
-  const gate = gateOf(verdict, rules, run?.level ?? 'must', runError, file, [...listed.keys()], ownScenarios);
+  const gate = gateOf(verdict, rules, run?.level ?? 'must', runError, file, [...listed.keys()], ownScenarios, chaincodeAnswers);
   const allEvidence = [...evidence.values()];
   const sections = buildSections(features, scenarios, rules, allEvidence, sectionOf);
   const timeline = stageBars(scenarios);
@@ -437,6 +443,7 @@ export function buildModel(envelopes: readonly messages.Envelope[]): ComplianceM
     scenarios,
     rules,
     ownScenarios,
+    chaincodeAnswers,
     sections,
     timeline,
     evidence: allEvidence,
@@ -487,7 +494,7 @@ function ownScenario(sc: ScenarioResult): OwnScenario {
   };
 }
 
-function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel, runError: string | null, file: string, listed: readonly string[], own: readonly OwnScenario[]): Gate {
+function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel, runError: string | null, file: string, listed: readonly string[], own: readonly OwnScenario[], answers: readonly ChaincodeAnswer[]): Gate {
   const stale = rules.filter((r) => r.baseline === 'stale').map((r) => r.id);
   const notJudged = [...rules.filter((r) => r.baseline === 'listed-not-judged').map((r) => r.id), ...listed.filter((id) => !rules.some((r) => r.id === id))];
   const rerun = rules.filter((r) => r.status === 'failed' || r.status === 'error' || (r.status === 'skipped' && r.reason === 'blocked' && !(r.blockedBy && rules.some((x) => x.id === r.blockedBy && x.status === 'expected-failure')))).map((r) => r.id);
@@ -509,6 +516,9 @@ function gateOf(verdict: Verdict, rules: readonly RuleResult[], level: GateLevel
   // The team's own scenarios gate the run too: a failing one (undefined and pending steps
   // included) fails it; a skipped one (an earlier step of a Background skipped it) does not.
   for (const sc of own.filter((x) => x.status === 'failed')) reasons.push(`your scenario "${sc.name}" failed${sc.failedStep ? ` at "${sc.failedStep}"` : ''}: ${(sc.message ?? '').split('\n')[0] ?? ''}`);
+  // A smoke transaction you asked for (--smoke) that the chaincode answers with a failure fails
+  // the run as the chaincode's answer; the peer accepted the setup (the verdict says so).
+  for (const a of answers.filter((x) => x.failsRun)) reasons.push(`your smoke transaction '${a.fn}' was answered by the chaincode with ${a.answer} (the chaincode's answer: the peer accepts this setup)`);
   return { level, exitCode: reasons.length > 0 ? 1 : 0, reasons, stale, notJudged, rerun };
 }
 

@@ -30,6 +30,8 @@ export interface ResultJson {
   }>;
   /** The team's own scenarios (`--features`), which gate the run beside the rules. */
   readonly scenarios: ReadonlyArray<{ readonly name: string; readonly uri: string; readonly status: string; readonly failedStep: string | null; readonly message: string | null; readonly durationMs: number }>;
+  /** What the chaincode itself answered (not the peer's verdict): a failing smoke transaction, a success to an unknown function. */
+  readonly chaincodeAnswers: ComplianceModel['chaincodeAnswers'];
   readonly counts: ComplianceModel['counts'];
   /** The same rules in the words of every report (src/report/words.ts): each level's tallies add up to its rules. */
   readonly tallies: { readonly MUST: Tallies; readonly SHOULD: Tallies };
@@ -63,6 +65,7 @@ export function toResultJson(m: ComplianceModel, packagePath: string): ResultJso
       durationMs: r.durationMs,
     })),
     scenarios: m.ownScenarios.map((x) => ({ name: x.name, uri: x.uri, status: x.status, failedStep: x.failedStep, message: x.message, durationMs: x.durationMs })),
+    chaincodeAnswers: m.chaincodeAnswers,
     counts: m.counts,
     tallies: { MUST: tallies(m.rules.filter((r) => r.level === 'MUST')), SHOULD: tallies(m.rules.filter((r) => r.level === 'SHOULD')) },
     gate: { ...m.gate, rerunCommand: rerunLine(m) },

@@ -24,7 +24,7 @@ export interface RunConfig {
   readonly executeTimeoutMs: number;
   readonly channelId: string;
   /** The smoke transaction: function and arguments. */
-  readonly smoke: { readonly fn: string; readonly args: readonly string[] };
+  readonly smoke: { readonly fn: string; readonly args: readonly string[]; /** Given with --smoke: its failure fails the run (as the chaincode's answer, not the peer's). */ readonly requested?: boolean };
   readonly mspId: string;
   /** The harness's caps on reading the package (PKG-16); absent = DEFAULT_PACKAGE_LIMITS. */
   readonly packageLimits?: PackageLimits;

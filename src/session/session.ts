@@ -141,7 +141,7 @@ export class PeerSession implements SessionContext {
   private async startEarly(r: PackageStage): Promise<void> {
     const c = this.config;
     const packageId = r.inspected.packageId;
-    if (c.offline || !c.command || !packageId) return;
+    if (c.offline || !c.command || !packageId || r.failure) return;
     const address = c.address ?? (await sourceConnection(r.inspected.builderInput?.codeArchivePath ?? null))?.address;
     // the server stage already started one, the run is over, or the address is for a builder to fill in
     if (!address || address.includes('{{') || this.memo.has('server') || this.closed) return;

@@ -5,6 +5,7 @@ import type { ProbeReport } from '../dial/probe.js';
 import type { Finding, PeerFailure } from '../findings.js';
 import type { WorldState } from '../ledger/worldState.js';
 import type { InspectedPackage } from '../package/index.js';
+import type { ChaincodeAnswer } from '../peer/answers.js';
 import type { ExecuteOutcome, PeerHandler, RegisterOutcome } from '../peer/handler.js';
 import type { TestMsp } from '../peer/identity.js';
 import type { RunningServer } from '../server/command.js';
@@ -47,6 +48,8 @@ export interface RegisterStage extends StageResult {
 export interface TransactionStage extends StageResult {
   readonly outcome: ExecuteOutcome | null;
   readonly txId: string | null;
+  /** What the chaincode itself answered that is worth saying (a failing smoke, a success to an unknown function): not the peer's verdict. */
+  readonly answers?: readonly ChaincodeAnswer[];
 }
 
 /** What a stage sees of the session: the configuration, the earlier stages, the shared resources. */

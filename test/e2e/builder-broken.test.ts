@@ -23,8 +23,8 @@ interface Expect {
 }
 
 const CASES: Readonly<Record<string, Expect>> = {
-  'not-executable': { exit: 1, rules: { 'BLD-16': ['failed', /bin\/detect .* is not executable \(mode 0644\)/], 'BLD-02': ['failed', /fork\/exec .*not-executable\/bin\/detect: permission denied/], 'BLD-06': ['failed', /^could not build chaincode: docker build failed: docker build is disabled$/], 'DRIFT-19': ['failed', /skips release silently/] } },
-  crlf: { exit: 1, rules: { 'BLD-17': ['failed', /CRLF/], 'BLD-02': ['failed', /crlf\/bin\/detect: no such file or directory/], 'BLD-06': ['failed', /docker build is disabled/] } },
+  'not-executable': { exit: 1, rules: { 'BLD-16': ['failed', /bin\/detect .* is not executable \(mode 0644\)/], 'BLD-02': ['failed', /fork\/exec .*not-executable\/bin\/detect: permission denied/], 'BLD-06': ['failed', /^could not build chaincode: docker build failed: docker image inspection failed: failed to connect to the docker API at unix:\/\/\/var\/run\/docker\.sock; check if the path is correct and if the daemon is running: dial unix \/var\/run\/docker\.sock: connect: no such file or directory$/], 'DRIFT-19': ['failed', /skips release silently/] } },
+  crlf: { exit: 1, rules: { 'BLD-17': ['failed', /CRLF/], 'BLD-02': ['failed', /crlf\/bin\/detect: no such file or directory/], 'BLD-06': ['failed', /falls back to its Docker builder through vm\.endpoint unix:\/\/\/var\/run\/docker\.sock \(the peer image's own core\.yaml\)/] } },
   exit3: { exit: 1, rules: { 'BLD-12': ['failed', /^could not build chaincode: external builder failed: external builder failed to build: external builder 'exit3' failed: exit status 3$/] } },
   hang: { exit: 1, rules: { 'BLD-07': ['failed', /still running after 1500 ms: the peer has no timeout, so this would hang the install/], 'DRIFT-28': ['failed', /installTimeout would not stop this/], 'BLD-11': ['failed', /^timeout expired while executing transaction$/] } },
   'ignores-sigterm': { exit: 1, rules: { 'BLD-07': ['failed', /still running after 1500 ms and ignored SIGTERM/] } },

@@ -113,12 +113,21 @@ describe('builder configuration end to end', () => {
     assert.match(rule(result, 'CONN-06').peerError ?? '', /error building chaincode: malformed chaincode info at '.*connection\.json': time: invalid duration ""$/);
   });
 
-  it('DRIFT-13: type "external" with the stock peer configuration falls through the ccaas builder', async () => {
+  it('DRIFT-13: type "external" with the stock peer configuration falls through the ccaas builder to the stock Docker endpoint', async () => {
     const ext = await writeSamplePackage(join(dir.path, 'external.tgz'), { address: 'localhost:9999', type: 'external' });
     const { run, result } = await check([ext]);
     assert.equal(run.code, 1);
-    assert.equal(rule(result, 'BLD-06').peerError, 'could not build chaincode: docker build failed: docker build is disabled');
+    // The peer image's core.yaml sets vm.endpoint unix:///var/run/docker.sock; the image has no socket there.
+    assert.equal(rule(result, 'BLD-06').peerError, 'could not build chaincode: docker build failed: docker image inspection failed: failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial unix /var/run/docker.sock: connect: no such file or directory');
+    assert.match(rule(result, 'BLD-06').message, /where the socket is mounted and Docker answers, it fails "could not build chaincode: docker build failed: platform builder failed: Failed to generate a Dockerfile: Unknown chaincodeType: EXTERNAL"/);
+    assert.doesNotMatch(rule(result, 'BLD-06').message, /disabled/);
     assert.equal(rule(result, 'DRIFT-13').status, 'failed');
+    assert.match(rule(result, 'DRIFT-13').message, /falls back to a Docker build through vm\.endpoint unix:\/\/\/var\/run\/docker\.sock/);
+    // A core.yaml of yours decides: vm.endpoint unset there means the Docker builder is a disabled stub.
+    const f = await yamlFile(`${coreYaml('    - name: ccaas_builder\n      path: /opt/hyperledger/ccaas_builder\n')}vm:\n  endpoint: ""\n`);
+    const own = await check([ext, '--core-yaml', f]);
+    assert.equal(rule(own.result, 'BLD-06').peerError, 'could not build chaincode: docker build failed: docker build is disabled');
+    assert.match(rule(own.result, 'DRIFT-13').message, /with vm\.endpoint unset, install fails "docker build is disabled"/);
     assert.match(rule(result, 'BLD-15').message, /does not claim this package: ::Error: chaincode type not supported: external/);
     assert.equal(rule(result, 'DRIFT-20').status, 'failed');
   });

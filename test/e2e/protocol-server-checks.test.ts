@@ -5,7 +5,8 @@ import { startImpostor, type ImpostorConn } from '../../mocks/chaincode/impostor
 import { writeSamplePackage } from '../../mocks/sample/sample.js';
 import { calculatePackageId } from '../../src/package/packageid.js';
 import { decodeChaincodeInput, encodeChaincodeId, encodeGetState, encodeResponse, MessageType as T } from '../../src/peer/codec.js';
-import { runCli, tempDir } from '../support/cli.js';
+import type { ResultJson } from '../../src/report/result.js';
+import { runCli, tempDir, type CliRun } from '../support/cli.js';
 
 /**
  * The protocol stage judges the server itself: impostor servers that misbehave in one way each
@@ -13,7 +14,7 @@ import { runCli, tempDir } from '../support/cli.js';
  * rule they break, through the real CLI (--address).
  */
 
-type Quirk = 'none' | 'stray-request' | 'hang-unknown' | 'error-unknown' | 'ok-unknown' | 'garbled-unknown' | 'hangup-unknown' | 'one-peer' | 'shared-state';
+type Quirk = 'smoke-500' | 'none' | 'stray-request' | 'hang-unknown' | 'error-unknown' | 'ok-unknown' | 'garbled-unknown' | 'hangup-unknown' | 'one-peer' | 'shared-state';
 
 /** What the servers of one impostor share: open connections and, for 'shared-state', one handler state. */
 interface Shared {
@@ -61,7 +62,9 @@ function script(packageId: string, quirk: Quirk, shared: Shared) {
         c.send({ type: T.COMPLETED, txid: m.txid, channelId: m.channelId, payload: encodeResponse({ status: 500, message: `no function ${fn}`, payload: new Uint8Array() }) });
         continue;
       }
-      c.send({ type: T.COMPLETED, txid: m.txid, channelId: m.channelId, payload: encodeResponse({ status: 200, message: '', payload: Buffer.from('{}') }) });
+      // 'smoke-500': a chaincode bug, every other function answered 500 (the peer relays it)
+      const status = quirk === 'smoke-500' ? 500 : 200;
+      c.send({ type: T.COMPLETED, txid: m.txid, channelId: m.channelId, payload: encodeResponse({ status, message: status === 500 ? 'asset store is not initialised' : '', payload: Buffer.from('{}') }) });
     }
   };
 }
@@ -78,15 +81,19 @@ describe('the protocol stage judges the server (impostors through the CLI)', () 
   });
   after(async () => dir.remove());
 
-  async function judge(quirk: Quirk): Promise<Map<string, { status: string; message: string }>> {
+  async function judgeRun(quirk: Quirk, extra: string[] = [], report = quirk as string): Promise<{ run: CliRun; result: ResultJson }> {
     const imp = await startImpostor(script(packageId, quirk, { n: 0, state: 'created' }));
     try {
-      const r = await runCli([pkg, '--address', imp.address, '--execute-timeout', '1500', '--quiet'], { reportDir: join(dir.path, quirk) });
-      const result = await r.result();
-      return new Map(result.rules.filter((x) => x.id.startsWith('PROTO')).map((x) => [x.id, { status: x.status, message: x.message }]));
+      const run = await runCli([pkg, '--address', imp.address, '--execute-timeout', '1500', ...extra], { reportDir: join(dir.path, report) });
+      return { run, result: await run.result() };
     } finally {
       await imp.stop();
     }
+  }
+
+  async function judge(quirk: Quirk): Promise<Map<string, { status: string; message: string }>> {
+    const { result } = await judgeRun(quirk, ['--quiet']);
+    return new Map(result.rules.filter((x) => x.id.startsWith('PROTO')).map((x) => [x.id, { status: x.status, message: x.message }]));
   }
 
   it('a well-behaved impostor passes every server check', async () => {
@@ -112,10 +119,46 @@ describe('the protocol stage judges the server (impostors through the CLI)', () 
     assert.match(rules.get('PROTO-07')?.message ?? '', /answered promptly with an ERROR: .*transaction returned with failure: no function ccaas_conformance_no_such_function/);
   });
 
-  it('a success status for an unknown function fails PROTO-07', async () => {
-    const rules = await judge('ok-unknown');
-    assert.equal(rules.get('PROTO-07')?.status, 'failed');
-    assert.match(rules.get('PROTO-07')?.message ?? '', /answered with status 200, which the peer endorses as a success/);
+  it('a success status for an unknown function is the chaincode\'s answer, not a peer rejection: PROTO-07 passes, the answer is reported in its own category', async () => {
+    const { run, result } = await judgeRun('ok-unknown');
+    const p7 = result.rules.find((x) => x.id === 'PROTO-07');
+    assert.equal(p7?.status, 'passed', p7?.message);
+    assert.equal(result.verdict, 'conformant');
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(result.chaincodeAnswers.length, 1);
+    const a = result.chaincodeAnswers[0];
+    assert.equal(a?.request, 'unknown-function');
+    assert.equal(a?.answer, 'status 200');
+    assert.equal(a?.failsRun, false);
+    assert.match(a?.peer ?? '', /^The peer accepts this setup and endorses the answer as a successful transaction/);
+    assert.match(run.stdout, /chaincode answer, unknown function 'ccaas_conformance_no_such_function': status 200/);
+    assert.match(await run.file('junit.xml'), /<testsuite name="chaincode answers"[^>]*failures="0"/);
+    assert.match(await run.file('index.html'), /<section class="stage" id="chaincode-answers">/);
+  });
+
+  it('a smoke transaction answered 500 is the chaincode\'s answer: the peer accepts the setup; only a --smoke you asked for fails the run, never as a peer rejection', async () => {
+    const dflt = await judgeRun('smoke-500', [], 'smoke-500-default');
+    for (const id of ['PROTO-07', 'PROTO-08', 'PROTO-16', 'PROTO-19']) {
+      const r = dflt.result.rules.find((x) => x.id === id);
+      assert.equal(r?.status, 'passed', `${id}: ${r?.message}`);
+    }
+    assert.equal(dflt.result.verdict, 'conformant');
+    assert.equal(dflt.run.code, 0, dflt.run.stdout);
+    assert.doesNotMatch(dflt.run.stdout, /would reject/);
+    const a = dflt.result.chaincodeAnswers.find((x) => x.request === 'smoke');
+    assert.equal(a?.answer, 'status 500 (asset store is not initialised)');
+    assert.equal(a?.failsRun, false);
+    assert.match(a?.peer ?? '', /^The peer accepts this setup: .*not a rejection by the peer\. It does not fail the run/);
+
+    const asked = await judgeRun('smoke-500', ['--smoke', 'ReadAsset asset1'], 'smoke-500-asked');
+    assert.equal(asked.run.code, 1, asked.run.stdout);
+    assert.equal(asked.result.verdict, 'conformant');
+    assert.equal(asked.result.rules.find((x) => x.id === 'PROTO-07')?.status, 'passed');
+    assert.equal(asked.result.counts.MUST.failed ?? 0, 0);
+    assert.deepEqual(asked.result.gate.reasons, ["your smoke transaction 'ReadAsset' was answered by the chaincode with status 500 (asset store is not initialised) (the chaincode's answer: the peer accepts this setup)"]);
+    assert.doesNotMatch(asked.run.stdout, /would reject/);
+    assert.match(asked.run.stdout, /exit 1 \(--level must\): the chaincode answered your smoke transaction 'ReadAsset' with a failure \(the chaincode's answer, not a peer rejection\)/);
+    assert.match(await asked.run.file('junit.xml'), /<failure message="the chaincode answered status 500 \(asset store is not initialised\)" type="chaincode-answer">/);
   });
 
   it('an undecodable Response for an unknown function fails PROTO-08, not a pass of PROTO-07', async () => {

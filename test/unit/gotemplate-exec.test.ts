@@ -63,7 +63,7 @@ describe('gotemplate: execution errors', () => {
 });
 
 describe('gotemplate: unsupported constructs are explicit', () => {
-  for (const t of ['{{printf "%s" .host}}', '{{template "x"}}', '{{0x1F}}', "{{'a'}}", '{{js .host}}', '{{eq .m .m}}']) {
+  for (const t of ['{{printf "%[1]s" .host}}', '{{template "x"}}', '{{0x1F}}', "{{'a'}}", '{{printf "%#v" .host}}', '{{eq .m .m}}', '{{slice "\u00e9" 1}}']) {
     it(t, () => assert.match(run(t), /^unsupported: unsupported template construct: /));
   }
 });

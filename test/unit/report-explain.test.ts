@@ -22,6 +22,11 @@ const CASES: ReadonlyArray<[string, string, RegExp]> = [
   ['transport: authentication handshake failed: x509: certificate is valid for localhost, not cc.example.com', 'DIAL-05', /names localhost but the peer dials cc\.example\.com/],
   ['malformed chaincode info', 'CONN-02', /not one JSON object/],
   ['::Error: Failed to unmarshal json: cannot unmarshal string into Go value of type map[string]interface {} command=build', 'CONN-10', /CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG/],
+  // The Fabric docs' (test_network.md) line: the Docker endpoint is the first cause named.
+  ['Error: chaincode install failed with status: 500 - failed to invoke backing implementation of \'InstallChaincode\': could not build chaincode: docker build failed: docker image inspection failed: Get "http://unix.sock/images/dev-peer0.org1.example.com-basic_1.0-4ec191e793b27e953ff2ede5a8bcc63152cecb1e4c3f301a26e22692c61967ad-42f57faac8360472e47cbbbf3940e81bba83439702d085878d148089a1b213ca/json": dial unix /host/var/run/docker.sock: connect: no such file or directory', 'BLD-06', /^The peer cannot reach Docker at its vm\.endpoint \(\/host\/var\/run\/docker\.sock: no such file or directory\)/],
+  ['could not build chaincode: docker build failed: docker image inspection failed: failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial unix /var/run/docker.sock: connect: no such file or directory', 'BLD-06', /^The peer cannot reach Docker at its vm\.endpoint \(\/var\/run\/docker\.sock: no such file or directory\)/],
+  ['could not build chaincode: docker build failed: docker image inspection failed: permission denied while trying to connect to the docker API at unix:///var/run/docker.sock', 'BLD-06', /^The peer cannot reach the Docker API at its vm\.endpoint unix:\/\/\/var\/run\/docker\.sock:/],
+  ['::Error: Failed to parse the Address field template: template: :1:2: executing "" at <.peername>: map has no entry for key "peername"', 'CONN-10', /the key peername is missing from it on this peer .*\{"peername":"peer0org1"\}/],
 ];
 
 describe('explain: peer log lines to rules, causes and checks', () => {
@@ -32,8 +37,18 @@ describe('explain: peer log lines to rules, causes and checks', () => {
       assert.equal(best.rules[0]?.id, rule);
       assert.ok(best.causes.some((c) => cause.test(c)), best.causes.join('\n'));
       assert.ok(best.causes.every((c) => !/\$\d/.test(c)), 'unfilled placeholder');
+      // no empty placeholder either ("the key  is missing", "at its vm.endpoint :")
+      for (const c of best.causes) assert.doesNotMatch(c, /\w  \w|\( *:|\{"":|'':|\s[:;,.]\s/, `empty placeholder in: ${c}`);
     });
   }
+
+  it('the docs\' docker.sock line names the Docker endpoint first, then why the peer went to Docker at all', () => {
+    const docs = CASES.find(([l]) => l.includes('/host/var/run/docker.sock'))?.[0] ?? '';
+    const best = explainLine(docs)[0];
+    assert.equal(best?.pattern, 'docker-endpoint');
+    assert.match(best?.causes[0] ?? '', /^The peer cannot reach Docker at its vm\.endpoint \(\/host\/var\/run\/docker\.sock: no such file or directory\)/);
+    assert.match(best?.causes[1] ?? '', /only because no external builder built the package/);
+  });
 
   it('every pattern names rules of the catalogue and offers causes', () => {
     for (const p of PATTERNS) {

@@ -17,7 +17,7 @@ import { toResultJson } from '../../report/result.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
 import { closeSessions } from '../../session/registry.js';
-import { readPeerBuilderSetup } from '../../builder/peerConfig.js';
+import { readPeerBuilderSetup, STOCK_VM_ENDPOINT } from '../../builder/peerConfig.js';
 import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
 import { CHECK_OPTIONS } from '../flags.js';
 import { UsageError } from '../exit.js';
@@ -141,7 +141,7 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
     builderTimeoutMs: positiveInt(p, 'builder-timeout') ?? base.builderTimeoutMs,
     registerTimeoutMs: positiveInt(p, 'register-timeout') ?? base.registerTimeoutMs,
     executeTimeoutMs: positiveInt(p, 'execute-timeout') ?? executeTimeoutMs(builderSetup?.settings ?? {}) ?? base.executeTimeoutMs,
-    smoke: smokeWords && smokeWords.length > 0 ? { fn: smokeWords[0] as string, args: smokeWords.slice(1) } : base.smoke,
+    smoke: smokeWords && smokeWords.length > 0 ? { fn: smokeWords[0] as string, args: smokeWords.slice(1), requested: true } : base.smoke,
     ...serverTlsFlags(p),
     ...limitFlags(p),
     ...peerSettingsFor(p, builderSetup?.settings ?? {}, str(p, 'core-yaml') !== null),
@@ -180,7 +180,9 @@ async function builderFlags(p: Parsed): Promise<Pick<RunConfig, 'builders' | 'bu
   if (dirs.length > 0) {
     const propagate = list(p, 'propagate');
     const builders = dirs.map((dir) => ({ name: basename(resolve(dir)), path: resolve(dir), propagateEnvironment: propagate }));
-    return { builders, builderSetup: { source: 'flags', startError: null, startErrorInexact: false, notes: [], vmEndpoint: '', settings: {} }, peers };
+    // --builder replaces core.yaml's externalBuilders only: vm.endpoint stays the stock image's.
+    const vmEndpoint = process.env['CORE_VM_ENDPOINT'] ?? STOCK_VM_ENDPOINT;
+    return { builders, builderSetup: { source: 'flags', startError: null, startErrorInexact: false, notes: [], vmEndpoint, settings: { 'vm.endpoint': vmEndpoint } }, peers };
   }
   if (list(p, 'propagate').length > 0) throw new UsageError('--propagate applies to --builder directories; with --core-yaml use its propagateEnvironment');
   let text: string | null = null;

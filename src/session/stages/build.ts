@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ccaasTwinFor, STOCK_CCAAS_PATH } from '../../builder/bundled.js';
 import { BUILD_JUDGED, judgeBuild, type PeerBuild, type RestartView } from '../../builder/judge.js';
 import { lintBuilder, type LintNote } from '../../builder/lint.js';
-import { SAMPLE_BUILDERS, type ExternalBuilderConf, type PeerBuilderSetup } from '../../builder/peerConfig.js';
+import { SAMPLE_BUILDERS, STOCK_VM_ENDPOINT, type ExternalBuilderConf, type PeerBuilderSetup } from '../../builder/peerConfig.js';
 import { restoreCachedBuild, runExternalBuild, type BuildOutcome, type BuilderSpec } from '../../builder/runner.js';
 import { executeTimeoutMs, viperDurationMs } from '../../config/chaincodeConfig.js';
 import { PEER } from '../../config/defaults.js';
@@ -13,6 +13,7 @@ import { marshalString, unmarshal } from '../../gojson/index.js';
 import { DEFAULT_PACKAGE_LIMITS, untarCode } from '../../package/index.js';
 import { PEER_FS } from '../../peer/chains.js';
 import type { RunConfig } from '../config.js';
+import { foldPerPeer, type PeerFindings } from '../perPeer.js';
 import type { BuildStage, SessionContext } from '../types.js';
 
 /**
@@ -38,11 +39,18 @@ export interface BuildDetail {
 
 export interface BuildStageWithDetail extends BuildStage {
   readonly detail: BuildDetail;
+  /** With --peer/--builder-config: the peers after the first (whose build is `outcome`), each built with its own config. */
+  readonly peerOutcomes?: ReadonlyArray<{ readonly name: string; readonly outcome: BuildOutcome }>;
+  /** The first --peer: the one whose build the run dials. */
+  readonly primaryPeer?: string | null;
 }
+
+/** Build rules that read only the peer's configuration or the builders' scripts: the same on every peer. */
+const SAME_ON_EVERY_PEER: ReadonlySet<string> = new Set(['BLD-01', 'BLD-03', 'BLD-10', 'BLD-16', 'BLD-17', 'BLD-18', 'BLD-19', 'BLD-20', 'BLD-21', 'BLD-22', 'DRIFT-21', 'DRIFT-22', 'DRIFT-25', 'DRIFT-26', 'DRIFT-27']);
 
 /** The builder configuration of a run: --core-yaml / CORE_CHAINCODE_EXTERNALBUILDERS / --builder, or the sample's. */
 export function setupOf(config: RunConfig): SetupView {
-  return config.builderSetup ?? { source: config.builders.length > 0 ? 'flags' : 'default', startError: null, startErrorInexact: false, notes: [], vmEndpoint: '', settings: {} };
+  return config.builderSetup ?? { source: config.builders.length > 0 ? 'flags' : 'default', startError: null, startErrorInexact: false, notes: [], vmEndpoint: STOCK_VM_ENDPOINT, settings: { 'vm.endpoint': STOCK_VM_ENDPOINT } };
 }
 
 /**
@@ -150,7 +158,10 @@ export async function buildStage(s: SessionContext): Promise<BuildStageWithDetai
   const extract = (archive: string, dest: string): ReturnType<typeof untarCode> => untarCode(archive, dest, limits);
   const options = { builders: specs, peerEnv: s.config.peerEnv, timeoutMs, peerCwd: cwd, vmEndpoint: setup.vmEndpoint, peerFileSystemPath: peerFs, extract };
   const buildInput = { packageId: ccid, metadataJson: input.metadataJson, codeArchivePath: input.codeArchivePath };
-  const outcome = await runExternalBuild(buildInput, { ...options, workDir: s.config.workDir });
+  // With --peer/--builder-config, the run is the first peer's: its build is the one dialled.
+  const peerList = s.config.peers ?? [];
+  const envOf = (p: { readonly builderConfig: string } | undefined): Readonly<Record<string, string>> => (p ? { ...s.config.peerEnv, CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: p.builderConfig } : s.config.peerEnv);
+  const outcome = await runExternalBuild(buildInput, { ...options, peerEnv: envOf(peerList[0]), workDir: s.config.workDir });
 
   let restart: RestartView | null = null;
   if (outcome.durableDir && outcome.builder) {
@@ -161,19 +172,28 @@ export async function buildStage(s: SessionContext): Promise<BuildStageWithDetai
 
   // One package, many peers: the same build with each peer's CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG.
   const peers: PeerBuild[] = [];
-  for (const [i, p] of (s.config.peers ?? []).entries()) {
-    const o = await runExternalBuild(buildInput, { ...options, peerEnv: { ...s.config.peerEnv, CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: p.builderConfig }, workDir: join(s.config.workDir, 'peers', String(i)) });
+  for (const [i, p] of peerList.entries()) {
+    const o = i === 0 ? outcome : await runExternalBuild(buildInput, { ...options, peerEnv: envOf(p), workDir: join(s.config.workDir, 'peers', String(i)) });
     peers.push({ name: p.name, builderConfig: p.builderConfig, outcome: o });
   }
 
   const runJson = outcome.launch?.kind === 'run' ? runConfigJson(ccid, setup, s.config.mspId) : null;
   const j = judgeBuild({ ...common, outcome, restart, releaseIndexIssues: await releaseIndexIssues(outcome), peers, runConfigJson: runJson });
+  // Each peer's build, release and connection.json judged with its own config, a row per peer.
+  const perPeer: PeerFindings[] = [{ peer: peers[0]?.name ?? '', findings: j.findings }];
+  for (const p of peers.slice(1)) {
+    const pj = judgeBuild({ ...common, outcome: p.outcome, restart: null, releaseIndexIssues: await releaseIndexIssues(p.outcome), peers: [], runConfigJson: p.outcome.launch?.kind === 'run' ? runConfigJson(ccid, setup, s.config.mspId) : null });
+    perPeer.push({ peer: p.name, findings: pj.findings });
+  }
+  const findings = foldPerPeer(perPeer, (rule) => SAME_ON_EVERY_PEER.has(rule));
   const peerViews = peers.map((p) => ({ name: p.name, builderConfig: p.builderConfig, connectionJson: p.outcome.launch?.kind === 'ccaas' ? p.outcome.launch.connectionJson : null, error: p.outcome.failure?.peerError ?? p.outcome.failure?.message ?? null }));
   return {
-    findings: [...extractionFindings(pkg.inspected.findings, outcome), ...j.findings],
+    findings: [...extractionFindings(pkg.inspected.findings, outcome), ...findings],
     failure: j.failure,
     outcome,
     detail: detail({ lint, peers: peerViews, runConfigJson: runJson }),
+    peerOutcomes: peers.slice(1).map((p) => ({ name: p.name, outcome: p.outcome })),
+    primaryPeer: peers[0]?.name ?? null,
   };
 }
 

@@ -4,7 +4,10 @@ import { readConnection } from '../../connection/index.js';
 import { learnPrivateKeys } from '../../report/knownKeys.js';
 import { blocked, failed, passed, type Finding, type PeerFailure } from '../../findings.js';
 import { chains, peerConnectionJsonPath } from '../../peer/chains.js';
+import type { BuildOutcome } from '../../builder/runner.js';
+import { foldPerPeer, type PeerFindings } from '../perPeer.js';
 import type { ConnectionStage, SessionContext } from '../types.js';
+import type { BuildStageWithDetail } from './build.js';
 
 /** Lint-style rules of the connection stage: no finding means nothing wrong was seen. */
 const CONNECTION_LINT_RULES = ['CONN-04', 'DRIFT-01', 'DRIFT-02', 'DRIFT-03', 'DRIFT-05'] as const;
@@ -16,7 +19,22 @@ export async function connectionStage(s: SessionContext): Promise<ConnectionStag
   const b = await s.build();
   const ccid = await s.packageId();
   if (b.failure || !b.outcome?.releaseDir || !ccid) return { findings: [], failure: b.failure, info: null, connectionJson: null };
-  const file = join(b.outcome.releaseDir, 'chaincode', 'server', 'connection.json');
+  const primary = await judgeRelease(b.outcome, ccid);
+  // --peer/--builder-config: every peer's released connection.json is read as that peer reads it.
+  const others = (b as Partial<BuildStageWithDetail>).peerOutcomes ?? [];
+  if (others.length === 0) return primary;
+  const perPeer: PeerFindings[] = [{ peer: (b as Partial<BuildStageWithDetail>).primaryPeer ?? '', findings: primary.findings }];
+  for (const p of others) {
+    if (!p.outcome.releaseDir) continue;
+    perPeer.push({ peer: p.name, findings: (await judgeRelease(p.outcome, ccid)).findings });
+  }
+  return { ...primary, findings: foldPerPeer(perPeer) };
+}
+
+/** One peer's launch: connection.json from its durable release, as the peer reads it. */
+async function judgeRelease(outcome: BuildOutcome, ccid: string): Promise<ConnectionStage> {
+  const b = { outcome };
+  const file = join(outcome.releaseDir ?? '', 'chaincode', 'server', 'connection.json');
   const exists = await stat(file).then(
     () => true,
     () => false,

@@ -4,7 +4,16 @@ import type { PeerHandler } from '../../peer/handler.js';
 import type { MockPeer } from '../../peer/mockPeer.js';
 import type { ProposalResult } from '../../peer/endorser.js';
 import type { SessionContext } from '../types.js';
+import { isChaincodeError, unknownFunctionAnswer, UNKNOWN_FUNCTION, type ChaincodeAnswer } from '../../peer/answers.js';
 import { define, describeResult, newPeer, ruleOfPeerError, smoke } from './sessionPeer.js';
+
+/**
+ * The chaincode answered the (smoke) transaction: a COMPLETED with a Response of any status, or its
+ * own ERROR. Which status is the chaincode's business; the server checks judge the protocol.
+ */
+function answeredAsSmoke(r: ProposalResult): boolean {
+  return r.peerError === null || isChaincodeError(r.peerError);
+}
 
 /**
  * The checks that judge the chaincode server itself, beyond the smoke transaction: an unknown
@@ -74,7 +83,7 @@ async function severalPeers(s: SessionContext, target: DialTarget, o: { name: st
   closePeer(first);
   closePeer(second);
   await Promise.all([first.handler.awaitEnd(1_000), second.handler.awaitEnd(1_000)]);
-  const ok = (r: ProposalResult): boolean => !r.peerError && r.response.status === 200;
+  const ok = answeredAsSmoke;
   if (ok(during) && ok(onFirst) && ok(onSecond)) {
     return passed('PROTO-19', `several peers used the server at once: a transaction sent while another peer was registering (its READY held until then) completed, and both peers then transacted together`);
   }
@@ -89,16 +98,16 @@ async function severalPeers(s: SessionContext, target: DialTarget, o: { name: st
 }
 
 /**
- * An unknown function must be refused promptly and cleanly: a COMPLETED whose Response has an
- * error status (>= 400, which the peer does not endorse), or an ERROR message (the peer's
- * `transaction returned with failure: ...`). A success status would be endorsed (PROTO-07); no
- * answer hangs the invocation (PROTO-15); an undecodable Response (PROTO-08) or an ended stream
- * (PROTO-16) break the rule they are named by.
+ * An unknown function must be answered promptly: a COMPLETED with a Response or an ERROR message
+ * (the peer's `transaction returned with failure: ...`). Which status the chaincode chooses is its
+ * own business: a success status is endorsed by the peer and reported as a chaincode answer
+ * (src/peer/answers.ts), not a broken rule. No answer hangs the invocation (PROTO-15); an
+ * undecodable Response (PROTO-08) or an ended stream (PROTO-16) break the rule they are named by.
  */
 export function judgeUnknownFunction(r: ProposalResult, executeTimeoutMs: number): Finding {
   if (r.peerError === null) {
     return r.response.status < 400
-      ? failed({ rule: 'PROTO-07', peerError: null, message: `an unknown function was answered with status ${r.response.status}, which the peer endorses as a success` })
+      ? passed('PROTO-07', `an unknown function is answered promptly with a Response (status ${r.response.status}); the peer accepts it and endorses it as a success, which is the chaincode's own choice (see the chaincode answers)`)
       : passed('PROTO-07', `an unknown function is answered promptly with ${describeResult(r)}`);
   }
   const rule = ruleOfPeerError(r.peerError);
@@ -115,18 +124,26 @@ export function judgeUnknownFunction(r: ProposalResult, executeTimeoutMs: number
 }
 
 /** The checks that judge the server itself, beyond the smoke transaction. */
-export async function serverChecks(s: SessionContext, peer: MockPeer, main: PeerHandler, o: { name: string; ccid: string; budget: number }): Promise<Finding[]> {
+export async function serverChecks(s: SessionContext, peer: MockPeer, main: PeerHandler, o: { name: string; ccid: string; budget: number }): Promise<{ findings: Finding[]; answers: ChaincodeAnswer[] }> {
+  const findings = await serverChecksOf(s, peer, main, o);
+  return { findings: findings.out, answers: findings.answers };
+}
+
+async function serverChecksOf(s: SessionContext, peer: MockPeer, main: PeerHandler, o: { name: string; ccid: string; budget: number }): Promise<{ out: Finding[]; answers: ChaincodeAnswer[] }> {
   const out: Finding[] = [];
+  const answers: ChaincodeAnswer[] = [];
   const user = s.msp.user('User1');
   const ch = s.config.channelId;
   // An unknown function must give an error status, not a hang.
-  const unknown = await peer.propose({ channelId: ch, chaincodeName: o.name, args: [Buffer.from('ccaas_conformance_no_such_function')], creator: user, commit: false });
+  const unknown = await peer.propose({ channelId: ch, chaincodeName: o.name, args: [Buffer.from(UNKNOWN_FUNCTION)], creator: user, commit: false });
   out.push(judgeUnknownFunction(unknown, s.config.executeTimeoutMs));
+  const said = unknownFunctionAnswer(unknown);
+  if (said) answers.push(said);
 
   // Concurrent transactions on one stream, matched by channel_id + txid.
   const n = 16;
   const many = await Promise.all(Array.from({ length: n }, () => smoke(peer, s, o.name)));
-  const bad = many.filter((r) => r.peerError || r.response.status !== 200);
+  const bad = many.filter((r) => !answeredAsSmoke(r));
   out.push(
     bad.length === 0
       ? passed('PROTO-08', `${n} concurrent transactions on one stream all completed, each matched by its txid`)
@@ -135,23 +152,23 @@ export async function serverChecks(s: SessionContext, peer: MockPeer, main: Peer
 
   // Several peers at once, then a reconnect after a stream ends.
   const d = await s.dial();
-  if (!d.target) return out;
+  if (!d.target) return { out, answers };
   const several = await severalPeers(s, d.target, o);
   out.push(several);
   const again = await anotherPeer(s, d.target, o.ccid, o.name, o.budget);
   if ('error' in again) {
     out.push(failed({ rule: 'PROTO-16', peerError: null, message: `after a stream ended the server did not accept a new one: ${again.error}` }));
-    return out;
+    return { out, answers };
   }
   const re = await smoke(again.peer, s, o.name);
   closePeer(again);
   out.push(
-    !re.peerError && re.response.status === 200
+    answeredAsSmoke(re)
       ? passed('PROTO-16', 'after a stream ended the server accepted a new one (the peer relaunches this way), registered again and transacted')
       : failed({ rule: 'PROTO-16', peerError: re.peerError, message: `after reconnecting: ${describeResult(re)}` }),
   );
   if (several.status !== 'passed' || main.isEnded) await relaunch(s, peer, main, d.target, o.ccid);
-  return out;
+  return { out, answers };
 }
 
 /**
