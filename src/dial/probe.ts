@@ -4,6 +4,7 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Json } from '../findings.js';
+import { sanRemedy } from '../connection/certlint.js';
 import { certInfo, type CertInfo } from '../pki/certinfo.js';
 import type { DialTarget } from './connect.js';
 import { afterTimeout, grpcStatusError, immediate, notGrpcStreamError, onStream, tlsLog, transportLog, type PeerView } from './grpcgo.js';
@@ -579,7 +580,8 @@ export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOpt
       case 'name':
         return report('tls-name-mismatch',
           `the server certificate does not name the host the peer verifies: the peer checks ${JSON.stringify(verified)}${domainNote}, the certificate's SANs are ${names.length ? names.join(', ') : 'absent'}${leaf && !leaf.hasSanExtension ? ` (only the Common Name ${JSON.stringify(leaf.commonName)}, which Go ignores)` : ''}: ${goError}`,
-          `Issue the server certificate with ${verified} in its subjectAltName${target.tls?.client ? '' : '; `domain` does not help here, because the peer uses it only with client_auth_required'}.`, peer);
+          leaf ? `${sanRemedy(leaf, verified, isIP(verified.replace(/^\[|\]$/g, '')) !== 0).replace(/\.$/, '')}${target.tls?.client ? '' : '; `domain` does not help here, because the peer uses it only with client_auth_required'}.`
+            : `Issue the server certificate with ${verified} in its subjectAltName.`, peer);
       case 'expired':
         return report('tls-expired', `the server certificate is outside its validity period (${leaf ? `${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()}` : '?'}): ${goError}`,
           'Renew the chaincode server certificate (and restart the server with it).', peer);
