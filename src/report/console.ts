@@ -1,3 +1,4 @@
+import { harnessNotes } from './notes.js';
 import type { ComplianceModel, RuleResult } from './model.js';
 import { shellQuote } from './selection.js';
 
@@ -38,6 +39,7 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
       .join(', ');
   lines.push(`  MUST:   ${c('MUST')}`);
   lines.push(`  SHOULD: ${c('SHOULD')}`);
+  for (const note of harnessNotes(m)) lines.push(`  ${dim('note:')} ${note}`);
 
   const firstLine = (t: string): string => t.split('\n')[0] ?? t;
   const show = (r: RuleResult, mark: string): void => {

@@ -1,3 +1,4 @@
+import { harnessNotes } from './notes.js';
 import { sourceUrl } from '../catalogue/index.js';
 import { rerunLine } from './console.js';
 import type { Baseline, ComplianceModel, Gate, Reason } from './model.js';
@@ -31,6 +32,8 @@ export interface ResultJson {
   readonly scenarios: ReadonlyArray<{ readonly name: string; readonly uri: string; readonly status: string; readonly failedStep: string | null; readonly message: string | null; readonly durationMs: number }>;
   readonly counts: ComplianceModel['counts'];
   readonly gate: Gate & { readonly rerunCommand: string | null };
+  /** What the harness did that the peer would not (e.g. dialled a redirect): src/report/notes.ts. */
+  readonly notes: readonly string[];
   readonly expectedFailures: { readonly file: string; readonly rules: readonly string[] } | null;
   readonly startedAt: string | null;
   readonly durationMs: number;
@@ -61,6 +64,7 @@ export function toResultJson(m: ComplianceModel, packagePath: string): ResultJso
     })),
     scenarios: m.ownScenarios.map((x) => ({ name: x.name, uri: x.uri, status: x.status, failedStep: x.failedStep, message: x.message, durationMs: x.durationMs })),
     counts: m.counts,
+    notes: harnessNotes(m),
     gate: { ...m.gate, rerunCommand: rerunLine(m) },
     expectedFailures: m.run?.expectedFailures ? { file: m.run.expectedFailures.file, rules: m.run.expectedFailures.entries.map((e) => e.rule) } : null,
     startedAt: m.startedAt,

@@ -21,6 +21,7 @@ import { bool, list, parseArgs, positiveInt, quantity, str, type FlagSpec, type 
 import { UsageError } from '../exit.js';
 import { executeTimeoutMs } from '../../config/chaincodeConfig.js';
 import { DEFAULT_PACKAGE_LIMITS } from '../../package/limits.js';
+import { parseResolve, type ResolveEntry } from '../../dial/redirect.js';
 import { PEER_FLAGS, peerSettingsFor, userFeaturePaths } from '../peerFlags.js';
 
 /**
@@ -36,6 +37,7 @@ export const CHECK_FLAGS: Readonly<Record<string, FlagSpec>> = {
   peer: { kind: 'list' },
   'builder-config': { kind: 'list' },
   address: { kind: 'string' },
+  resolve: { kind: 'list' },
   command: { kind: 'string' },
   offline: { kind: 'boolean' },
   'report-dir': { kind: 'string' },
@@ -146,7 +148,7 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
   if (!st) throw new UsageError(`cannot read package ${packagePath}: no such file`);
   if (!st.isFile()) throw new UsageError(`${packagePath} is not a file`);
   const { builders, builderSetup, peers } = await builderFlags(p);
-  if (bool(p, 'offline') && (str(p, 'command') || str(p, 'address'))) throw new UsageError('--offline cannot be combined with --command or --address');
+  if (bool(p, 'offline') && (str(p, 'command') || str(p, 'address') || list(p, 'resolve').length > 0)) throw new UsageError('--offline cannot be combined with --command, --address or --resolve');
   const peerEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) peerEnv[k] = v;
   const base = defaultRunConfig(packagePath, workDir);
@@ -159,6 +161,7 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
     ...(peers.length > 0 ? { peers } : {}),
     peerEnv,
     address: str(p, 'address'),
+    resolve: resolveFlags(p),
     command: str(p, 'command'),
     offline: bool(p, 'offline'),
     builderTimeoutMs: positiveInt(p, 'builder-timeout') ?? base.builderTimeoutMs,
@@ -171,6 +174,15 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
   };
   const report = await buildReportOptions(p, argv, config);
   return { config, reportDir: resolve(str(p, 'report-dir') ?? 'reports'), json: bool(p, 'json'), quiet: bool(p, 'quiet'), tags: str(p, 'tags'), report };
+}
+
+/** --resolve HOST:PORT:ADDR, repeatable (curl's meaning; src/dial/redirect.ts). */
+function resolveFlags(p: Parsed): ResolveEntry[] {
+  return list(p, 'resolve').map((spec) => {
+    const e = parseResolve(spec);
+    if ('error' in e) throw new UsageError(e.error);
+    return e;
+  });
 }
 
 /** --max-bytes, --max-entries, --max-ratio, --max-metadata: the harness's caps on reading the package (PKG-16). */
