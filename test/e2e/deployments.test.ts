@@ -149,6 +149,16 @@ describe('real deployments: verdicts without waiting the peer\'s timeouts out', 
     }
   });
 
+  it('an IP address in connection.json with TLS: the certificate\'s IP SAN is verified and no IP address is sent as SNI (Go sends none)', async () => {
+    const port = await freePort();
+    const pkg = await writeSamplePackage(join(dir.path, 'tls-ip.tgz'), { address: `127.0.0.1:${port}`, connection: { dial_timeout: '120s', tls_required: true, root_cert: tls.ca.certPem } });
+    const run = await runCli([pkg, '--command', nodeServerCommand({ certFile: tls.files.serverCert, keyFile: tls.files.serverKey }), '--quiet'], { reportDir: join(dir.path, 'r-tls-ip'), timeoutMs: 400_000, env: { NODE_OPTIONS: '--throw-deprecation' } });
+    const result = await run.result();
+    assert.equal(result.rules.find((r) => r.id === 'DIAL-05')?.status, 'passed', result.rules.find((r) => r.id === 'DIAL-05')?.message);
+    assert.equal(run.code, 0, JSON.stringify(result.rules.filter((r) => r.status === 'failed')));
+    assert.doesNotMatch(run.stderr, /DeprecationWarning|RFC 6066/);
+  });
+
   it('a CN-only certificate fails DIAL-05 with Go\'s legacy Common Name text and the SAN fix, also through --address 127.0.0.1', async () => {
     const cnOnly = issue(tls.ca, { commonName: 'localhost', extendedKeyUsage: ['serverAuth'] });
     const certFile = join(dir.path, 'cn-only.pem');
