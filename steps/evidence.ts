@@ -3,6 +3,7 @@ import { certificateDetails } from '../src/report/certificates.js';
 import type { TranscriptEntry } from '../src/peer/stream.js';
 import { ANSWER_MEDIA_TYPE } from '../src/peer/answers.js';
 import { EVIDENCE_MEDIA_TYPE, FACTS_MEDIA_TYPE, SCENARIO_EVIDENCE_STAGE, type Evidence, type PackageFacts } from '../src/report/model.js';
+import { HARNESS_NOTE_TITLE } from '../src/report/notes.js';
 import { redact, redactJson } from '../src/report/redact.js';
 import type { PeerSession, StageName } from '../src/session/session.js';
 import { buildEvidence } from '../src/session/stages/build.js';
@@ -59,15 +60,19 @@ export async function stageEvidence(session: PeerSession, stage: StageName): Pro
     }
     case 'dial': {
       const d = await session.dial();
-      if (!d.target) return [];
+      const redirect = (await session.server()).redirect;
+      const notes = redirect ? [ev('dial', HARNESS_NOTE_TITLE, redirect.note)] : [];
+      const serverLines = session.serverOutput();
+      if (!d.target) return [...notes, ...(serverLines.length > 0 ? [ev('server', 'chaincode server output (last lines)', serverLines.slice(-40))] : [])];
       const data: Json = {
         address: d.target.address,
+        connectTo: d.target.connectTo ?? null,
         dialTimeoutMs: d.target.dialTimeoutMs,
         tls: d.target.tls ? (d.target.tls.client ? 'mutual TLS' : 'TLS') : 'plaintext',
         connectMs: d.dialed?.connectMs ?? null,
         probe: d.probe ? { classification: d.probe.classification, explanation: d.probe.explanation, stages: d.probe.stages.map((s) => ({ name: s.name, ok: s.ok, ms: s.ms, detail: s.detail })) } : null,
       };
-      const out = [ev('dial', 'dial', data)];
+      const out = [...notes, ev('dial', 'dial', data)];
       const serverOut = session.serverOutput();
       if (serverOut.length > 0) out.push(ev('server', 'chaincode server output (last lines)', serverOut.slice(-40)));
       return out;

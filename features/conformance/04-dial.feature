@@ -17,6 +17,10 @@ Feature: Launch — the peer dials the chaincode server
   Scenario: address is a usable gRPC target
     Then rule "DIAL-04" holds
 
+  @DIAL-12 @MUST
+  Scenario: The chaincode server is running and listening when the peer dials
+    Then rule "DIAL-12" holds
+
   @DIAL-03 @MUST
   Scenario: The connection is ready within dial_timeout
     Then rule "DIAL-03" holds

@@ -88,4 +88,12 @@ export const DIAL_RULES: readonly Rule[] = [
     source: [{ repo: 'fabric', path: 'core/container/externalbuilder/instance.go', symbols: ['ChaincodeServerInfo'] }, { repo: 'fabric-chaincode-go', path: 'shim/internal/config.go', symbols: ['LoadTLSConfig'] }],
     remedy: 'Issue client_cert from the CA the server trusts for clients (--server-client-ca), with clientAuth, and renew it before it expires.',
   },
+  {
+    id: 'DIAL-12', family: 'DIAL', level: 'MUST', confidence: 'code',
+    title: 'The chaincode server is running and listening when the peer dials',
+    peer: 'The peer neither starts nor waits for a chaincode-as-a-service server: each launch dials `address` once. A server that exited (a panic, a bind error such as `listen tcp: lookup <host>: no such host`) or listens on another port leaves nothing listening: the launch fails at once with `... error creating grpc connection to <address>: failed to create new connection: connection error: desc = "transport: error while dialing: dial tcp <ip>:<port>: connect: connection refused"`. Judged for a server the harness starts with --command: its exit status and last output lines are the cause.',
+    source: [{ repo: 'fabric', path: COMM, symbols: ['ClientConfig.Dial'] }, { repo: 'fabric', path: 'core/chaincode/extcc/extcc_handler.go', symbols: ['Stream'] }],
+    remedy: 'Read the server\'s last output lines: make it listen on CHAINCODE_SERVER_ADDRESS (an address it can bind, e.g. 0.0.0.0:<port> in a container) and keep running.',
+    related: ['DIAL-03'],
+  },
 ];

@@ -56,7 +56,7 @@ export const PROTO_RULES: readonly Rule[] = [
   {
     id: 'PROTO-08', family: 'PROTO', level: 'MUST', confidence: 'code',
     title: 'Completions match the transaction by channel_id + txid',
-    peer: 'COMPLETED/ERROR are matched by the concatenation channel_id + txid; unmatched ones are dropped and the invocation times out; an undecodable Response is `failed to unmarshal response for transaction <txid>`.',
+    peer: 'COMPLETED/ERROR are matched by the concatenation channel_id + txid; an unmatched one is dropped with only a debug log (`notifier Txid:<txid>, channelID:<channel> does not exist for handling message COMPLETED`) and the invocation fails after chaincode.executetimeout with `timeout expired while executing transaction` (the harness says so as soon as the completion arrives); an undecodable Response is `failed to unmarshal response for transaction <txid>`.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['Notify'] }],
     remedy: 'Echo txid and channel_id of the TRANSACTION in COMPLETED.',
   },

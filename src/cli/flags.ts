@@ -1,5 +1,6 @@
 import parseTagExpression from '@cucumber/tag-expressions';
 import { millisecondsProblem, type FlagSpec } from './args.js';
+import { parseResolve } from '../dial/redirect.js';
 
 /**
  * Every option of every command, in one place: how it parses, how its value is checked, and what
@@ -46,6 +47,12 @@ export function hostPortProblem(v: string): string | null {
   const m = /^(\[[0-9A-Fa-f:.%a-zA-Z0-9]+\]|[^\s:[\]/]+):([0-9]{1,5})$/.exec(v);
   if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return `takes HOST:PORT (a host name or address and a port 1-65535), not '${v}'`;
   return null;
+}
+
+/** HOST:PORT:ADDR as curl's --resolve takes it (one address; IPv6 in brackets). */
+export function resolveProblem(v: string): string | null {
+  const r = parseResolve(v);
+  return 'error' in r ? `takes HOST:PORT:ADDR (${r.error.replace(/^--resolve "[^"]*": /, '')})` : null;
 }
 
 /** A Cucumber tag expression that parses (`'not @network'`, `'@PKG-01 or @PKG-02'`). */
@@ -101,13 +108,28 @@ export const CHECK_OPTIONS: Options = {
     help: "that peer's CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG; repeatable",
     more: "each peer builds the one package with its own config; its build, release and connection.json are judged with that config (a row per peer in each rule, see [docs/reports.md](docs/reports.md#one-package-on-several-peers)); the first peer's build is the one dialled. Fails when the setup would need one package per peer",
   },
-  address: { kind: 'string', value: 'HOST:PORT', group: 'server', help: 'dial this address instead of the one in connection.json', check: hostPortProblem },
+  address: {
+    kind: 'string',
+    value: 'HOST:PORT',
+    group: 'server',
+    help: "connect to this address instead of connection.json's",
+    more: "a server that runs elsewhere; with `--command`, where it is started. Only TCP moves: the gRPC target and `:authority`, the TLS server name the peer verifies (connection.json's host, or `domain` with client auth) and the peer errors quoted stay connection.json's address",
+    check: hostPortProblem,
+  },
+  resolve: {
+    kind: 'list',
+    value: 'HOST:PORT:ADDR',
+    group: 'server',
+    help: "connections to connection.json's HOST:PORT go to ADDR:PORT (curl's meaning); repeatable",
+    more: "for a service name (`asset-transfer-basic.org1.example.com:9999`) that resolves only in its own network. One address; IPv6 in brackets. The peer's view stays `HOST:PORT`, as with `--address`, which wins when both apply",
+    check: resolveProblem,
+  },
   command: {
     kind: 'string',
     value: 'CMD',
     group: 'server',
     help: 'start the chaincode server with this shell command (stopped at the end)',
-    more: 'in its own process group, with the package ID in `CHAINCODE_ID`, `CORE_CHAINCODE_ID` and `CORE_CHAINCODE_ID_NAME` and the address in `CHAINCODE_SERVER_ADDRESS` and `CORE_CHAINCODE_ADDRESS`',
+    more: "in its own process group, with the package ID in `CHAINCODE_ID`, `CORE_CHAINCODE_ID` and `CORE_CHAINCODE_ID_NAME` and the address in `CHAINCODE_SERVER_ADDRESS` and `CORE_CHAINCODE_ADDRESS`. If connection.json names a host this machine cannot bind (a service name, a remote IP), the server is told to listen on `127.0.0.1:<port>` (another free port if that one is taken) and dialled there, as `--resolve HOST:PORT:127.0.0.1` would; every report says so. A server that exits or never listens fails DIAL-12 with its exit status and last output lines",
     check: nonEmpty('a shell command'),
   },
   offline: { kind: 'boolean', group: 'server', help: 'package, builder and connection.json rules only: nothing is dialled', more: 'the dial, register and smoke stages are not run and their rules are reported as disabled' },

@@ -91,12 +91,46 @@ function names(c: CertInfo): string {
   return all.length > 0 ? all.join(', ') : `no SANs (Common Name ${JSON.stringify(c.commonName)}, which Go ignores)`;
 }
 
-function validityFindings(rule: string, what: string, c: CertInfo, now: Date, remedy: string): Finding[] {
+/** What to do about a certificate's validity: one remedy per cause (not yet valid, expired, expiring soon). */
+export interface ValidityRemedies {
+  readonly notYetValid: string;
+  readonly expired: string;
+  readonly expiring: (notAfter: string) => string;
+}
+
+function validityFindings(rule: string, what: string, c: CertInfo, now: Date, remedy: ValidityRemedies): Finding[] {
   const v = goValidityError(c, now);
-  if (v) return [fail(rule, `${what} (${c.subject}) is not valid now: ${v}.`, remedy, { notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString() })];
+  const dates = { notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString() };
+  if (v) return [fail(rule, `${what} (${c.subject}) is not valid now: ${v}.`, now < c.notBefore ? remedy.notYetValid : remedy.expired, dates)];
   const d = daysLeft(c, now);
-  if (d < EXPIRY_WARNING_DAYS) return [fail(rule, `${what} (${c.subject}) expires in ${d} day(s), on ${c.notAfter.toISOString()}; the peer will then refuse every launch.`, remedy, { notAfter: c.notAfter.toISOString() })];
+  if (d < EXPIRY_WARNING_DAYS) return [fail(rule, `${what} (${c.subject}) is valid now, but expires in ${d} day(s), on ${dates.notAfter}; from then on the peer refuses every launch.`, remedy.expiring(dates.notAfter), { notAfter: dates.notAfter })];
   return [];
+}
+
+const NOT_YET_VALID = (what: string): string => `${what} is not valid yet: check the clock of the machine that issued it (and of the peer), or reissue it with a notBefore in the past.`;
+const ROOT_CERT_VALIDITY: ValidityRemedies = {
+  notYetValid: NOT_YET_VALID('The CA in root_cert'),
+  expired: 'Replace the expired CA in root_cert with a valid one, and reissue the chaincode server certificate from it.',
+  expiring: (d) => `Plan the CA rollover before ${d}: issue a new CA, put both CAs in root_cert meanwhile, and reissue the chaincode server certificate from the new one.`,
+};
+const SERVER_CERT_VALIDITY: ValidityRemedies = {
+  notYetValid: NOT_YET_VALID('The chaincode server certificate'),
+  expired: 'Renew the chaincode server certificate and restart the server with it.',
+  expiring: (d) => `Renew the chaincode server certificate before ${d} and restart the server with it.`,
+};
+const CLIENT_CERT_VALIDITY: ValidityRemedies = {
+  notYetValid: NOT_YET_VALID('client_cert'),
+  expired: 'Renew the peer\'s client certificate in connection.json.',
+  expiring: (d) => `Renew the peer's client certificate in connection.json before ${d}.`,
+};
+
+/** The fix for a host name Go does not find in the certificate: the Common Name fallback is gone since Go 1.15. */
+export function sanRemedy(leaf: CertInfo, verified: string, isIp: boolean): string {
+  const entry = isIp ? `IP:${verified}` : `DNS:${verified}`;
+  if (!leaf.hasSanExtension) {
+    return `Reissue the server certificate with a subjectAltName extension naming ${entry} (e.g. openssl's -addext "subjectAltName=${entry}"): it has no SANs, and since Go 1.15 the peer never falls back to the Common Name${leaf.commonName ? ` (${JSON.stringify(leaf.commonName)})` : ''}.`;
+  }
+  return `Add ${entry} to the server certificate's subjectAltName${isIp ? ' as an IP address entry' : ''}.`;
 }
 
 function usageFinding(rule: string, what: string, chain: readonly CertInfo[], usage: 'serverAuth' | 'clientAuth', remedy: string): Finding[] {
@@ -127,7 +161,7 @@ export function certLint(i: CertLintInput): Finding[] {
           : `connection.json root_cert: ${s.reason}; the peer skips it silently and trusts only the other ${roots.length} certificate(s).`,
           isKey ? 'Remove the private key from root_cert (and treat it as disclosed).' : 'Remove or fix the block so root_cert says what the peer trusts.', { type: s.type }));
       }
-      for (const r of roots) out.push(...validityFindings('DIAL-10', 'a root_cert certificate', r, i.now, 'Replace the expired CA in root_cert (and the certificates it issued).'));
+      for (const r of roots) out.push(...validityFindings('DIAL-10', 'a root_cert certificate', r, i.now, ROOT_CERT_VALIDITY));
     }
   }
   if (tlsOn && !u.clientAuthRequired && (u.clientCert !== '' || u.clientKey !== '')) {
@@ -172,7 +206,7 @@ export function certLint(i: CertLintInput): Finding[] {
   if (leaf && tlsOn) {
     const source = i.presented && i.presented.length > 0 ? 'the certificate the server presents' : `the server certificate in ${s?.certPath ?? 'its file'}`;
     const verified = mtls && u.domain !== '' ? u.domain : i.dialHost;
-    out.push(...validityFindings('DIAL-10', source, leaf, i.now, 'Renew the chaincode server certificate and restart the server with it.'));
+    out.push(...validityFindings('DIAL-10', source, leaf, i.now, SERVER_CERT_VALIDITY));
     out.push(...usageFinding('DIAL-10', source, [leaf], 'serverAuth', 'Issue the server certificate with extendedKeyUsage serverAuth (or without the extension).'));
     const hn = goVerifyHostname(leaf, verified);
     if (hn) {
@@ -181,7 +215,7 @@ export function certLint(i: CertLintInput): Finding[] {
         : '';
       const droppedNote = i.droppedDomain && goVerifyHostname(leaf, i.droppedDomain) === null ? ` The package's connection.json sets domain ${i.droppedDomain}, which the builder dropped (the built-in ccaas builder has no domain field).` : '';
       out.push(fail('DIAL-10', `${source} does not cover the name the peer verifies (${verified}); its SANs: ${names(leaf)}: ${hn}.${domainNote}${droppedNote}`,
-        `Add ${verified} to the server certificate's subjectAltName${isIpLike(verified) ? ' as an IP address entry' : ''}.`, { verifiedName: verified, dnsNames: [...leaf.dnsNames], ipAddresses: [...leaf.ipAddresses] }));
+        sanRemedy(leaf, verified, isIpLike(verified)), { verifiedName: verified, dnsNames: [...leaf.dnsNames], ipAddresses: [...leaf.ipAddresses] }));
     }
     const { roots } = appendCertsFromPem(u.rootCert);
     if (roots.length > 0) {
@@ -208,7 +242,7 @@ export function certLint(i: CertLintInput): Finding[] {
     const kp = x509KeyPair(u.clientCert, u.clientKey);
     if (kp.ok) {
       const c = kp.chain[0] as CertInfo;
-      out.push(...validityFindings('DIAL-11', 'client_cert', c, i.now, 'Renew the peer\'s client certificate in connection.json.'));
+      out.push(...validityFindings('DIAL-11', 'client_cert', c, i.now, CLIENT_CERT_VALIDITY));
       out.push(...usageFinding('DIAL-11', 'client_cert', [c], 'clientAuth', 'Issue client_cert with extendedKeyUsage clientAuth (or without the extension).'));
       if (clientCaCerts.length > 0) {
         const v = goVerifyServer(kp.chain, clientCaCerts, '', i.now, 'clientAuth');

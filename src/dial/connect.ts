@@ -1,4 +1,5 @@
-import { createSecureContext, type PeerCertificate } from 'node:tls';
+import { isIP } from 'node:net';
+import { connect as tlsConnect, createSecureContext, type PeerCertificate, type SecureContext } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { peer } from '@hyperledger/fabric-protos';
 import { PEER } from '../config/defaults.js';
@@ -19,7 +20,13 @@ import { parseTarget } from './target.js';
  */
 
 export interface DialTarget {
+  /** connection.json's address: the gRPC target and :authority, the TLS server name, the peer's quoted errors. */
   readonly address: string;
+  /**
+   * `host:port` the harness's TCP connections go to instead (--address, --resolve, a relocated
+   * --command server; src/dial/redirect.ts). Nothing the peer derives from `address` changes.
+   */
+  readonly connectTo?: string | null;
   /** After the 3s default; may be negative (already expired). */
   readonly dialTimeoutMs: number;
   readonly tls: null | {
@@ -65,9 +72,78 @@ export function channelOptions(target: DialTarget): grpc.ChannelOptions {
     'grpc.max_reconnect_backoff_ms': 500,
     'grpc.use_local_subchannel_pool': 1,
   };
-  const override = target.tls?.client?.serverNameOverride;
-  if (override) o['grpc.ssl_target_name_override'] = override;
+  // A redirected dial keeps the :authority grpc-go derives from connection.json's address.
+  if (target.connectTo) o['grpc.default_authority'] = authorityOf(target.address);
   return o;
+}
+
+/** The :authority grpc-go sends for a target: the endpoint after a `dns:///` or `passthrough:///` prefix, `localhost` for unix. */
+export function authorityOf(address: string): string {
+  const t = parseTarget(address);
+  if (t.kind === 'unix') return 'localhost';
+  return address.replace(/^(dns|passthrough):\/\/[^/]*\//i, '').replace(/^(dns|passthrough):/i, '');
+}
+
+type SecureConnector = ReturnType<grpc.ChannelCredentials['_createSecureConnector']>;
+
+/**
+ * grpc-js channel credentials that handshake as the peer's Go client: Go's cipher suites and
+ * TLS 1.2 minimum (in the secure context), SNI only for a name (Go never sends an IP address as
+ * SNI; Node would, with a DeprecationWarning), and the server certificate's name checked by Go's
+ * rules against the name the peer verifies (connection.json's host, or `domain` with client
+ * auth), whatever address the TCP connection went to.
+ */
+class PeerTlsCredentials extends grpc.ChannelCredentials {
+  constructor(
+    private readonly context: SecureContext,
+    private readonly name: string,
+  ) {
+    super();
+  }
+  _isSecure(): boolean {
+    return true;
+  }
+  _equals(other: grpc.ChannelCredentials): boolean {
+    return other === this;
+  }
+  _createSecureConnector(_target: Parameters<grpc.ChannelCredentials['_createSecureConnector']>[0], _options: grpc.ChannelOptions, callCredentials?: grpc.CallCredentials): SecureConnector {
+    const name = this.name;
+    const context = this.context;
+    const bare = name.replace(/^\[|\]$/g, '');
+    return {
+      connect: (socket) =>
+        new Promise((resolve, reject) => {
+          const s = tlsConnect(
+            {
+              socket,
+              secureContext: context,
+              ALPNProtocols: ['h2'],
+              ...(isIP(bare) ? {} : { servername: name }),
+              // Go checks SANs only; Node would fall back to the Common Name.
+              checkServerIdentity: (_host: string, cert: PeerCertificate): Error | undefined => {
+                try {
+                  const err = goVerifyHostname(certInfo(cert.raw), name);
+                  return err ? new Error(err) : undefined;
+                } catch (e) {
+                  return e instanceof Error ? e : new Error(String(e));
+                }
+              },
+            },
+            () => {
+              if (!s.authorized) {
+                reject(s.authorizationError);
+                return;
+              }
+              resolve({ socket: s, secure: true });
+            },
+          );
+          s.on('error', reject);
+        }),
+      waitForReady: () => Promise.resolve(),
+      getCallCredentials: () => callCredentials ?? grpc.CallCredentials.createEmpty(),
+      destroy: () => undefined,
+    };
+  }
 }
 
 /** The host grpc-go takes the server name from when `domain` does not apply. */
@@ -86,17 +162,7 @@ export function credentialsFor(target: DialTarget, cfg: PeerTlsConfig | null): g
     ciphers: GO_CLIENT_CIPHERS,
     minVersion: 'TLSv1.2',
   });
-  return grpc.credentials.createFromSecureContext(ctx, {
-    // Go checks SANs only; Node would fall back to the Common Name.
-    checkServerIdentity: (_host: string, cert: PeerCertificate): Error | undefined => {
-      try {
-        const err = goVerifyHostname(certInfo(cert.raw), name);
-        return err ? new Error(err) : undefined;
-      } catch (e) {
-        return e instanceof Error ? e : new Error(String(e));
-      }
-    },
-  });
+  return new PeerTlsCredentials(ctx, name);
 }
 
 /** Kept for callers that build credentials directly. */
@@ -159,7 +225,7 @@ export function dial(target: DialTarget, signal?: AbortSignal): Promise<DialResu
   }
   let client: peer.ChaincodeClient;
   try {
-    client = new peer.ChaincodeClient(target.address, credentialsFor(target, cfg), channelOptions(target));
+    client = new peer.ChaincodeClient(target.connectTo ?? target.address, credentialsFor(target, cfg), channelOptions(target));
   } catch (e) {
     return Promise.resolve({ ok: false, ms: ms(), grpcError: e instanceof Error ? e.message : String(e) });
   }

@@ -4,10 +4,12 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Json } from '../findings.js';
+import { sanRemedy } from '../connection/certlint.js';
 import { certInfo, type CertInfo } from '../pki/certinfo.js';
 import type { DialTarget } from './connect.js';
 import { afterTimeout, grpcStatusError, immediate, notGrpcStreamError, onStream, tlsLog, transportLog, type PeerView } from './grpcgo.js';
 import { ERR_NO_ALPN, GO_CLIENT_CIPHERS, goVerifyServer, peerTlsConfig, verifiedName, type PeerTlsConfig } from './gotls.js';
+import { endpointOf, joinHostPort, peerDialed } from './redirect.js';
 import { parseTarget, tcpEndpoint } from './target.js';
 
 /**
@@ -391,13 +393,19 @@ export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOpt
   }
   let t0 = performance.now();
   let ep: { host: string; port: number } | { path: string };
+  /** The endpoint the harness connects to, for the harness's own sentences. */
   let shown: string;
+  /** The same endpoint as the peer's quoted errors name it (the peer dials connection.json's host, not a redirect). */
+  let peerShown: string;
+  const redirected = target.connectTo ? endpointOf(target.connectTo) : null;
   if (parsed.kind === 'unix') {
     ep = { path: parsed.path };
     shown = `unix ${parsed.path}`;
+    peerShown = parsed.path;
     stage('resolve', true, t0, `unix socket ${parsed.path}`);
   } else {
-    const host = parsed.host === '' ? '127.0.0.1' : parsed.host;
+    const host = redirected ? redirected.host : parsed.host === '' ? '127.0.0.1' : parsed.host;
+    const port = redirected ? redirected.port : parsed.port;
     let ip = host;
     if (!isIP(host)) {
       const r = await within<{ ip: string | null; err: string | null }>(
@@ -410,17 +418,22 @@ export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOpt
       );
       if (!r.ip) {
         stage('resolve', false, t0, r.err ?? `no answer within ${budgetMs} ms`);
+        if (redirected) {
+          return report('unresolvable', `${host}, where the harness was told to connect (${target.connectTo ?? ''}) in place of ${target.address}, does not resolve on this machine (${r.err ?? 'resolver timed out'}); this says nothing of the peer`,
+            'Give --address or --resolve an address this machine can reach.', afterTimeout(null, null, 'inferred'));
+        }
         return report('unresolvable', `the host ${host} does not resolve (${r.err ?? 'resolver timed out'})`,
-          'Use a host name the peer can resolve (a Kubernetes Service, a Docker network alias, an /etc/hosts entry on the peer), or an IP address.',
+          `Use a host name the peer can resolve (a Kubernetes Service, a Docker network alias, an /etc/hosts entry on the peer), or an IP address. To judge a server that runs on this machine under that name, add --resolve ${joinHostPort(host, port)}:127.0.0.1 (or start it with --command, which does this for you).`,
           parsed.resolver === 'passthrough' ? immediate(`transport: error while dialing: dial tcp: lookup ${host} on <the peer's DNS server>: no such host`) : afterTimeout(null, null, 'inferred'));
       }
       ip = r.ip;
-      stage('resolve', true, t0, `${host} → ${ip}`);
+      stage('resolve', true, t0, redirected ? `${target.address} → ${host} → ${ip} (${target.connectTo ?? ''}, the harness's redirect)` : `${host} → ${ip}`);
     } else {
-      stage('resolve', true, t0, `${host} is an IP address`);
+      stage('resolve', true, t0, redirected ? `${target.address} → ${ip} (the harness's redirect)` : `${host} is an IP address`);
     }
-    ep = { host: ip, port: parsed.port };
-    shown = `${isIP(ip) === 6 ? `[${ip}]` : ip}:${parsed.port}`;
+    ep = { host: ip, port };
+    shown = joinHostPort(ip, port);
+    peerShown = redirected ? peerDialed(target.address) : shown;
   }
 
   // TCP.
@@ -430,15 +443,15 @@ export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOpt
     const code = tcp.err?.code ?? '';
     stage('tcp', false, t0, tcp.err ? `${code} ${tcp.err.message}`.trim() : `no TCP connection within ${budgetMs} ms`);
     if (code === 'ECONNREFUSED') {
-      return report('refused', `nothing listens on ${target.address} (connection refused at ${shown})`, remedyForBind(target.address),
-        immediate(`transport: error while dialing: dial ${'path' in ep ? 'unix' : 'tcp'} ${shown}: connect: connection refused`));
+      return report('refused', `nothing listens on ${target.address} (connection refused at ${shown}${redirected ? `, where the harness connects in place of ${target.address}` : ''})`, remedyForBind(target.address),
+        immediate(`transport: error while dialing: dial ${'path' in ep ? 'unix' : 'tcp'} ${peerShown}: connect: connection refused`));
     }
     if (code === 'ENOENT' && 'path' in ep) {
-      return report('refused', `no unix socket at ${ep.path}`, 'Start the server on that socket path, or use host:port.', immediate(`transport: error while dialing: dial unix ${ep.path}: connect: no such file or directory`));
+      return report('refused', `no unix socket at ${ep.path}`, 'Start the server on that socket path, or use host:port.', immediate(`transport: error while dialing: dial unix ${peerShown}: connect: no such file or directory`));
     }
     if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
       return report('unreachable', `${shown} is unreachable (${code})`, 'Check routing and network policies between the peer and the chaincode server.',
-        immediate(`transport: error while dialing: dial tcp ${shown}: connect: ${code === 'EHOSTUNREACH' ? 'no route to host' : 'network is unreachable'}`, 'inferred'));
+        immediate(`transport: error while dialing: dial tcp ${peerShown}: connect: ${code === 'EHOSTUNREACH' ? 'no route to host' : 'network is unreachable'}`, 'inferred'));
     }
     if (tcp.err) return report('unreachable', `TCP connect to ${shown} failed: ${tcp.err.message}`, 'Check the address and the network path.', afterTimeout(null, null, 'inferred'));
     return report('timeout', `no TCP connection to ${shown} within ${budgetMs} ms (packets dropped?)`, 'Check firewalls and network policies between the peer and the chaincode server.', afterTimeout(null, null));
@@ -579,7 +592,8 @@ export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOpt
       case 'name':
         return report('tls-name-mismatch',
           `the server certificate does not name the host the peer verifies: the peer checks ${JSON.stringify(verified)}${domainNote}, the certificate's SANs are ${names.length ? names.join(', ') : 'absent'}${leaf && !leaf.hasSanExtension ? ` (only the Common Name ${JSON.stringify(leaf.commonName)}, which Go ignores)` : ''}: ${goError}`,
-          `Issue the server certificate with ${verified} in its subjectAltName${target.tls?.client ? '' : '; `domain` does not help here, because the peer uses it only with client_auth_required'}.`, peer);
+          leaf ? `${sanRemedy(leaf, verified, isIP(verified.replace(/^\[|\]$/g, '')) !== 0).replace(/\.$/, '')}${target.tls?.client ? '' : '; `domain` does not help here, because the peer uses it only with client_auth_required'}.`
+            : `Issue the server certificate with ${verified} in its subjectAltName.`, peer);
       case 'expired':
         return report('tls-expired', `the server certificate is outside its validity period (${leaf ? `${leaf.notBefore.toISOString()} to ${leaf.notAfter.toISOString()}` : '?'}): ${goError}`,
           'Renew the chaincode server certificate (and restart the server with it).', peer);

@@ -65,6 +65,29 @@ export type ExecuteOutcome =
 /** What Handler.Execute returns: the chaincode's COMPLETED/ERROR message, or the peer's error. */
 export type ExecResult = { readonly ok: true; readonly message: ChaincodeMsg; readonly ms: number } | { readonly ok: false; readonly error: string; readonly ms: number };
 
+/**
+ * A COMPLETED or ERROR that matched no transaction context (PROTO-08): the peer's Notify looks the
+ * context up by channel_id + txid, logs at debug level that it does not exist and drops the
+ * message; the execution it was meant for then waits out chaincode.executetimeout.
+ */
+export interface MisroutedCompletion {
+  readonly type: string;
+  readonly txid: string;
+  readonly channelId: string;
+  /** The pending execution it answers (the only one with that txid, or on that channel, or at all). */
+  readonly meant: { readonly txid: string; readonly channelId: string };
+  readonly mismatched: ReadonlyArray<'channel_id' | 'txid'>;
+  /** Milliseconds after the execution's INIT/TRANSACTION was sent. */
+  readonly ms: number;
+}
+
+/**
+ * How long an execution that got a misrouted completion still waits for a matching one before it
+ * ends as the peer's timeout would: the peer waits chaincode.executetimeout for nothing, the
+ * harness need not.
+ */
+export const MISROUTED_GRACE_MS = 500;
+
 /** Everything the peer knows about one execution (ccprovider.TransactionParams). */
 export interface TxParams {
   readonly txId: string;
@@ -124,6 +147,9 @@ interface TxContext {
   readonly isInit: boolean;
   readonly queries: Map<string, QueryState>;
   notify(m: ChaincodeMsg | null): void;
+  /** A completion meant for this execution was dropped: end it as the timeout, after a grace. */
+  misrouted(c: MisroutedCompletion): void;
+  readonly startedAt: number;
 }
 
 type Reply = { readonly type: number; readonly payload: Uint8Array } | { readonly error: string };
@@ -154,6 +180,8 @@ export class PeerHandler {
   private readonly endWaiters: Array<(reason: string | null) => void> = [];
   /** Why the peer ended the stream itself (a protocol violation by the chaincode), if it did. */
   violation: string | null = null;
+  /** Completions the peer dropped because they matched no transaction (PROTO-08). */
+  readonly misrouted: MisroutedCompletion[] = [];
   /** Every request type the chaincode used, with counts (for findings such as "uses write batches"). */
   readonly requestCounts = new Map<string, number>();
 
@@ -376,20 +404,33 @@ export class PeerHandler {
     if (this.contexts.has(key)) return Promise.resolve({ ok: false, error: `txid: ${params.txId}(${params.channelId}) exists`, ms: 0 });
     if (this.ended) return Promise.resolve({ ok: false, error: ERROR_STREAM_TERMINATED, ms: 0 });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      let timer = setTimeout(() => {
         this.contexts.delete(key);
         this.transcript.note(`no COMPLETED for ${params.txId} within ${timeoutMs} ms: ${ERROR_EXECUTION_TIMEOUT}`);
         resolve({ ok: false, error: ERROR_EXECUTION_TIMEOUT, ms: elapsed() });
       }, timeoutMs);
+      let graced = false;
       this.contexts.set(key, {
         params,
         namespace,
         isInit: type === 'INIT',
         queries: new Map(),
+        startedAt: started,
         notify: (m) => {
           clearTimeout(timer);
           this.contexts.delete(key);
           resolve(m ? { ok: true, message: m, ms: elapsed() } : { ok: false, error: ERROR_STREAM_TERMINATED, ms: elapsed() });
+        },
+        misrouted: (c) => {
+          if (graced) return;
+          graced = true;
+          clearTimeout(timer);
+          // Nothing else can end the wait: the peer waits out executetimeout; the harness gives a matching completion a moment.
+          timer = setTimeout(() => {
+            this.contexts.delete(key);
+            this.transcript.note(`the ${c.type} with ${c.mismatched.map((f) => `${f} ${JSON.stringify(f === 'txid' ? c.txid : c.channelId)}`).join(' and ')} was dropped; the peer fails ${params.txId} after chaincode.executetimeout (${timeoutMs} ms): ${ERROR_EXECUTION_TIMEOUT}`);
+            resolve({ ok: false, error: ERROR_EXECUTION_TIMEOUT, ms: elapsed() });
+          }, Math.min(MISROUTED_GRACE_MS, Math.max(0, timeoutMs - elapsed())));
         },
       });
       this.send({
@@ -407,10 +448,29 @@ export class PeerHandler {
     const ctx = this.contexts.get(m.channelId + m.txid);
     if (!ctx) {
       this.transcript.note(`notifier Txid:${m.txid}, channelID:${m.channelId} does not exist for handling message ${typeName(m.type)}: dropped`);
+      const meant = this.meantFor(m);
+      if (meant) {
+        const mismatched = [...(meant.params.channelId !== m.channelId ? (['channel_id'] as const) : []), ...(meant.params.txId !== m.txid ? (['txid'] as const) : [])];
+        const c: MisroutedCompletion = { type: typeName(m.type), txid: m.txid, channelId: m.channelId, meant: { txid: meant.params.txId, channelId: meant.params.channelId }, mismatched, ms: Math.round(performance.now() - meant.startedAt) };
+        this.misrouted.push(c);
+        meant.misrouted(c);
+      }
       return;
     }
     ctx.queries.clear(); // CloseQueryIterators
     ctx.notify(m);
+  }
+
+  /** The pending execution an unmatched completion answers: the only one with its txid, else the only one on its channel, else the only one. */
+  private meantFor(m: ChaincodeMsg): TxContext | null {
+    const all = [...this.contexts.values()];
+    const only = (list: TxContext[]): TxContext | null => (list.length === 1 ? (list[0] as TxContext) : null);
+    return only(all.filter((c) => c.params.txId === m.txid)) ?? only(all.filter((c) => c.params.channelId === m.channelId)) ?? only(all);
+  }
+
+  /** The dropped completion meant for this transaction, if one was. */
+  misroutedFor(txId: string): MisroutedCompletion | null {
+    return this.misrouted.find((c) => c.meant.txid === txId) ?? null;
   }
 
   /** HandleTransaction: one outstanding request per channel+txid, context lookup, reply or ERROR. */

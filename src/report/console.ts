@@ -1,3 +1,4 @@
+import { harnessNotes } from './notes.js';
 import type { ComplianceModel, RuleResult } from './model.js';
 import { shellQuote } from './selection.js';
 import { count, tallies, tallyLine } from './words.js';
@@ -40,6 +41,7 @@ export function toConsole(m: ComplianceModel, reportDir: string, opts: ConsoleOp
   };
   lines.push(`  MUST   ${c('MUST')}`);
   lines.push(`  SHOULD ${c('SHOULD')}`);
+  for (const note of harnessNotes(m)) lines.push(`  ${dim('note:')} ${t(note)}`);
 
   const firstLine = (x: string): string => t(x.split('\n')[0] ?? x);
   /** ` (12 MUST, 2 SHOULD)` when the ids mix levels, so the line adds up with the counts above. */

@@ -1,3 +1,4 @@
+import { harnessNotes } from './notes.js';
 import { sourceUrl } from '../catalogue/index.js';
 import type { Json, Status } from '../findings.js';
 import { rerunLine, rerunWords } from './console.js';
@@ -115,7 +116,7 @@ tr.rule:target td{background:#fff8c5}
 .st.skipped{color:var(--skip);background:var(--skip-bg)}.st.disabled{color:var(--off);background:var(--off-bg)}.st.expected-failure{color:var(--xf);background:var(--xf-bg)}
 .why{display:block;font-size:11.5px;color:var(--mute);margin-top:4px}
 .title{font-weight:600}
-.msg{margin-top:2px}
+.msg{margin-top:2px;white-space:pre-line}
 .peer{margin-top:8px;border-left:3px solid var(--bad);background:#fff6f5;border-radius:0 6px 6px 0;padding:6px 10px}
 .peer .h,.fix .h{font-size:11px;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:var(--mute)}
 .peer pre{margin:2px 0 0;white-space:pre-wrap;word-break:break-word;color:#82071e}
@@ -602,7 +603,7 @@ export function toHtml(m: ComplianceModel): string {
 <h1>Compliance report${m.facts?.label ? `: <span class="mono">${esc(m.facts.label)}</span>` : ''}</h1>
 <p class="sub">What a Fabric peer would do with this package and chaincode server${when ? ` · run ${esc(when)}` : ''} · ${esc(fmtMs(m.durationMs))}</p></div></header>
 <section class="verdict v-${m.verdict}" id="verdict" data-verdict="${m.verdict}"><div class="wrap">
-<div class="verdict-main"><div class="verdict-icon" aria-hidden="true">${v.icon}</div><div><div class="verdict-label">${esc(v.label)}</div><p>${prose(m.summary)}</p></div></div>
+<div class="verdict-main"><div class="verdict-icon" aria-hidden="true">${v.icon}</div><div><div class="verdict-label">${esc(v.label)}</div><p>${prose(m.summary)}</p>${harnessNotes(m).map((n) => `<p class="note">note: ${esc(n)}</p>`).join('')}</div></div>
 ${tiles(m)}
 </div></section>
 ${problems(m)}

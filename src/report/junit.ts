@@ -1,3 +1,4 @@
+import { harnessNotes } from './notes.js';
 import { sourceUrl } from '../catalogue/index.js';
 import { TALLY_WORD, tallyOf } from './words.js';
 import type { ComplianceModel, RuleResult } from './model.js';
@@ -126,6 +127,7 @@ export function toJunit(m: ComplianceModel): string {
     ['packageId', m.facts?.packageId ?? ''],
     ['level', m.gate.level],
     ['exitCode', String(m.gate.exitCode)],
+    ...harnessNotes(m).map((n) => ['note', n]),
   ]
     .map(([k, v]) => `<property name="${k}" value="${esc(v ?? '')}"/>`)
     .join('');

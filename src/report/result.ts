@@ -1,3 +1,4 @@
+import { harnessNotes } from './notes.js';
 import { sourceUrl } from '../catalogue/index.js';
 import { rerunLine } from './console.js';
 import { tallies, type Tallies } from './words.js';
@@ -36,6 +37,8 @@ export interface ResultJson {
   /** The same rules in the words of every report (src/report/words.ts): each level's tallies add up to its rules. */
   readonly tallies: { readonly MUST: Tallies; readonly SHOULD: Tallies };
   readonly gate: Gate & { readonly rerunCommand: string | null };
+  /** What the harness did that the peer would not (e.g. dialled a redirect): src/report/notes.ts. */
+  readonly notes: readonly string[];
   readonly expectedFailures: { readonly file: string; readonly rules: readonly string[] } | null;
   readonly startedAt: string | null;
   readonly durationMs: number;
@@ -68,6 +71,7 @@ export function toResultJson(m: ComplianceModel, packagePath: string): ResultJso
     chaincodeAnswers: m.chaincodeAnswers,
     counts: m.counts,
     tallies: { MUST: tallies(m.rules.filter((r) => r.level === 'MUST')), SHOULD: tallies(m.rules.filter((r) => r.level === 'SHOULD')) },
+    notes: harnessNotes(m),
     gate: { ...m.gate, rerunCommand: rerunLine(m) },
     expectedFailures: m.run?.expectedFailures ? { file: m.run.expectedFailures.file, rules: m.run.expectedFailures.entries.map((e) => e.rule) } : null,
     startedAt: m.startedAt,

@@ -25,8 +25,12 @@ export interface RunningServer {
   readonly listeningMs: number | null;
   /** Why it is not usable, when it is not. */
   readonly problem: string | null;
-  /** The last lines the server wrote (stdout and stderr), for evidence. */
+  /** The server command ended before listening (else it did not listen in time, or listens). */
+  readonly ended: boolean;
+  /** The last lines the server wrote (stdout and stderr, one entry per line), for evidence. */
   output(): string[];
+  /** `exit status N` or `signal S` once the command ended, else null. */
+  exitStatus(): string | null;
   stop(): Promise<void>;
 }
 
@@ -66,22 +70,47 @@ function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
 export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
   const started = performance.now();
   const lines: string[] = [];
-  const keep = (d: Buffer): void => {
-    for (const line of d.toString('utf8').split('\n')) if (line.trim()) lines.push(line);
+  const push = (line: string): void => {
+    const l = line.replace(/\r$/, '');
+    if (l.trim()) lines.push(l);
     if (lines.length > 200) lines.splice(0, lines.length - 200);
   };
+  /** Output as lines: a line split across chunks is one line; each stream keeps its own partial line. */
+  const lineReader = (): { data: (d: Buffer) => void; flush: () => void } => {
+    let partial = '';
+    return {
+      data: (d) => {
+        const parts = (partial + d.toString('utf8')).split('\n');
+        partial = parts.pop() ?? '';
+        if (partial.length > 64 * 1024) {
+          push(partial);
+          partial = '';
+        }
+        for (const line of parts) push(line);
+      },
+      flush: () => {
+        if (partial) push(partial);
+        partial = '';
+      },
+    };
+  };
+  const out = lineReader();
+  const err = lineReader();
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(l.baseEnv)) if (v !== undefined) env[k] = v;
   Object.assign(env, serverEnvironment(l.packageId, l.address));
   const marker = newMarker();
   const child = spawn('/bin/sh', ['-c', l.command], { cwd: l.cwd, env: markedEnv(env, marker), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   trackGroup(child.pid);
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stdout?.on('data', out.data);
+  child.stderr?.on('data', err.data);
+  child.stdout?.on('end', out.flush);
+  child.stderr?.on('end', err.flush);
   let exited: string | null = null;
   const exitPromise = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exited = signal ? `signal ${signal}` : `exit code ${code}`;
+    // 'close': the exit status and the end of both output streams (the last lines are in).
+    child.once('close', (code, signal) => {
+      exited = signal ? `signal ${signal}` : `exit status ${code}`;
       resolve();
     });
     child.once('error', (e) => {
@@ -112,13 +141,14 @@ export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
   };
 
   const hp = splitAddress(l.address);
-  const base = { pid: child.pid ?? -1, output: () => [...lines], stop };
-  if (!hp) return { ...base, listeningMs: null, problem: `cannot wait for '${l.address}': not host:port` };
+  const base = { pid: child.pid ?? -1, output: () => [...lines], exitStatus: () => exited, stop };
+  if (!hp) return { ...base, listeningMs: null, problem: `cannot wait for '${l.address}': not host:port`, ended: false };
   const deadline = Date.now() + (l.startTimeoutMs ?? HARNESS.serverStartTimeoutMs);
   while (Date.now() < deadline) {
-    if (exited) return { ...base, listeningMs: null, problem: `the server command ended (${exited}) before listening on ${l.address}` };
-    if (await canConnect(hp.host, hp.port)) return { ...base, listeningMs: Math.round(performance.now() - started), problem: null };
-    await new Promise((r) => setTimeout(r, 20));
+    if (exited) return { ...base, listeningMs: null, problem: `the server command ended (${exited}) before listening on ${l.address}`, ended: true };
+    if (await canConnect(hp.host, hp.port)) return { ...base, listeningMs: Math.round(performance.now() - started), problem: null, ended: false };
+    // An exit is noticed at once, not at the next poll.
+    await Promise.race([new Promise((r) => setTimeout(r, 20)), exitPromise]);
   }
-  return { ...base, listeningMs: null, problem: `the server did not listen on ${l.address} within ${l.startTimeoutMs ?? HARNESS.serverStartTimeoutMs} ms` };
+  return { ...base, listeningMs: null, problem: `the server did not listen on ${l.address} within ${l.startTimeoutMs ?? HARNESS.serverStartTimeoutMs} ms`, ended: false };
 }

@@ -1,3 +1,4 @@
+import type { ResolveEntry } from '../dial/redirect.js';
 import type { PackageLimits } from '../package/limits.js';
 import { HARNESS, PEER, TEST_MSP } from '../config/defaults.js';
 
@@ -13,6 +14,8 @@ export interface RunConfig {
   readonly peerEnv: Readonly<Record<string, string>>;
   /** Dial this address instead of connection.json's (a server already running elsewhere). */
   readonly address: string | null;
+  /** --resolve HOST:PORT:ADDR entries (curl's meaning): TCP to HOST:PORT goes to ADDR; the peer's view stays HOST:PORT. */
+  readonly resolve?: readonly ResolveEntry[];
   /** Start the chaincode server with this shell command. */
   readonly command: string | null;
   /** Package, builder and connection.json only: dial and protocol rules are disabled. */

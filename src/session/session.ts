@@ -4,13 +4,14 @@ import { blocked, failed, type Finding } from '../findings.js';
 import { WorldState } from '../ledger/worldState.js';
 import { TestMsp } from '../peer/identity.js';
 import { launchServer, type RunningServer } from '../server/command.js';
+import { placeServer, type Placement } from '../server/placement.js';
 import type { RunConfig } from './config.js';
 import { BUILD_RULES, buildStage } from './stages/build.js';
 import { CONNECTION_RULES, connectionStage } from './stages/connection.js';
 import { DIAL_RULES, dialStage } from './stages/dial.js';
 import { PACKAGE_RULES, packageStage } from './stages/package.js';
 import { REGISTER_RULES, TRANSACTION_RULES, registerStage, transactionStage } from './stages/protocol.js';
-import { serverStage } from './stages/server.js';
+import { SERVER_RULES, serverStage } from './stages/server.js';
 import type {
   BuildStage,
   ConnectionStage,
@@ -42,6 +43,7 @@ export const RULE_STAGE: Readonly<Record<string, StageName>> = Object.fromEntrie
   ...rulesOf('package', PACKAGE_RULES),
   ...rulesOf('build', BUILD_RULES),
   ...rulesOf('connection', CONNECTION_RULES),
+  ...rulesOf('server', SERVER_RULES),
   ...rulesOf('dial', DIAL_RULES),
   ...rulesOf('register', REGISTER_RULES),
   ...rulesOf('transaction', TRANSACTION_RULES),
@@ -56,6 +58,9 @@ export function mergeFindings(list: readonly Finding[]): Finding | null {
   return { ...worst, message: relevant.map((f) => f.message.replace(/[.;]\s*$/, '')).join('; ') };
 }
 
+/** The key of an early server started at --address, whatever connection.json says. */
+const ANY_ADDRESS = '*';
+
 export class PeerSession implements SessionContext {
   readonly ledger = new WorldState();
   readonly msp: TestMsp;
@@ -63,7 +68,7 @@ export class PeerSession implements SessionContext {
   private runningServer: RunningServer | null = null;
   private dialed: Dialed | null = null;
   /** The --command server started beside the builders, until the server stage takes or stops it. */
-  private early: { readonly address: string; readonly server: Promise<RunningServer | null> } | null = null;
+  private early: { readonly address: string; readonly started: Promise<{ readonly server: RunningServer; readonly placement: Placement } | null> } | null = null;
   private earlyArmed = false;
   private closed = false;
 
@@ -92,8 +97,7 @@ export class PeerSession implements SessionContext {
     if (own) return own;
     if (result.disabled) return { rule: ruleId, status: 'disabled', message: result.disabled, peerError: null };
     if (result.failure?.rule === 'HARNESS') return { rule: ruleId, status: 'error', message: result.failure.message, peerError: null };
-    // An earlier stage failed on this very rule (the --command server never listened: DIAL-03):
-    // the rule failed, it is not blocked by itself.
+    // A stage that failed on this very rule without a finding of it: the rule failed; it is never blocked by itself.
     if (result.failure?.rule === ruleId) return failed(result.failure);
     if (result.failure) return blocked(ruleId, result.failure);
     return { rule: ruleId, status: 'error', message: `the ${stage} stage ran but did not judge ${ruleId}`, peerError: null };
@@ -142,20 +146,26 @@ export class PeerSession implements SessionContext {
     const c = this.config;
     const packageId = r.inspected.packageId;
     if (c.offline || !c.command || !packageId || r.failure) return;
-    const address = c.address ?? (await sourceConnection(r.inspected.builderInput?.codeArchivePath ?? null))?.address;
+    const source = (await sourceConnection(r.inspected.builderInput?.codeArchivePath ?? null))?.address ?? null;
+    // With --address the server's address does not depend on connection.json: any released address takes it.
+    const address = c.address !== null ? ANY_ADDRESS : source;
     // the server stage already started one, the run is over, or the address is for a builder to fill in
     if (!address || address.includes('{{') || this.memo.has('server') || this.closed) return;
-    const server = launchServer({ command: c.command, packageId, address, cwd: process.cwd(), baseEnv: process.env }).catch(() => null);
-    this.early = { address, server };
+    const started = (async () => {
+      const placement = await placeServer(source ?? c.address ?? '', { address: c.address, resolve: c.resolve ?? [], command: true });
+      const server = await launchServer({ command: c.command ?? '', packageId, address: placement.listen, cwd: process.cwd(), baseEnv: process.env });
+      return { server, placement };
+    })().catch(() => null);
+    this.early = { address, started };
   }
 
-  async takeEarlyServer(address: string): Promise<RunningServer | null> {
+  async takeEarlyServer(address: string): Promise<{ readonly server: RunningServer; readonly placement: Placement } | null> {
     const e = this.early;
     this.early = null;
-    const server = e ? await e.server : null;
-    if (!e || !server) return null;
-    if (e.address === address) return server;
-    await server.stop();
+    const got = e ? await e.started : null;
+    if (!e || !got) return null;
+    if (e.address === address || e.address === ANY_ADDRESS) return got;
+    await got.server.stop();
     return null;
   }
   build(): Promise<BuildStage> {
@@ -200,7 +210,7 @@ export class PeerSession implements SessionContext {
     this.closed = true;
     const early = this.early;
     this.early = null;
-    await (await early?.server)?.stop();
+    await (await early?.started)?.server.stop();
     this.dialed?.close();
     this.dialed = null;
     await this.runningServer?.stop();

@@ -8,7 +8,9 @@ import type { InspectedPackage } from '../package/index.js';
 import type { ChaincodeAnswer } from '../peer/answers.js';
 import type { ExecuteOutcome, PeerHandler, RegisterOutcome } from '../peer/handler.js';
 import type { TestMsp } from '../peer/identity.js';
+import type { Redirect } from '../dial/redirect.js';
 import type { RunningServer } from '../server/command.js';
+import type { Placement } from '../server/placement.js';
 import type { RunConfig } from './config.js';
 
 /** The stages of the peer's flow, in order, and what each hands to the next. */
@@ -34,7 +36,10 @@ export interface ConnectionStage extends StageResult {
 }
 export interface ServerStage extends StageResult {
   readonly server: RunningServer | null;
+  /** Where the server listens (or is expected to): connection.json's address, or the redirect's. */
   readonly address: string | null;
+  /** Where the harness connects in place of connection.json's address, and why (null: the address itself). */
+  readonly redirect: Redirect | null;
 }
 export interface DialStage extends StageResult {
   readonly dialed: Dialed | null;
@@ -66,8 +71,8 @@ export interface SessionContext {
   packageId(): Promise<string | null>;
   /** Hands a started server to the session, which stops it at the end. */
   adoptServer(server: RunningServer): void;
-  /** The --command server started before the build, if it listens on `address` (else it is stopped). */
-  takeEarlyServer(address: string): Promise<RunningServer | null>;
+  /** The --command server started before the build for connection.json address `address`, with its placement (else it is stopped). */
+  takeEarlyServer(address: string): Promise<{ readonly server: RunningServer; readonly placement: Placement } | null>;
   /** Hands an open connection to the session, which closes it at the end. */
   adoptDialed(dialed: Dialed): void;
 }

@@ -3,7 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CATALOGUE, findRule, sourceUrl } from '../../src/catalogue/index.js';
-import { RULE_STAGE } from '../../src/session/session.js';
+import { defaultRunConfig } from '../../src/session/config.js';
+import { PeerSession, RULE_STAGE } from '../../src/session/session.js';
+import type { DialStage, ServerStage } from '../../src/session/types.js';
 import { REGISTER_WINDOW_MS } from '../../src/session/stages/serverChecks.js';
 import { ROOT } from '../support/cli.js';
 
@@ -82,5 +84,24 @@ describe('rule catalogue', () => {
     for (const id of Object.keys(RULE_STAGE)) assert.ok(findRule(id), `check for unknown rule ${id}`);
     for (const id of tagged) if (findRule(id)) assert.ok(RULE_STAGE[id], `scenario for ${id} but no stage judges it`);
     for (const id of Object.keys(RULE_STAGE)) assert.ok(tagged.has(id), `rule ${id} is judged but has no scenario`);
+  });
+  it('no rule is ever blocked by itself: a stage that fails on a rule without a finding of it fails that rule, and blocks the rest by name', async () => {
+    const cause = { rule: 'DIAL-12', peerError: 'could not launch chaincode cc:1: ...', message: 'the --command server exited (exit status 2) before it listened' };
+    class Failing extends PeerSession {
+      override server(): Promise<ServerStage> {
+        return Promise.resolve({ findings: [], failure: cause, server: null, address: null, redirect: null });
+      }
+      override dial(): Promise<DialStage> {
+        return Promise.resolve({ findings: [], failure: cause, dialed: null, probe: null, target: null });
+      }
+    }
+    const s = new Failing(defaultRunConfig('/nonexistent.tgz', '/nonexistent'));
+    const own = await s.judge('DIAL-12');
+    assert.equal(own.status, 'failed');
+    assert.equal(own.message, cause.message);
+    assert.equal(own.peerError, cause.peerError);
+    const other = await s.judge('DIAL-03');
+    assert.equal(other.status, 'skipped');
+    assert.match(other.message, /^not judged: blocked by DIAL-12 \(the --command server exited/);
   });
 });

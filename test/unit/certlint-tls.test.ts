@@ -41,6 +41,25 @@ describe('certificate lint (SHOULD findings, the peer\'s Go rules)', () => {
     assert.ok(!JSON.stringify(fs).includes(server.keyPem.split('\n')[1] as string));
   });
 
+  it('gives each DIAL-10 cause its own fix: expiring is not expired, a CN-only certificate needs SANs', () => {
+    const soonCa = createCA('Soon CA', { notAfter: new Date(Date.now() + 29.5 * DAY) });
+    const soonServer = issue(soonCa, { commonName: 'x', sans: ['localhost'], extendedKeyUsage: ['serverAuth'] });
+    const fs = certLint(input({ rootCert: soonCa.certPem }, { presented: [info(soonServer.certPem)] }));
+    const caFinding = fs.find((f) => /root_cert certificate/.test(f.message));
+    assert.match(caFinding?.message ?? '', /is valid now, but expires in 29 day\(s\)/);
+    assert.doesNotMatch(caFinding?.remedy ?? '', /expired/, 'a CA with 29 days left is not "the expired CA"');
+    assert.match(caFinding?.remedy ?? '', /CA rollover before \d{4}-/);
+    const oldCa = createCA('Old CA', { notBefore: new Date(Date.now() - 9 * DAY), notAfter: new Date(Date.now() - DAY) });
+    assert.match(certLint(input({ rootCert: oldCa.certPem })).find((f) => f.rule === 'DIAL-10')?.remedy ?? '', /Replace the expired CA in root_cert/);
+    const soon = issue(ca, { commonName: 'x', sans: ['localhost'], notAfter: new Date(Date.now() + 5 * DAY) });
+    assert.match(certLint(input({}, { presented: [info(soon.certPem)] }))[0]?.remedy ?? '', /^Renew the chaincode server certificate before \d{4}-/);
+
+    const cnOnly = issue(ca, { commonName: 'localhost', extendedKeyUsage: ['serverAuth'] });
+    const cn = certLint(input({}, { presented: [info(cnOnly.certPem)] })).find((f) => f.rule === 'DIAL-10');
+    assert.match(cn?.message ?? '', /x509: certificate relies on legacy Common Name field, use SANs instead/);
+    assert.match(cn?.remedy ?? '', /subjectAltName extension naming DNS:localhost .*since Go 1\.15 the peer never falls back to the Common Name/);
+  });
+
   it('judges the presented server certificate: SANs, expiry, serverAuth, chain', () => {
     const wrongSan = issue(ca, { commonName: 'x', sans: ['cc.example.com'], extendedKeyUsage: ['serverAuth'] });
     assert.match(text(certLint(input({}, { presented: [info(wrongSan.certPem)] }))), /does not cover the name the peer verifies \(localhost\); its SANs: cc\.example\.com: x509: certificate is valid for cc\.example\.com, not localhost/);

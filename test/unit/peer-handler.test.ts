@@ -208,4 +208,28 @@ describe('peer handler (in-process chaincode)', () => {
     done(cc, tx);
     await p;
   });
+  it('drops a completion that matches no transaction (PROTO-08), names the field, and ends the wait as the peer\'s timeout without waiting it out', async () => {
+    const { peer, cc, handler } = await setup({ executeTimeoutMs: 300_000 });
+    const started = performance.now();
+    const p = peer.propose({ channelId: CH, chaincodeName: 'cc', args: [enc('f')], creator: peer.msp.user('U'), commit: false });
+    const tx = await cc.next();
+    assert.ok(tx && tx.type === T.TRANSACTION);
+    const wrongTxid = `${tx.txid.slice(0, -1)}${tx.txid.endsWith('0') ? '1' : '0'}`;
+    cc.send({ type: T.ERROR, payload: enc('boom'), txid: wrongTxid, channelId: CH });
+    const r = await p;
+    assert.match(r.peerError ?? '', /timeout expired while executing transaction$/);
+    assert.ok(performance.now() - started < 60_000, 'not the 300 s executetimeout');
+    assert.deepEqual(handler.misroutedFor(tx.txid), { type: 'ERROR', txid: wrongTxid, channelId: CH, meant: { txid: tx.txid, channelId: CH }, mismatched: ['txid'], ms: handler.misroutedFor(tx.txid)?.ms });
+  });
+
+  it('a matching completion right after a misrouted one still completes the transaction', async () => {
+    const { peer, cc, handler } = await setup({ executeTimeoutMs: 300_000 });
+    const p = peer.propose({ channelId: CH, chaincodeName: 'cc', args: [enc('f')], creator: peer.msp.user('U'), commit: false });
+    const tx = await cc.next();
+    assert.ok(tx && tx.type === T.TRANSACTION);
+    cc.send({ type: T.COMPLETED, payload: encodeResponse({ status: 200, message: '', payload: new Uint8Array() }), txid: tx.txid, channelId: 'other' });
+    done(cc, tx);
+    assert.equal((await p).response.status, 200);
+    assert.deepEqual(handler.misroutedFor(tx.txid)?.mismatched, ['channel_id']);
+  });
 });

@@ -26,6 +26,7 @@ import { commitReport, discardStaging, prepareReportDir, type ReportTarget } fro
 import { killEverything } from '../../session/children.js';
 import { executeTimeoutMs } from '../../config/chaincodeConfig.js';
 import { DEFAULT_PACKAGE_LIMITS } from '../../package/limits.js';
+import { parseResolve, type ResolveEntry } from '../../dial/redirect.js';
 import { peerSettingsFor, userFeaturePaths } from '../peerFlags.js';
 
 /**
@@ -123,7 +124,7 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
   if (why !== null) throw new UsageError(`cannot read package ${packagePath}: ${why}`);
   await checkPaths(p, CHECK_FLAGS);
   const { builders, builderSetup, peers } = await builderFlags(p);
-  if (bool(p, 'offline') && (str(p, 'command') || str(p, 'address'))) throw new UsageError('--offline cannot be combined with --command or --address');
+  if (bool(p, 'offline') && (str(p, 'command') || str(p, 'address') || list(p, 'resolve').length > 0)) throw new UsageError('--offline cannot be combined with --command, --address or --resolve');
   const peerEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) peerEnv[k] = v;
   const base = defaultRunConfig(packagePath, workDir);
@@ -136,6 +137,7 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
     ...(peers.length > 0 ? { peers } : {}),
     peerEnv,
     address: str(p, 'address'),
+    resolve: resolveFlags(p),
     command: str(p, 'command'),
     offline: bool(p, 'offline'),
     builderTimeoutMs: positiveInt(p, 'builder-timeout') ?? base.builderTimeoutMs,
@@ -150,6 +152,15 @@ export async function buildRunConfig(argv: readonly string[], workDir: string): 
   if (config.serverTls?.key) learnPrivateKeys(await readFile(config.serverTls.key, 'utf8').catch(() => ''));
   const report = await buildReportOptions(p, argv, config);
   return { config, reportDir: resolve(str(p, 'report-dir') ?? 'reports'), json: bool(p, 'json'), quiet: bool(p, 'quiet'), tags: str(p, 'tags'), report };
+}
+
+/** --resolve HOST:PORT:ADDR, repeatable (curl's meaning; src/dial/redirect.ts). */
+function resolveFlags(p: Parsed): ResolveEntry[] {
+  return list(p, 'resolve').map((spec) => {
+    const e = parseResolve(spec);
+    if ('error' in e) throw new UsageError(e.error);
+    return e;
+  });
 }
 
 /** --max-bytes, --max-entries, --max-ratio, --max-metadata: the harness's caps on reading the package (PKG-16). */

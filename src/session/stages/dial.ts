@@ -107,8 +107,9 @@ async function serverFiles(s: SessionContext): Promise<ServerTlsFiles | null> {
   return { certPath: f.cert, cert: await read(f.cert), keyPath: f.key, key: await read(f.key), clientCaPath: f.clientCa, clientCa: await read(f.clientCa) };
 }
 
-function targetOf(info: ChaincodeServerInfo, address: string): DialTarget {
-  return { address, dialTimeoutMs: info.dialTimeoutMs, tls: info.tls };
+/** The peer's target (connection.json's address), with the harness's redirect when there is one. */
+function targetOf(info: ChaincodeServerInfo, connectTo: string | null): DialTarget {
+  return { address: info.address, connectTo, dialTimeoutMs: info.dialTimeoutMs, tls: info.tls };
 }
 
 export async function dialStage(s: SessionContext): Promise<DialStage> {
@@ -164,7 +165,7 @@ export async function dialStage(s: SessionContext): Promise<DialStage> {
   const srv = await s.server();
   if (srv.disabled) return { findings: [...findings, ...lint(null), drift04(info, null)], failure: configFailure, disabled: srv.disabled, ...none };
   if (srv.failure || !srv.address) return { findings: [...findings, ...lint(null)], failure: configFailure ?? srv.failure, ...none };
-  const target = targetOf(info, srv.address);
+  const target = targetOf(info, srv.redirect?.connectTo ?? null);
   if (configFailure) return { findings: [...findings, ...lint(null)], failure: configFailure, dialed: null, probe: null, target };
 
   // A dial context that is already expired (negative or sub-millisecond dial_timeout) fails before connecting.
@@ -207,8 +208,8 @@ export async function dialStage(s: SessionContext): Promise<DialStage> {
   const mode = target.tls ? (target.tls.client ? 'mutual TLS' : 'TLS') : 'plaintext';
   const timings = report.stages.map((st) => `${st.name} ${st.ms} ms`).join(', ');
   findings.push(
-    passed('DIAL-03', `connected to ${target.address} (${mode}) in ${r.dialed.connectMs} ms, within dial_timeout ${info.dialTimeoutMs} ms (probe: ${timings})`, probeEvidence(report, { connectMs: r.dialed.connectMs })),
-    passed('DIAL-04', `address ${info.address} is a target grpc-go dials as given${srv.address !== info.address ? ` (the harness dialled ${srv.address}, from --address)` : ''}`),
+    passed('DIAL-03', `connected to ${target.address}${target.connectTo ? ` (at ${target.connectTo}, ${srv.redirect?.via ?? ''})` : ''} (${mode}) in ${r.dialed.connectMs} ms, within dial_timeout ${info.dialTimeoutMs} ms (probe: ${timings})`, probeEvidence(report, { connectMs: r.dialed.connectMs })),
+    passed('DIAL-04', `address ${info.address} is a target grpc-go dials as given${srv.redirect ? `. ${srv.redirect.note}` : ''}`),
     target.tls
       ? passed('DIAL-05', `the ${mode} handshake succeeds with the peer's client configuration: ${report.stages.find((st) => st.name === 'tls')?.detail ?? ''}; the certificate names ${report.verifiedName ?? '?'}`)
       : { rule: 'DIAL-05', status: 'disabled', message: 'not applicable: connection.json has tls_required false, so the peer dials in plaintext (and the server answered plaintext HTTP/2)', peerError: null },
@@ -239,13 +240,14 @@ async function failure(ccid: string, info: ChaincodeServerInfo, target: DialTarg
   const f: PeerFailure = {
     rule,
     peerError: peerChain(ccid, info.address, v),
-    message: `the peer cannot connect (${report.classification}): ${report.explanation}. The peer fails the launch ${when}${v.log ? `; its log says: ${v.log}` : ''}.`,
+    message: `the peer cannot connect (${report.classification}): ${report.explanation}. The peer fails the launch ${when}${v.log ? `; its log says: ${v.log}` : ''}.${target.connectTo ? ` (The harness connected to ${target.connectTo} in place of ${info.address}; the quoted peer error is the peer's view of ${info.address}.)` : ''}`,
     remedy: report.remedy,
     evidence: probeEvidence(report, { grpcJs: grpcJs ?? null, dialTimeoutMs: info.dialTimeoutMs }),
   };
   const out: Finding[] = [...findings, failed(f)];
   const reached = new Set(report.stages.filter((st) => st.ok).map((st) => st.name));
-  if (rule !== 'DIAL-04' && reached.has('resolve')) out.push(passed('DIAL-04', reached.has('tcp') ? `address ${info.address} resolves and accepts TCP connections` : `address ${info.address} is a usable target: it resolves (nothing accepted the connection: ${rule})`));
+  const via = target.connectTo ? ` (through the harness's redirect to ${target.connectTo}; the peer must resolve ${authorityHost(info.address)} itself)` : '';
+  if (rule !== 'DIAL-04' && reached.has('resolve')) out.push(passed('DIAL-04', reached.has('tcp') ? `address ${info.address} resolves and accepts TCP connections${via}` : `address ${info.address} is a usable target: it resolves${via} (nothing accepted the connection: ${rule})`));
   if (rule === 'DIAL-06') out.push(passed('DIAL-03', `the connection is ready (TCP${target.tls ? ', TLS' : ''}, HTTP/2) within dial_timeout`));
   if (rule === 'DIAL-06' && target.tls) out.push(passed('DIAL-05', 'the TLS handshake succeeds with the peer\'s client configuration'));
   if ((rule === 'DIAL-03' || rule === 'DIAL-04') && !target.tls) out.push({ rule: 'DIAL-05', status: 'disabled', message: 'not applicable: tls_required is false', peerError: null });

@@ -1,8 +1,7 @@
 import { PEER } from '../../config/defaults.js';
 import { failed, passed, type Finding, type PeerFailure } from '../../findings.js';
 import { chains } from '../../peer/chains.js';
-import type { RegisterOutcome } from '../../peer/handler.js';
-import { PeerHandler } from '../../peer/handler.js';
+import { ERROR_EXECUTION_TIMEOUT, PeerHandler, type MisroutedCompletion, type RegisterOutcome } from '../../peer/handler.js';
 import type { RegisterStage, SessionContext, StageResult, TransactionStage } from '../types.js';
 import { serverChecks } from './serverChecks.js';
 import { isChaincodeError, smokeAnswer, type ChaincodeAnswer } from '../../peer/answers.js';
@@ -82,6 +81,18 @@ function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number): 
   }
 }
 
+/** PROTO-08: the chaincode's completion named another channel_id or txid; the peer dropped it and times out. */
+export function misroutedFailure(c: MisroutedCompletion, peerError: string, executeTimeoutMs: number, judgedMs: number): PeerFailure {
+  const fields = c.mismatched.map((f) => (f === 'txid' ? `txid ${JSON.stringify(c.txid)} (the transaction's is ${JSON.stringify(c.meant.txid)})` : `channel_id ${JSON.stringify(c.channelId)} (the transaction's is ${JSON.stringify(c.meant.channelId)})`));
+  return {
+    rule: 'PROTO-08',
+    peerError,
+    message: `the chaincode answered with ${c.type} ${c.ms} ms after the TRANSACTION, but with ${fields.join(' and ')}: the peer matches COMPLETED/ERROR to a transaction by channel_id + txid, finds no transaction context, drops the message with only a debug log (\`notifier Txid:${c.txid}, channelID:${c.channelId} does not exist for handling message ${c.type}\`) and fails the invocation after chaincode.executetimeout (${executeTimeoutMs / 1000} s) with \`${ERROR_EXECUTION_TIMEOUT}\`; judged here in ${judgedMs} ms`,
+    remedy: `Send ${c.type} with the txid and channel_id of the TRANSACTION it answers (the shims copy both; a hand-written server must too).`,
+    evidence: { type: c.type, txid: c.txid, channelId: c.channelId, transactionTxid: c.meant.txid, transactionChannelId: c.meant.channelId, mismatched: [...c.mismatched], afterMs: c.ms },
+  };
+}
+
 export async function transactionStage(s: SessionContext): Promise<TransactionStage> {
   const r = await s.register();
   if (r.disabled) return { findings: [], failure: null, disabled: r.disabled, outcome: null, txId: null };
@@ -101,7 +112,10 @@ export async function transactionStage(s: SessionContext): Promise<TransactionSt
   if (smokeSaid) answers.push(smokeSaid);
   if (first.peerError && !isChaincodeError(first.peerError)) {
     const rule = ruleOfPeerError(first.peerError);
-    const f: PeerFailure = { rule, peerError: first.peerError, message: rule === 'PROTO-15' ? `no COMPLETED or ERROR within ${s.config.executeTimeoutMs} ms` : `the transaction failed: ${first.peerError}` };
+    const dropped = rule === 'PROTO-15' ? r.handler.misroutedFor(first.txId) : null;
+    const f: PeerFailure = dropped
+      ? misroutedFailure(dropped, first.peerError, s.config.executeTimeoutMs, first.ms)
+      : { rule, peerError: first.peerError, message: rule === 'PROTO-15' ? `no COMPLETED or ERROR within ${s.config.executeTimeoutMs} ms` : `the transaction failed: ${first.peerError}` };
     return { findings: [failed(f)], failure: f, outcome, txId: first.txId };
   }
   // The chaincode answered (COMPLETED with a Response, or its own ERROR): the peer's protocol
