@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { build, detect, release, TWIN_CANNOT_REPRODUCE } from '../../src/builder/ccaas/programs.js';
 import { ccaasCase, difference, reached, runCase, type ProgramOutcome, type RunProgram } from './builder-ccaas-cases.js';
-import { realCcaasBuilder } from '../support/fabric.js';
+import { ORACLE_RELEASES, realCcaasBuilder } from '../support/fabric.js';
 import { Oracle, oracleUnavailable, propertyRuns, propertySeed } from './json-oracle-client.js';
 
 /**
@@ -125,17 +125,20 @@ describe('bundled ccaas builder twin agrees with the Go oracle of the built-in c
   });
 });
 
-describe('bundled ccaas builder twin agrees with the REAL built-in ccaas builder (Fabric\'s ccaas_builder, built from the pinned commit)', () => {
-  const real = realCcaasBuilder();
-  const skip = 'skip' in real ? real.skip : false;
-  let root = '';
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'ccaas-real-'));
-  });
-  after(async () => rm(root, { recursive: true, force: true }));
+for (const release of ORACLE_RELEASES) {
+  describe(`bundled ccaas builder twin agrees with the REAL built-in ccaas builder (Fabric's ccaas_builder at the ${release} release pin)`, () => {
+    const real = realCcaasBuilder(release);
+    const skip = 'skip' in real ? real.skip : false;
+    let root = '';
+    before(async () => {
+      root = await mkdtemp(join(tmpdir(), 'ccaas-real-'));
+    });
+    after(async () => rm(root, { recursive: true, force: true }));
 
-  it(`${RUNS} generated build contexts: the twin and Fabric's own binaries give the same exit codes, output and trees`, { skip, timeout: 1_800_000 }, async () => {
-    const { dir, commit } = real as { dir: string; commit: string };
-    await agreesWith(binaryRunner(dir), { name: 'builder-ccaas-real', what: `Fabric's ccaas_builder at ${commit.slice(0, 12)}`, root, runs: RUNS });
+    it(`${RUNS} generated build contexts: the twin and Fabric's own binaries give the same exit codes, output and trees`, { skip, timeout: 1_800_000 }, async () => {
+      const { dir, commit } = real as { dir: string; commit: string };
+      const name = release === '3.1' ? 'builder-ccaas-real' : `builder-ccaas-real-${release}`;
+      await agreesWith(binaryRunner(dir), { name, what: `Fabric ${release}'s ccaas_builder at ${commit.slice(0, 12)}`, root, runs: RUNS });
+    });
   });
-});
+}

@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import fc from 'fast-check';
 import { calculatePackageId, inspectPackage } from '../../src/package/index.js';
 import { packageArb } from './archive-arbitraries.js';
-import { describeOracles, reportAgreement, type Oracle, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
+import { describeOracles, oracleRunName, reportAgreement, type Oracle, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
 import { scratch } from '../unit/package-fixtures.js';
 import { LastFailure } from './archive-report.js';
 
@@ -69,8 +69,8 @@ async function agreeOnPackages(oracle: Oracle, name: string, runs: number, again
   assert.ok(accepted > runs / 50, 'the generator reaches accepted packages');
 }
 
-describeOracles({ Go: 'package install parse agrees with Go (oracle mode `package`)', Fabric: 'package install parse agrees with Fabric\'s own InstallChaincode (test/oracle-fabric mode `package`)' }, (who, skip, oracle) => {
+describeOracles({ Go: 'package install parse agrees with Go (oracle mode `package`)', Fabric: 'package install parse agrees with Fabric\'s own InstallChaincode (test/oracle-fabric mode `package`)' }, (who, skip, oracle, release) => {
   it(`${RUNS} generated packages: verdict, error text, package ID, builder input`, { skip, timeout: 1_800_000 }, async () => {
-    await agreeOnPackages(oracle(), who === 'Go' ? 'package-oracle' : 'package-oracle-fabric', RUNS, who);
+    await agreeOnPackages(oracle(), oracleRunName('package-oracle', who, release), RUNS, release ? `${who} ${release}` : who);
   });
 });
