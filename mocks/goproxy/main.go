@@ -154,8 +154,7 @@ func locate(rs []repo, mod, commit string) (repo, string, error) {
 			continue
 		}
 		rest := strings.TrimPrefix(strings.TrimPrefix(mod, r.root), "/")
-		prefix, major, _ := module.SplitPathVersion(mod)
-		_ = prefix
+		_, major, _ := module.SplitPathVersion(mod)
 		if major != "" && commit != "" {
 			// github.com/x/y/v2: the v2/ directory when it holds the module, else the root
 			if _, err := git(r.gitDir, "cat-file", "-e", commit+":"+path.Join(rest, "go.mod")); err != nil {
@@ -251,16 +250,20 @@ func pseudoVersion(r repo, mod, sub, commit string) (string, error) {
 // serve writes the .info, .mod and (when go.sum records its hash) .zip of one module version,
 // unless they are there already; false when the mirror lacks the version.
 func serve(out string, rs []repo, mv module.Version, want *sums) (bool, error) {
-	r, _, _ := locate(rs, mv.Path, "")
-	sub0, err := subdirAt(rs, mv)
+	// The module's directory decides its tags' prefix; where a /vN module lives (vN/ or the root)
+	// is decided at the commit.
+	r, tagDir, err := locate(rs, mv.Path, "")
 	if err != nil {
 		return false, nil
 	}
-	commit, err := commitOf(r, sub0, mv.Version)
+	commit, err := commitOf(r, tagDir, mv.Version)
 	if err != nil {
 		return false, nil
 	}
-	sub, _ := subdirAt(rs, module.Version{Path: mv.Path, Version: commit})
+	_, sub, err := locate(rs, mv.Path, commit)
+	if err != nil {
+		return false, nil
+	}
 	escPath, err := module.EscapePath(mv.Path)
 	if err != nil {
 		return false, err
@@ -364,14 +367,4 @@ func zipFromMirror(w io.Writer, mv module.Version, gitDir, commit, sub string) e
 		return err
 	}
 	return modzip.CreateFromVCS(w, mv, tree, commit, sub)
-}
-
-// subdirAt is the directory of module mv in its mirror; mv.Version may be a version or a commit.
-func subdirAt(rs []repo, mv module.Version) (string, error) {
-	commit := ""
-	if !semver.IsValid(mv.Version) {
-		commit = mv.Version
-	}
-	_, sub, err := locate(rs, mv.Path, commit)
-	return sub, err
 }

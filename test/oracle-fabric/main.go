@@ -1,10 +1,10 @@
 // Command oracle-fabric is the second differential oracle of ccaas-conformance: the same line
 // protocol as test/oracle (one JSON request per line on stdin, one JSON verdict per line on
-// stdout), but each mode calls the Fabric peer's OWN functions, built from local mirrors of the
-// Fabric modules at a pinned release: go.mod (3.1, the default) and go.2.5.mod (2.5 LTS, built with
-// -modfile=go.2.5.mod -tags fabric2_5) require github.com/hyperledger/fabric at the release tag's
-// commit, resolved like any Go module (mocks/fabric-modules.ts can serve them from local mirrors). No Fabric code lives in this directory: these files
-// only call it. Where a mode must report a fact Fabric's API does not expose, the file says so.
+// stdout), but each mode calls the Fabric peer's OWN functions, at a pinned release: go.mod (3.1,
+// the default) and go.2.5.mod (2.5 LTS, built with -modfile=go.2.5.mod -tags fabric2_5) require
+// github.com/hyperledger/fabric at the release tag's commit, resolved like any Go module
+// (mocks/mirrors.ts can serve them from local mirrors). No Fabric code lives in this directory:
+// these files only call it. Where a mode must report a fact Fabric's API does not expose, the file says so.
 //
 // Verdicts are shaped exactly like test/oracle's modes of the same name, so one TypeScript
 // property can compare against either oracle.

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { build, detect, release, TWIN_CANNOT_REPRODUCE } from '../../src/builder/ccaas/programs.js';
-import { ccaasCase, difference, reached, runCase, type ProgramOutcome, type RunProgram } from './builder-ccaas-cases.js';
+import { ccaasCase, difference, reached, runCase, type CaseRun, type ProgramOutcome, type RunProgram } from './builder-ccaas-cases.js';
 import { ORACLE_RELEASES, realCcaasBuilder } from '../support/fabric.js';
 import { Oracle, oracleUnavailable, propertyRuns, propertySeed } from './json-oracle-client.js';
 
@@ -20,6 +20,24 @@ import { Oracle, oracleUnavailable, propertyRuns, propertySeed } from './json-or
 
 const RUNS = propertyRuns(2000);
 const PROCESS_RUNS = 40;
+/**
+ * Each context runs three real processes, and Fabric 2.5's ccaas_builder differs from 3.1's in one
+ * message only (below): the 2.5 run draws fewer contexts by default to keep CI short;
+ * ORACLE_RUNS=<n> runs n against each release.
+ */
+const RUNS_OLDER_RELEASE = propertyRuns(500);
+
+/**
+ * The twin's output as Fabric 2.5's ccaas_builder prints it. The twin follows 3.x, where detect
+ * reports a metadata.json it cannot stat as `<path> not found : <stat error>`; v2.5.16's detect
+ * (ccaas_builder/cmd/detect/main.go) stats it once more first and returns `<path> not found `
+ * without the cause. Nothing else differs (exit codes, build and release output, trees).
+ */
+function as25(run: CaseRun): CaseRun {
+  return {
+    steps: run.steps.map((s) => (s.program === 'detect' ? { ...s, outcome: { ...s.outcome, stderr: s.outcome.stderr.replace(/^(::Error: .*\/metadata\.json not found ): .*$/m, '$1') } } : s)),
+  };
+}
 
 const twinInProcess: RunProgram = async (program, argv, config) => {
   const env = config === undefined ? {} : { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: config };
@@ -57,7 +75,7 @@ const binaryRunner = (builderDir: string): RunProgram => processRunner((program)
  * The property both references are held to: on generated build contexts, the reference's
  * programs and the twin give the same exit codes, output and trees; prints the tally.
  */
-async function agreesWith(reference: RunProgram, o: { name: string; what: string; root: string; runs: number }): Promise<void> {
+async function agreesWith(reference: RunProgram, o: { name: string; what: string; root: string; runs: number; twinAs?: (r: CaseRun) => CaseRun }): Promise<void> {
   const seed = propertySeed(o.name);
   const tally = new Map<string, number>();
   let unsupported = 0;
@@ -65,7 +83,8 @@ async function agreesWith(reference: RunProgram, o: { name: string; what: string
     fc.asyncProperty(ccaasCase, async (c) => {
       const dir = join(o.root, 'case');
       const want = await runCase(dir, c, reference);
-      const got = await runCase(dir, c, twinInProcess);
+      const twin = await runCase(dir, c, twinInProcess);
+      const got = o.twinAs ? o.twinAs(twin) : twin;
       if (got.steps.some((s) => s.outcome.stderr.includes(TWIN_CANNOT_REPRODUCE))) {
         unsupported++;
         return;
@@ -135,10 +154,10 @@ for (const release of ORACLE_RELEASES) {
     });
     after(async () => rm(root, { recursive: true, force: true }));
 
-    it(`${RUNS} generated build contexts: the twin and Fabric's own binaries give the same exit codes, output and trees`, { skip, timeout: 1_800_000 }, async () => {
+    it(`${release === '3.1' ? RUNS : RUNS_OLDER_RELEASE} generated build contexts: the twin and Fabric's own binaries give the same exit codes, output and trees`, { skip, timeout: 1_800_000 }, async () => {
       const { dir, commit } = real as { dir: string; commit: string };
       const name = release === '3.1' ? 'builder-ccaas-real' : `builder-ccaas-real-${release}`;
-      await agreesWith(binaryRunner(dir), { name, what: `Fabric ${release}'s ccaas_builder at ${commit.slice(0, 12)}`, root, runs: RUNS });
+      await agreesWith(binaryRunner(dir), { name, what: `Fabric ${release}'s ccaas_builder at ${commit.slice(0, 12)}`, root, runs: release === '3.1' ? RUNS : RUNS_OLDER_RELEASE, ...(release === '2.5' ? { twinAs: as25 } : {}) });
     });
   });
 }

@@ -15,7 +15,7 @@ import { LastFailure } from './archive-report.js';
  * same accept/reject and the exact client-visible error, same package ID and label, the same
  * entries handed to the builders; and the judge never throws, hangs or leaves files behind.
  * Twice: against test/oracle (our stdlib replica) and test/oracle-fabric (Fabric's own
- * InstallChaincode, ParseChaincodePackage and Router.Build input, built from the mirrors).
+ * InstallChaincode, ParseChaincodePackage and Router.Build input, built at each pinned release).
  */
 
 const RUNS = propertyRuns(2000);
