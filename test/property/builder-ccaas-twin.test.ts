@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { build, detect, release, TWIN_CANNOT_REPRODUCE } from '../../src/builder/ccaas/programs.js';
 import { ccaasCase, difference, reached, runCase, type CaseRun, type ProgramOutcome, type RunProgram } from './builder-ccaas-cases.js';
 import { ORACLE_RELEASES, realCcaasBuilder } from '../support/fabric.js';
-import { Oracle, oracleUnavailable, propertyRuns, propertySeed } from './json-oracle-client.js';
+import { Oracle, oracleRuns, oracleUnavailable, propertyRuns, propertySeed } from './json-oracle-client.js';
 
 /**
  * The bundled ccaas builder twin (src/builder/ccaas) against the Go oracle of the built-in ccaas
@@ -18,20 +18,16 @@ import { Oracle, oracleUnavailable, propertyRuns, propertySeed } from './json-or
  * links) must be identical.
  */
 
-const RUNS = propertyRuns(2000);
+const DEFAULT_RUNS = 2000;
+const RUNS = propertyRuns(DEFAULT_RUNS);
 const PROCESS_RUNS = 40;
-/**
- * Each context runs three real processes, and Fabric 2.5's ccaas_builder differs from 3.1's in one
- * message only (below): the 2.5 run draws fewer contexts by default to keep CI short;
- * ORACLE_RUNS=<n> runs n against each release.
- */
-const RUNS_OLDER_RELEASE = propertyRuns(500);
 
 /**
  * The twin's output as Fabric 2.5's ccaas_builder prints it. The twin follows 3.x, where detect
  * reports a metadata.json it cannot stat as `<path> not found : <stat error>`; v2.5.16's detect
  * (ccaas_builder/cmd/detect/main.go) stats it once more first and returns `<path> not found `
- * without the cause. Nothing else differs (exit codes, build and release output, trees).
+ * without the cause. Nothing else differs (exit codes, build and release output, trees): the
+ * 2.5 run proves it on its contexts.
  */
 function as25(run: CaseRun): CaseRun {
   return {
@@ -148,16 +144,18 @@ for (const release of ORACLE_RELEASES) {
   describe(`bundled ccaas builder twin agrees with the REAL built-in ccaas builder (Fabric's ccaas_builder at the ${release} release pin)`, () => {
     const real = realCcaasBuilder(release);
     const skip = 'skip' in real ? real.skip : false;
+    // each context runs three real processes; an older release draws fewer (oracleRuns)
+    const runs = oracleRuns(DEFAULT_RUNS, release);
     let root = '';
     before(async () => {
       root = await mkdtemp(join(tmpdir(), 'ccaas-real-'));
     });
     after(async () => rm(root, { recursive: true, force: true }));
 
-    it(`${release === '3.1' ? RUNS : RUNS_OLDER_RELEASE} generated build contexts: the twin and Fabric's own binaries give the same exit codes, output and trees`, { skip, timeout: 1_800_000 }, async () => {
+    it(`${runs} generated build contexts: the twin and Fabric's own binaries give the same exit codes, output and trees`, { skip, timeout: 1_800_000 }, async () => {
       const { dir, commit } = real as { dir: string; commit: string };
       const name = release === '3.1' ? 'builder-ccaas-real' : `builder-ccaas-real-${release}`;
-      await agreesWith(binaryRunner(dir), { name, what: `Fabric ${release}'s ccaas_builder at ${commit.slice(0, 12)}`, root, runs: release === '3.1' ? RUNS : RUNS_OLDER_RELEASE, ...(release === '2.5' ? { twinAs: as25 } : {}) });
+      await agreesWith(binaryRunner(dir), { name, what: `Fabric ${release}'s ccaas_builder at ${commit.slice(0, 12)}`, root, runs, ...(release === '2.5' ? { twinAs: as25 } : {}) });
     });
   });
 }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { NIL_DEREFERENCE_PANIC, readConnection } from '../../src/connection/index.js';
 import { connectionDoc } from './ccaas-arbitraries.js';
 import type { FabricRelease } from '../../src/catalogue/releases.js';
-import { describeOracles, type Oracle, oracleRunName, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
+import { describeOracles, type Oracle, oracleRunName, oracleRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
 
 /**
  * connection.json as the peer reads it (CONN-02..07): ours against Go's encoding/json + time in
@@ -15,7 +15,7 @@ import { describeOracles, type Oracle, oracleRunName, propertyRuns, propertySeed
  * spelling the decoder would match (no "domain" in any case, no \u escape in the document).
  */
 
-const RUNS = propertyRuns(5000);
+const DEFAULT_RUNS = 5000;
 const PATH = '/var/hyperledger/production/externalbuilder/builds/cc/release/chaincode/server/connection.json';
 
 function ours(doc: Buffer): string {
@@ -57,7 +57,8 @@ async function agreeOnConnections(oracle: Oracle, name: string, runs: number, ag
 }
 
 describeOracles({ Go: 'connection.json decoding and validation agree with Go', Fabric: 'connection.json decoding and validation agree with Fabric\'s own Instance.ChaincodeServerInfo (test/oracle-fabric)' }, (who, skip, oracle, release) => {
-  it(`${RUNS} generated documents: same verdict, exact error text, same decoded values`, { skip, timeout: 900_000 }, async () => {
-    await agreeOnConnections(oracle(), oracleRunName('ccaas-connection', who, release), RUNS, release ? `${who} ${release}` : who, release);
+  const runs = oracleRuns(DEFAULT_RUNS, release);
+  it(`${runs} generated documents: same verdict, exact error text, same decoded values`, { skip, timeout: 900_000 }, async () => {
+    await agreeOnConnections(oracle(), oracleRunName('ccaas-connection', who, release), runs, release ? `${who} ${release}` : who, release);
   });
 });

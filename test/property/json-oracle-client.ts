@@ -161,6 +161,17 @@ export function propertyRuns(defaultRuns: number): number {
   return Number.isInteger(n) && n > defaultRuns ? n : defaultRuns;
 }
 
+/**
+ * The run count against an oracle: the file's default against our Go replica and the newest
+ * release; a quarter of it (at least 500) against an older release, to keep CI short: between
+ * v2.5.16 and v3.1.5 the packaging, untar, launch and builder code changed in formatting only, and
+ * where a text or field did change, the test names it. ORACLE_RUNS=<n> runs n against every oracle.
+ */
+export function oracleRuns(defaultRuns: number, release: FabricRelease | null): number {
+  if (release === null || release === ORACLE_RELEASES[0]) return propertyRuns(defaultRuns);
+  return propertyRuns(Math.min(defaultRuns, Math.max(500, Math.round(defaultRuns / 4))));
+}
+
 export type OracleName = 'Go' | 'Fabric';
 
 /**

@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import fc from 'fast-check';
 import { calculatePackageId, inspectPackage } from '../../src/package/index.js';
 import { packageArb } from './archive-arbitraries.js';
-import { describeOracles, oracleRunName, reportAgreement, type Oracle, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
+import { describeOracles, oracleRunName, oracleRuns, reportAgreement, type Oracle, propertySeed, type OracleVerdict } from './json-oracle-client.js';
 import { scratch } from '../unit/package-fixtures.js';
 import { LastFailure } from './archive-report.js';
 
@@ -18,7 +18,7 @@ import { LastFailure } from './archive-report.js';
  * InstallChaincode, ParseChaincodePackage and Router.Build input, built at each pinned release).
  */
 
-const RUNS = propertyRuns(2000);
+const DEFAULT_RUNS = 2000;
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -70,7 +70,8 @@ async function agreeOnPackages(oracle: Oracle, name: string, runs: number, again
 }
 
 describeOracles({ Go: 'package install parse agrees with Go (oracle mode `package`)', Fabric: 'package install parse agrees with Fabric\'s own InstallChaincode (test/oracle-fabric mode `package`)' }, (who, skip, oracle, release) => {
-  it(`${RUNS} generated packages: verdict, error text, package ID, builder input`, { skip, timeout: 1_800_000 }, async () => {
-    await agreeOnPackages(oracle(), oracleRunName('package-oracle', who, release), RUNS, release ? `${who} ${release}` : who);
+  const runs = oracleRuns(DEFAULT_RUNS, release);
+  it(`${runs} generated packages: verdict, error text, package ID, builder input`, { skip, timeout: 1_800_000 }, async () => {
+    await agreeOnPackages(oracle(), oracleRunName('package-oracle', who, release), runs, release ? `${who} ${release}` : who);
   });
 });
