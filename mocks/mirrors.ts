@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FABRIC_RELEASES, type FabricRelease } from '../src/catalogue/releases.js';
 
@@ -147,14 +147,18 @@ export function downloadFailure(stderr: string, mirrored: readonly HyperledgerRe
 function fillProxy(mirrors: ReturnType<typeof namedMirrors>, gosum: string): void {
   mkdirSync(GOPROXY_DIR, { recursive: true });
   withLock(join(GOPROXY_DIR, '.lock'), () => {
+    const src = join(ROOT, 'mocks', 'goproxy');
     const tool = join(GOPROXY_DIR, 'bin', 'goproxy');
-    const staged = `${tool}.${process.pid}`;
-    const build = goSync(['build', '-o', staged, '.'], { cwd: join(ROOT, 'mocks', 'goproxy'), timeoutMs: 300_000, env: { ...process.env, GOFLAGS: '' } });
-    if (build.status !== 0) {
-      rmSync(staged, { force: true });
-      throw new Error(`building mocks/goproxy failed: ${build.stderr || build.error?.message}`);
+    const fresh = existsSync(tool) && ['main.go', 'go.mod', 'go.sum'].every((f) => statSync(join(src, f)).mtimeMs <= statSync(tool).mtimeMs);
+    if (!fresh) {
+      const staged = `${tool}.${process.pid}`;
+      const build = goSync(['build', '-o', staged, '.'], { cwd: src, timeoutMs: 300_000, env: { ...process.env, GOFLAGS: '' } });
+      if (build.status !== 0) {
+        rmSync(staged, { force: true });
+        throw new Error(`building mocks/goproxy failed: ${build.stderr || build.error?.message}`);
+      }
+      renameSync(staged, tool);
     }
-    renameSync(staged, tool);
     const args = ['-out', GOPROXY_DIR, '-sum', gosum, ...mirrors.flatMap((x) => ['-repo', `${x.repo.module}=${x.gitDir}`])];
     const r = spawnSync('timeout', ['--kill-after=10', '600', tool, ...args], { encoding: 'utf8', timeout: 620_000, maxBuffer: 16 << 20 });
     if (r.status !== 0) throw new Error(`serving Fabric's modules from the mirrors failed: ${(r.stderr || r.error?.message || '').trim()}`);
