@@ -15,7 +15,7 @@ import { buildProposal, type BuiltProposal } from '../src/peer/proposal.js';
  * must reach >= 90% of the throughput of a minimal hand-written grpc-js driver sending the same
  * TRANSACTION messages, with 64 in flight on one stream; it also reports CPU per transaction.
  * The same measure runs against the Go shim server (fabric-chaincode-go/v2 ChaincodeServer,
- * mocks/chaincode/go) when go and its mirrors are here, and is skipped with the reason otherwise.
+ * mocks/chaincode/go) when go and its modules are here, and is skipped with the reason otherwise.
  */
 
 const N = Number(process.env['BENCH_TX'] ?? 2000);

@@ -15,7 +15,7 @@ export type Level = 'MUST' | 'SHOULD';
  * inferred = from library semantics, not executed [I]; unsure = either outcome possible [U];
  * settled = an [I]/[U] item decided since by running real Go code (see `settledBy`);
  * fabric = checked by the test suite against Fabric's own code at the pinned commit (the
- * differential oracle test/oracle-fabric, built where the Fabric mirrors are present), beyond
+ * differential oracle test/oracle-fabric, built where Fabric's Go modules can be had), beyond
  * the replica.
  */
 export type Confidence = 'code' | 'replica' | 'inferred' | 'unsure' | 'settled' | 'fabric';

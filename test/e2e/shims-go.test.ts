@@ -11,9 +11,9 @@ import { makeTlsWorld, type TlsWorld } from '../support/pki.js';
 /**
  * The official Go shim (fabric-chaincode-go/v2 shim.ChaincodeServer, mocks/chaincode/go) through
  * the real CLI: the sample package in plaintext, TLS and mutual TLS, a wrong package ID, the
- * example feature file, and peer KEEPALIVE. The shim and its protos come from local git mirrors
- * (the Go module proxy refuses github.com/hyperledger/*): without them this skips even when
- * CI=true, since no registry can supply them; without `go` it skips unless CI=true.
+ * example feature file, and peer KEEPALIVE. The shim and its protos are Go modules pinned in
+ * mocks/chaincode/go/go.mod (the module proxy, or mirrors named by variables: mocks/mirrors.ts);
+ * without `go` or them this skips, unless CI=true.
  */
 
 type Rules = Map<string, ResultJson['rules'][number]>;

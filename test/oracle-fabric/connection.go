@@ -14,6 +14,8 @@
 //	            userData is not returned by Fabric: it is json.Unmarshal of the same bytes into
 //	            Fabric's own externalbuilder.ChaincodeServerUserData (pointer to pointer, as the
 //	            method does), so the decoding is still Fabric's types and Duration.UnmarshalJSON.
+//	            userData.domain is absent under 2.5, whose type has no such field (and whose
+//	            ChaincodeServerInfo sets no serverNameOverride).
 package main
 
 import (
@@ -70,11 +72,15 @@ func judgeConnection(req Request) Verdict {
 			result["serverNameOverride"] = cc.SecOpts.ServerNameOverride
 		}
 	}
-	result["userData"] = map[string]any{
-		"address": data.Address, "domain": data.Domain, "dialTimeoutNanos": strconv.FormatInt(int64(data.DialTimeout), 10),
+	userData := map[string]any{
+		"address": data.Address, "dialTimeoutNanos": strconv.FormatInt(int64(data.DialTimeout), 10),
 		"tlsRequired": data.TLSRequired, "clientAuthRequired": data.ClientAuthRequired,
 		"clientKey": data.ClientKey, "clientCert": data.ClientCert, "rootCert": data.RootCert,
 	}
+	if domain, ok := userDomain(data); ok {
+		userData["domain"] = domain // 3.x only: 2.5's type has no domain field
+	}
+	result["userData"] = userData
 	return Verdict{OK: true, Result: result}
 }
 

@@ -2,18 +2,11 @@ module ccaas-conformance/oracle-fabric
 
 go 1.26.7
 
-replace (
-	ccaas-conformance/oracle => ../oracle
-	github.com/hyperledger/fabric => ./.mirror/fabric
-	github.com/hyperledger/fabric-chaincode-go/v2 => ./.mirror/fabric-chaincode-go
-	github.com/hyperledger/fabric-config => ./.mirror/fabric-config
-	github.com/hyperledger/fabric-lib-go => ./.mirror/fabric-lib-go
-	github.com/hyperledger/fabric-protos-go-apiv2 => ./.mirror/fabric-protos-go-apiv2
-)
+replace ccaas-conformance/oracle => ../oracle
 
 require (
 	ccaas-conformance/oracle v0.0.0-00010101000000-000000000000
-	github.com/hyperledger/fabric v0.0.0-00010101000000-000000000000
+	github.com/hyperledger/fabric v1.4.0-rc1.0.20260618074816-86c1172bec37
 	github.com/hyperledger/fabric-lib-go v1.1.3
 	github.com/pkg/errors v0.9.1
 )
@@ -79,7 +72,6 @@ require (
 	go.yaml.in/yaml/v4 v4.0.0-rc.4 // indirect
 	golang.org/x/crypto v0.55.0 // indirect
 	golang.org/x/net v0.58.0 // indirect
-	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260818201246-1b0934165a6f // indirect

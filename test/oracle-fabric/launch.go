@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hyperledger/fabric-lib-go/common/metrics/disabled"
 	"github.com/hyperledger/fabric/core/chaincode"
 	"github.com/hyperledger/fabric/core/chaincode/extcc"
 	"github.com/hyperledger/fabric/core/container/ccintf"
@@ -53,7 +52,7 @@ func judgeLaunchTimeout(req Request) Verdict {
 		Runtime:           serverRuntime{},
 		Registry:          registry,
 		StartupTimeout:    time.Duration(ms) * time.Millisecond,
-		Metrics:           chaincode.NewLaunchMetrics(&disabled.Provider{}),
+		Metrics:           chaincode.NewLaunchMetrics(noMetrics),
 		ConnectionHandler: stream,
 	}
 	const ccid = "mycc:0000"

@@ -8,7 +8,7 @@ import { bin, display } from '../../src/archive/tar.js';
 import { untarCode } from '../../src/package/index.js';
 import { codeArchiveArb } from './archive-arbitraries.js';
 import { treeListing } from './archive-tree.js';
-import { describeOracles, reportAgreement, type Oracle, propertyRuns, propertySeed } from './json-oracle-client.js';
+import { describeOracles, oracleRunName, oracleRuns, reportAgreement, type Oracle, propertySeed } from './json-oracle-client.js';
 import { scratch } from '../unit/package-fixtures.js';
 import { LastFailure } from './archive-report.js';
 
@@ -19,7 +19,7 @@ import { LastFailure } from './archive-report.js';
  * test/oracle (our stdlib replica) and test/oracle-fabric (Fabric's own externalbuilder.Untar).
  */
 
-const RUNS = propertyRuns(2000);
+const DEFAULT_RUNS = 2000;
 
 /** The property, against one oracle; `name` names the seed and the printed counts. */
 async function agreeOnExtraction(oracle: Oracle, name: string, runs: number, against: string): Promise<void> {
@@ -48,8 +48,9 @@ async function agreeOnExtraction(oracle: Oracle, name: string, runs: number, aga
   assert.ok(accepted > runs / 20, 'the generator reaches accepted archives');
 }
 
-describeOracles({ Go: 'code.tar.gz extraction agrees with Go (oracle mode `untar`)', Fabric: 'code.tar.gz extraction agrees with Fabric\'s own externalbuilder.Untar (test/oracle-fabric mode `untar`)' }, (who, skip, oracle) => {
-  it(`${RUNS} generated code archives: verdict, error text and extracted tree`, { skip, timeout: 1_800_000 }, async () => {
-    await agreeOnExtraction(oracle(), who === 'Go' ? 'archive-untar-oracle' : 'archive-untar-oracle-fabric', RUNS, who);
+describeOracles({ Go: 'code.tar.gz extraction agrees with Go (oracle mode `untar`)', Fabric: 'code.tar.gz extraction agrees with Fabric\'s own externalbuilder.Untar (test/oracle-fabric mode `untar`)' }, (who, skip, oracle, release) => {
+  const runs = oracleRuns(DEFAULT_RUNS, release);
+  it(`${runs} generated code archives: verdict, error text and extracted tree`, { skip, timeout: 1_800_000 }, async () => {
+    await agreeOnExtraction(oracle(), oracleRunName('archive-untar-oracle', who, release), runs, release ? `${who} ${release}` : who);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A client for the Go differential oracles (test/oracle, our stdlib replica of the peer's parsing,
- * and test/oracle-fabric, the same protocol answered by Fabric's own functions built from local
- * mirrors): ONE long-lived process per oracle and test file,
+ * and test/oracle-fabric, the same protocol answered by Fabric's own functions, built against each
+ * pinned Fabric release): ONE long-lived process per oracle and test file,
  * built on demand, spawned in its own process group with a deadline, killed at the end.
  * Requests are answered in order, one JSON line each.
  */
@@ -10,8 +10,9 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe } from 'node:test';
-import { goSync } from '../../mocks/mirrors.js';
-import { fabricOracleMissing, prepareFabricOracleMirrors } from '../support/fabric.js';
+import { fabricGoEnv, fabricModule, goSync, type FabricGo } from '../../mocks/mirrors.js';
+import type { FabricRelease } from '../../src/catalogue/releases.js';
+import { ORACLE_RELEASES } from '../support/fabric.js';
 
 export interface OracleVerdict {
   readonly ok: boolean;
@@ -41,15 +42,29 @@ export function oracleUnavailable(): string | null {
   return reason;
 }
 
+const fabricGo = new Map<FabricRelease, FabricGo>();
+
+/** test/oracle-fabric's Go environment for a release (fabricGoEnv, once per process). */
+function fabricOracleGo(release: FabricRelease): FabricGo {
+  let go = fabricGo.get(release);
+  if (!go) {
+    go = fabricGoEnv(fabricModule(ORACLE_FABRIC_DIR, release));
+    fabricGo.set(release, go);
+  }
+  return go;
+}
+
 /**
- * Why the Fabric-oracle tests cannot run, or null: no `go` (skip, or throw when CI=true, as
- * oracleUnavailable()), or a Fabric mirror or its pinned commit missing (skip even when CI=true:
- * mirrors come from no registry). Cheap: extraction and the build happen in Oracle.startFabric().
+ * Why the Fabric-oracle tests of a release cannot run, or null: no `go`, or Fabric's modules at
+ * the release's pins reachable neither through the module proxy nor through a mirror named by its
+ * variable (mocks/mirrors.ts); with CI=true either throws. Downloads the modules (quick once they
+ * are in the module cache); the build happens in Oracle.startFabric().
  */
-export function fabricOracleUnavailable(): string | null {
+export function fabricOracleUnavailable(release: FabricRelease = '3.1'): string | null {
   const go = oracleUnavailable();
   if (go) return go;
-  return fabricOracleMissing();
+  const f = fabricOracleGo(release);
+  return 'skip' in f ? `${f.skip}: Fabric ${release} oracle tests skipped` : null;
 }
 
 export class Oracle {
@@ -79,21 +94,20 @@ export class Oracle {
   }
 
   /**
-   * Extracts the Fabric mirrors at their pinned commits into test/oracle-fabric/.mirror (when absent
-   * or stale), builds test/oracle-fabric (10 min deadline: the first build compiles Fabric and
-   * fetches its dependencies from the Go module proxy) and starts it. Call it only when
-   * fabricOracleUnavailable() returned null.
+   * Builds test/oracle-fabric against a Fabric release (its go.mod, or go.2.5.mod with the
+   * fabric2_5 tag; 15 min deadline: the first build compiles Fabric) and starts it. Call it only
+   * when fabricOracleUnavailable(release) returned null.
    */
-  static startFabric(lifetimeMs = 15 * 60_000): Oracle {
-    const mirrors = prepareFabricOracleMirrors(ORACLE_FABRIC_DIR);
-    if ('skip' in mirrors) throw new Error(mirrors.skip);
-    return new Oracle(Oracle.build(ORACLE_FABRIC_DIR, 'oracle-fabric', 600_000), lifetimeMs);
+  static startFabric(release: FabricRelease = '3.1', lifetimeMs = 15 * 60_000): Oracle {
+    const go = fabricOracleGo(release);
+    if ('skip' in go) throw new Error(go.skip);
+    return new Oracle(Oracle.build(ORACLE_FABRIC_DIR, `oracle-fabric-${release}`, 900_000, go.env), lifetimeMs);
   }
 
-  private static build(dir: string, name: string, timeoutMs: number): string {
+  private static build(dir: string, name: string, timeoutMs: number, env?: NodeJS.ProcessEnv): string {
     const binary = join(dir, 'bin', name);
     const staged = `${binary}.${process.pid}`;
-    const build = goSync(['build', '-o', staged, '.'], { cwd: dir, timeoutMs });
+    const build = goSync(['build', '-o', staged, '.'], { cwd: dir, timeoutMs, ...(env ? { env } : {}) });
     if (build.status !== 0) {
       rmSync(staged, { force: true });
       throw new Error(`go build of ${name} failed: ${build.stderr || build.error?.message}`);
@@ -138,34 +152,56 @@ export function propertySeed(file: string): number {
   return seed;
 }
 
-/** A property's run count: the file's default, or more with FC_RUNS=<n> for a deeper local soak. */
+/**
+ * A property's run count: the file's default, or more on demand for a deeper soak with
+ * ORACLE_RUNS=<n> (or its older name FC_RUNS=<n>), e.g. ORACLE_RUNS=10000. Never fewer.
+ */
 export function propertyRuns(defaultRuns: number): number {
-  const n = Number(process.env['FC_RUNS'] ?? '');
+  const n = Number(process.env['ORACLE_RUNS'] || process.env['FC_RUNS'] || '');
   return Number.isInteger(n) && n > defaultRuns ? n : defaultRuns;
+}
+
+/**
+ * The run count against an oracle: the file's default against our Go replica and the newest
+ * release; a quarter of it (at least 500) against an older release, to keep CI short: between
+ * v2.5.16 and v3.1.5 the packaging, untar, launch and builder code changed in formatting only, and
+ * where a text or field did change, the test names it. ORACLE_RUNS=<n> runs n against every oracle.
+ */
+export function oracleRuns(defaultRuns: number, release: FabricRelease | null): number {
+  if (release === null || release === ORACLE_RELEASES[0]) return propertyRuns(defaultRuns);
+  return propertyRuns(Math.min(defaultRuns, Math.max(500, Math.round(defaultRuns / 4))));
 }
 
 export type OracleName = 'Go' | 'Fabric';
 
 /**
- * One describe per oracle, the same tests in each: our Go replica (test/oracle) and Fabric's own
- * code (test/oracle-fabric, when the mirrors allow). `body` gets the oracle's name, its skip
- * reason (false when it runs) and the running oracle.
+ * One describe per oracle, the same tests in each: our Go replica (test/oracle), then Fabric's own
+ * code (test/oracle-fabric) once per pinned release (ORACLE_RELEASES: 3.1, then 2.5 LTS). `body`
+ * gets the oracle's name, its skip reason (false when it runs), the running oracle, and for
+ * Fabric the release; a seed name or message built from `who` should add the release.
  */
-export function describeOracles(titles: Readonly<Record<OracleName, string>>, body: (who: OracleName, skip: string | false, oracle: () => Oracle) => void): void {
-  for (const who of ['Go', 'Fabric'] as const) {
-    describe(titles[who], () => {
-      const reason = who === 'Go' ? oracleUnavailable() : fabricOracleUnavailable();
+export function describeOracles(titles: Readonly<Record<OracleName, string>>, body: (who: OracleName, skip: string | false, oracle: () => Oracle, release: FabricRelease | null) => void): void {
+  const oracles: readonly [OracleName, FabricRelease | null][] = [['Go', null], ...ORACLE_RELEASES.map((r): [OracleName, FabricRelease] => ['Fabric', r])];
+  for (const [who, release] of oracles) {
+    describe(release ? `${titles[who]}, Fabric ${release}` : titles[who], () => {
+      const reason = release ? fabricOracleUnavailable(release) : oracleUnavailable();
       let oracle: Oracle | null = null;
       before(() => {
-        if (!reason) oracle = who === 'Go' ? Oracle.start() : Oracle.startFabric();
+        if (!reason) oracle = release ? Oracle.startFabric(release) : Oracle.start();
       }, { timeout: 900_000 });
       after(() => oracle?.close());
       body(who, reason ?? false, () => {
         if (!oracle) throw new Error(`the ${who} oracle is not running`);
         return oracle;
-      });
+      }, release);
     });
   }
+}
+
+/** The name a property prints its seed and counts under: base, base-fabric, base-fabric-2.5. */
+export function oracleRunName(base: string, who: OracleName, release: FabricRelease | null): string {
+  if (who === 'Go') return base;
+  return release && release !== '3.1' ? `${base}-fabric-${release}` : `${base}-fabric`;
 }
 
 /**

@@ -6,7 +6,7 @@ import { it } from 'node:test';
 import fc from 'fast-check';
 import { calculatePackageId, inspectPackage } from '../../src/package/index.js';
 import { packageArb } from './archive-arbitraries.js';
-import { describeOracles, reportAgreement, type Oracle, propertyRuns, propertySeed, type OracleVerdict } from './json-oracle-client.js';
+import { describeOracles, oracleRunName, oracleRuns, reportAgreement, type Oracle, propertySeed, type OracleVerdict } from './json-oracle-client.js';
 import { scratch } from '../unit/package-fixtures.js';
 import { LastFailure } from './archive-report.js';
 
@@ -15,10 +15,10 @@ import { LastFailure } from './archive-report.js';
  * same accept/reject and the exact client-visible error, same package ID and label, the same
  * entries handed to the builders; and the judge never throws, hangs or leaves files behind.
  * Twice: against test/oracle (our stdlib replica) and test/oracle-fabric (Fabric's own
- * InstallChaincode, ParseChaincodePackage and Router.Build input, built from the mirrors).
+ * InstallChaincode, ParseChaincodePackage and Router.Build input, built at each pinned release).
  */
 
-const RUNS = propertyRuns(2000);
+const DEFAULT_RUNS = 2000;
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -69,8 +69,9 @@ async function agreeOnPackages(oracle: Oracle, name: string, runs: number, again
   assert.ok(accepted > runs / 50, 'the generator reaches accepted packages');
 }
 
-describeOracles({ Go: 'package install parse agrees with Go (oracle mode `package`)', Fabric: 'package install parse agrees with Fabric\'s own InstallChaincode (test/oracle-fabric mode `package`)' }, (who, skip, oracle) => {
-  it(`${RUNS} generated packages: verdict, error text, package ID, builder input`, { skip, timeout: 1_800_000 }, async () => {
-    await agreeOnPackages(oracle(), who === 'Go' ? 'package-oracle' : 'package-oracle-fabric', RUNS, who);
+describeOracles({ Go: 'package install parse agrees with Go (oracle mode `package`)', Fabric: 'package install parse agrees with Fabric\'s own InstallChaincode (test/oracle-fabric mode `package`)' }, (who, skip, oracle, release) => {
+  const runs = oracleRuns(DEFAULT_RUNS, release);
+  it(`${runs} generated packages: verdict, error text, package ID, builder input`, { skip, timeout: 1_800_000 }, async () => {
+    await agreeOnPackages(oracle(), oracleRunName('package-oracle', who, release), runs, release ? `${who} ${release}` : who);
   });
 });

@@ -1,73 +1,67 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { extractMirrors, goSync, MIRRORS, pinnedCommits, withLock, type HyperledgerMirror } from '../../mocks/mirrors.js';
+import { FABRIC_RELEASES, type FabricRelease } from '../../src/catalogue/releases.js';
+import { fabricGoEnv, fabricModule, goSync, withLock } from '../../mocks/mirrors.js';
 import { ROOT } from './cli.js';
 
 /**
- * Fabric's own code for the tests, from local git mirrors (mocks/mirrors.ts), never copied into
- * this repository: the real ccaas_builder binaries, and the repositories test/oracle-fabric
- * builds against.
+ * Fabric's own code for the tests, as Go modules at the pinned releases (mocks/mirrors.ts resolves
+ * them: the module proxy, or local mirrors named by environment variables), never copied into
+ * this repository: the real ccaas_builder binaries, and test/oracle-fabric.
  */
 
-export type RealBuilder = { readonly dir: string; readonly commit: string } | { readonly skip: string };
+/** The releases the Fabric-code tests run against: both pinned releases, the newest first. */
+export const ORACLE_RELEASES: readonly FabricRelease[] = ['3.1', '2.5'];
 
-let built: RealBuilder | null = null;
+export type RealBuilder = { readonly dir: string; readonly commit: string; readonly release: FabricRelease } | { readonly skip: string };
+
+const built = new Map<FabricRelease, RealBuilder>();
+
+/** test/fabric-ccaas-builder: a module whose tools are Fabric's ccaas_builder commands. */
+export const CCAAS_BUILDER_MODULE = join(ROOT, 'test', 'fabric-ccaas-builder');
 
 /**
- * The real built-in ccaas builder: `ccaas_builder/` of the pinned Fabric commit (its own Go module,
- * whose dependencies come from the Go module proxy), built once per checkout into
- * test/oracle/bin/fabric-ccaas-<commit>/builder/bin/{detect,build,release}, a builder directory
- * the harness can run with --builder. A skip reason when the mirror, the commit or go is missing.
+ * The real built-in ccaas builder of a release: Fabric's github.com/hyperledger/fabric/ccaas_builder
+ * module at the release's commit (test/fabric-ccaas-builder's go.mod, or go.2.5.mod), built once
+ * per checkout into test/oracle/bin/fabric-ccaas-<commit>/builder/bin/{detect,build,release}, a
+ * builder directory the harness can run with --builder. A skip reason when go or the modules are
+ * not available (fabricGoEnv: a failure under CI=true).
  */
-export function realCcaasBuilder(): RealBuilder {
-  built ??= buildRealCcaasBuilder();
-  return built;
+export function realCcaasBuilder(release: FabricRelease = '3.1'): RealBuilder {
+  let b = built.get(release);
+  if (!b) {
+    b = buildRealCcaasBuilder(release);
+    built.set(release, b);
+  }
+  return b;
 }
 
-function buildRealCcaasBuilder(): RealBuilder {
-  const pinned = pinnedCommits([MIRRORS['fabric'] as HyperledgerMirror]);
-  if ('skip' in pinned) return { skip: `${pinned.skip}: the real ccaas_builder cannot be built` };
-  const commit = pinned.commits.get('fabric') as string;
+function buildRealCcaasBuilder(release: FabricRelease): RealBuilder {
+  const commit = FABRIC_RELEASES[release].commit;
   const home = join(ROOT, 'test', 'oracle', 'bin', `fabric-ccaas-${commit.slice(0, 12)}`);
   const dir = join(home, 'builder');
   const ready = (): boolean => ['detect', 'build', 'release'].every((p) => existsSync(join(dir, 'bin', p)));
-  if (ready()) return { dir, commit };
+  if (ready()) return { dir, commit, release };
+  const go = fabricGoEnv(fabricModule(CCAAS_BUILDER_MODULE, release));
+  if ('skip' in go) return { skip: `${go.skip}: the real ccaas_builder of Fabric ${release} cannot be built` };
   mkdirSync(join(ROOT, 'test', 'oracle', 'bin'), { recursive: true });
   // Test files run two at a time: one builds, the others wait and find it built.
   return withLock(`${home}.lock`, (): RealBuilder => {
-    if (ready()) return { dir, commit };
-    // the same extracted Fabric tree as test/oracle-fabric's (one lock, one stamp)
-    const root = join(ROOT, 'test', 'oracle-fabric', '.mirror');
-    const src = extractMirrors(root, [MIRRORS['fabric'] as HyperledgerMirror]);
-    if ('skip' in src) return { skip: `${src.skip}: the real ccaas_builder cannot be built` };
+    if (ready()) return { dir, commit, release };
     const work = `${home}.tmp-${process.pid}`;
     rmSync(work, { recursive: true, force: true });
     try {
       const out = join(work, 'builder', 'bin');
       mkdirSync(out, { recursive: true });
-      const go = goSync(['build', '-o', out, './cmd/detect', './cmd/build', './cmd/release'], { cwd: join(root, 'fabric', 'ccaas_builder'), timeoutMs: 600_000, env: { ...process.env, GOFLAGS: '-mod=mod' } });
-      if (go.status === 127) return { skip: 'go is not available: the real ccaas_builder cannot be built' };
-      if (go.status !== 0) throw new Error(`building Fabric's ccaas_builder at ${commit} failed:\n${go.stderr}`);
+      const cmds = ['detect', 'build', 'release'].map((c) => `github.com/hyperledger/fabric/ccaas_builder/cmd/${c}`);
+      const r = goSync(['build', '-o', out, ...cmds], { cwd: CCAAS_BUILDER_MODULE, timeoutMs: 600_000, env: go.env });
+      if (r.status !== 0) throw new Error(`building Fabric ${release}'s ccaas_builder failed:\n${r.stderr}`);
       rmSync(home, { recursive: true, force: true });
       mkdirSync(home, { recursive: true });
       renameSync(join(work, 'builder'), dir);
-      return { dir, commit };
+      return { dir, commit, release };
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
   });
-}
-
-/** The repositories test/oracle-fabric is built from (its go.mod replaces each with ./.mirror/<dir>). */
-export const FABRIC_ORACLE_MIRRORS: readonly HyperledgerMirror[] = ['fabric', 'fabric-protos-go-apiv2', 'fabric-lib-go', 'fabric-chaincode-go', 'fabric-config'].map((d) => MIRRORS[d] as HyperledgerMirror);
-
-/** Why the Fabric oracle cannot be built (one line), or null. */
-export function fabricOracleMissing(): string | null {
-  const p = pinnedCommits(FABRIC_ORACLE_MIRRORS);
-  return 'skip' in p ? `${p.skip}: Fabric oracle tests skipped` : null;
-}
-
-/** Extracts the oracle's mirrors into <oracleDir>/.mirror when absent or stale. */
-export function prepareFabricOracleMirrors(oracleDir: string): { readonly ready: true } | { readonly skip: string } {
-  return extractMirrors(join(oracleDir, '.mirror'), FABRIC_ORACLE_MIRRORS);
 }

@@ -3,17 +3,19 @@ import { after, before, describe, it } from 'node:test';
 import { findRule } from '../../src/catalogue/index.js';
 import { chains } from '../../src/peer/chains.js';
 import { fabricOracleUnavailable, Oracle } from '../property/json-oracle-client.js';
+import { ORACLE_RELEASES } from '../support/fabric.js';
 
 /**
  * DIAL-08, settled with the peer's own code: Fabric's RuntimeLauncher.Launch (test/oracle-fabric
  * mode `launch-timeout`) against a chaincode stream that opens and never sends REGISTER.
  */
 
-describe("the peer's own RuntimeLauncher when REGISTER never comes (DIAL-08)", () => {
-  const skip = fabricOracleUnavailable();
+for (const release of ORACLE_RELEASES) {
+describe(`the peer's own RuntimeLauncher when REGISTER never comes (DIAL-08), Fabric ${release}`, () => {
+  const skip = fabricOracleUnavailable(release);
   let oracle: Oracle | null = null;
   before(() => {
-    if (!skip) oracle = Oracle.startFabric();
+    if (!skip) oracle = Oracle.startFabric(release);
   }, { timeout: 900_000 });
   after(() => oracle?.close());
 
@@ -26,3 +28,4 @@ describe("the peer's own RuntimeLauncher when REGISTER never comes (DIAL-08)", (
     assert.match(findRule('DIAL-08')?.settledBy ?? '', /launch-timeout/);
   });
 });
+}

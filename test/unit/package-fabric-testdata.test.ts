@@ -1,27 +1,42 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { mirrorRepo, MIRRORS, type HyperledgerMirror } from '../../mocks/mirrors.js';
+import { fabricGoEnv, fabricModule, fabricModuleVersion, goSync } from '../../mocks/mirrors.js';
+import { ORACLE_FABRIC_DIR } from '../property/json-oracle-client.js';
 import { calculatePackageId } from '../../src/package/index.js';
 import { scratch } from './package-fixtures.js';
 
 /**
- * Fabric's own persistence test data, read from the local Fabric mirror (not copied into this
- * repo), must give the errors Fabric's own tests expect of ParseChaincodePackage. Skips with a
- * reason when the mirror is absent (e.g. in CI).
+ * Fabric's own persistence test data, read from the github.com/hyperledger/fabric module at the
+ * 3.1 release pin in the Go module cache (test/oracle-fabric's go.sum; not copied into this repo),
+ * must give the errors Fabric's own tests expect of ParseChaincodePackage. Skips with a reason
+ * when the module cannot be had (mocks/mirrors.ts fabricGoEnv; with CI=true it must).
  */
 
-const MIRROR = mirrorRepo(MIRRORS['fabric'] as HyperledgerMirror);
+/** The Fabric module's directory in the module cache, or why there is none. */
+function fabricModuleDir(): { readonly dir: string } | { readonly skip: string } {
+  const m = fabricModule(ORACLE_FABRIC_DIR, '3.1');
+  const go = fabricGoEnv(m);
+  if ('skip' in go) return go;
+  const version = fabricModuleVersion('3.1', join(ORACLE_FABRIC_DIR, 'go.sum'));
+  if (!version) throw new Error('test/oracle-fabric/go.sum names no github.com/hyperledger/fabric at the 3.1 pin');
+  const r = goSync(['mod', 'download', '-json', `github.com/hyperledger/fabric@${version}`], { cwd: ORACLE_FABRIC_DIR, timeoutMs: 900_000, env: go.env });
+  if (r.status !== 0) throw new Error(`go mod download of Fabric ${version} failed: ${r.stdout}${r.stderr}`);
+  return { dir: (JSON.parse(r.stdout) as { Dir: string }).Dir };
+}
+
+const FABRIC = fabricModuleDir();
 const PREFIX = 'could not parse as a chaincode install package: ';
 const LABEL = ". Label must be non-empty, can only consist of alphanumerics, symbols from '.+-_', and can only begin with alphanumerics";
 
 function fabricFile(name: string): Buffer | null {
-  const r = spawnSync('git', ['-C', MIRROR, 'show', `HEAD:core/chaincode/persistence/testdata/${name}`], { maxBuffer: 64 << 20, timeout: 30_000 });
-  return r.status === 0 ? r.stdout : null;
+  if ('skip' in FABRIC) return null;
+  const file = join(FABRIC.dir, 'core', 'chaincode', 'persistence', 'testdata', name);
+  return existsSync(file) ? readFileSync(file) : null;
 }
 
-const skip = existsSync(MIRROR) && fabricFile('good-package.tar.gz') ? false : `Fabric mirror not found at ${MIRROR}: Fabric testdata vectors skipped`;
+const skip = 'skip' in FABRIC ? `${FABRIC.skip}: Fabric testdata vectors skipped` : fabricFile('good-package.tar.gz') ? false : `no core/chaincode/persistence/testdata in ${FABRIC.dir}`;
 
 describe('Fabric persistence testdata (chaincode_package_test.go expectations)', { skip }, () => {
   const sc = scratch('ccaas-fabric-td-');

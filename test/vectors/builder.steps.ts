@@ -158,8 +158,8 @@ function ccaasBuilder(which: string): BuilderSpec | { skip: string } {
 
 Given(/^(the bundled ccaas builder|Fabric's ccaas_builder) is the peer's external builder, (as in the sample core\.yaml|without propagateEnvironment)$/, { timeout: 660_000 }, async function (this: VectorWorld, which: string, how: string) {
   const b = ccaasBuilder(which);
-  // Fabric's own builder needs the local Fabric mirror (no registry serves it): without it this
-  // example is skipped, with the reason in the report, and the twin's example still runs.
+  // Fabric's own builder needs Fabric's Go modules (the module proxy or a mirror): without them
+  // this example is skipped, with the reason in the report, and the twin's example still runs.
   if ('skip' in b) {
     this.log(`skipped: ${b.skip}`);
     return 'skipped';
