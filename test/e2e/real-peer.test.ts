@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { goFixtureSkip } from '../../mocks/chaincode/go/launch.js';
 import { isFabricRelease, type FabricRelease } from '../../src/catalogue/releases.js';
 import { fabricBuild } from '../realpeer/build.js';
-import { CASES, type Case } from '../realpeer/cases.js';
+import { CASES, SERVICE_NAMES, type Case } from '../realpeer/cases.js';
 import { startNetwork } from '../realpeer/network.js';
 import { BUILDER_CONFIG, makeWorld, runCorpus, SAMPLE_BUILDER, tableOf, type CaseRecord } from '../realpeer/runner.js';
 
@@ -51,7 +51,7 @@ for (const release of releases) {
       say(`Fabric ${built.pin.tag} binaries ${built.cached ? 'from the cache' : 'built'} in ${(built.ms / 1000).toFixed(1)} s: ${built.dir}`);
       const goSkip = goFixtureSkip();
       if (goSkip && process.env['CI'] === 'true') assert.fail(`CI=true but the Go fixture cannot run: ${goSkip}`);
-      const cases: Case[] = CASES.filter((c) => (only.length === 0 || only.includes(c.id)) && (!c.releases || c.releases.includes(release)) && !(goSkip && c.server.kind === 'go'));
+      const wanted: Case[] = CASES.filter((c) => (only.length === 0 || only.includes(c.id)) && (!c.releases || c.releases.includes(release)) && !(goSkip && c.server.kind === 'go'));
       if (goSkip) say(`Go shim cases skipped: ${goSkip}`);
       const work = mkdtempSync(join(tmpdir(), 'ccaas-real-peer-cases-'));
       const started = performance.now();
@@ -60,10 +60,14 @@ for (const release of releases) {
         executeTimeout: `${EXECUTE_S}s`,
         extraBuilders: [{ name: 'sample-external', path: SAMPLE_BUILDER }],
         peerEnv: { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: BUILDER_CONFIG },
+        hostNames: SERVICE_NAMES,
         log: say,
       });
       let records: CaseRecord[] = [];
       try {
+        const hostsSkip = 'skip' in net.hosts ? net.hosts.skip : null;
+        if (hostsSkip) say(`service-name cases skipped: ${hostsSkip}`);
+        const cases = wanted.filter((c) => !(c.resolves && hostsSkip));
         say(`network up in ${((performance.now() - started) / 1000).toFixed(1)} s; ${cases.length} cases, ${CONCURRENCY} at a time`);
         records = await runCorpus(cases, { net, world: makeWorld(join(work, 'tls')), work, startupMs: STARTUP_S * 1000, executeMs: EXECUTE_S * 1000 }, CONCURRENCY, (r) => {
           say(`${r.agreement.agrees ? 'agree   ' : r.knownDisagreement ? 'known   ' : 'DISAGREE'} ${r.id}: peer ${r.peer.step}${r.peer.error ? ` (${r.peer.error.slice(0, 160)})` : ''}; harness ${r.harness.step}${r.harness.decisive ? ` ${r.harness.decisive.id}` : ''} [${(r.ms / 1000).toFixed(1)} s]`);
@@ -85,6 +89,7 @@ for (const release of releases) {
         .map((l) => `#   ${l}`)
         .join('\n')
         .slice(4)}`);
+      for (const r of records.filter((x) => x.knownDisagreement)) say(`known disagreement ${r.id} (${r.agreement.agrees ? 'now agrees' : r.agreement.why}): ${r.knownDisagreement}`);
       say(`corpus ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
       if (only.length === 0) assert.ok(records.length >= 40, `the corpus has ${records.length} cases on ${release}; CI needs at least 40`);

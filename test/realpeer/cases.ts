@@ -1,4 +1,5 @@
 import type { ImpostorKind } from '../../mocks/impostors/index.js';
+import type { FabricRelease } from '../../src/catalogue/releases.js';
 import type { TarFile } from './packages.js';
 
 /**
@@ -71,9 +72,22 @@ export interface Case {
   readonly waitsStartup?: boolean;
   /** Runs only when the peer of this release is used. */
   readonly releases?: readonly string[];
+  /** The address is a service name the peer resolves through its own /etc/hosts (SERVICE_NAMES); the harness runs with the same file. */
+  readonly resolves?: boolean;
   /** A disagreement the harness documents (its own limit), with the reason. The case must still disagree. */
   readonly knownDisagreement?: string;
+  /** The same, on the peer of one release only. */
+  readonly knownDisagreementOn?: Readonly<Partial<Record<FabricRelease, string>>>;
 }
+
+/**
+ * Service names the network's peer resolves to 127.0.0.1 (its own /etc/hosts), as a deployment's
+ * DNS resolves them: a Kubernetes Service, test-network's `{{.peername}}_<name>_ccaas` rendered for
+ * peer0org1, and a name the servers' certificate does not carry.
+ */
+export const SERVICE_NAMES = ['cc.org1.svc.cluster.local', 'peer0org1_rp_ccaas', 'other.org1.svc.cluster.local'] as const;
+/** The names the servers' certificate carries besides localhost and 127.0.0.1. */
+export const SERVICE_NAMES_IN_CERT = ['cc.org1.svc.cluster.local'] as const;
 
 const plain = (c: CaseContext): Json => ({ address: c.address, dial_timeout: '3s', tls_required: false });
 const tlsConn = (c: CaseContext, extra: Json = {}): Json => ({ address: c.address, dial_timeout: '3s', tls_required: true, root_cert: c.tls.caPem, ...extra });
@@ -148,10 +162,23 @@ export const CASES: readonly Case[] = [
   { id: 'nothing-listens', title: 'nothing listens at the address', group: 'server', server: { kind: 'endpoint', endpoint: 'closed' } },
   { id: 'blackhole', title: 'a server that accepts TCP and never answers, dial_timeout 2s', group: 'server', server: { kind: 'endpoint', endpoint: 'blackhole' }, connection: (c) => ({ ...plain(c), dial_timeout: '2s' }) },
   { id: 'http1', title: 'an HTTP/1.1 server', group: 'server', server: { kind: 'endpoint', endpoint: 'http1' } },
-  { id: 'grpc-no-chaincode', title: 'a gRPC server without protos.Chaincode', group: 'server', server: { kind: 'endpoint', endpoint: 'grpc-without-chaincode' } },
+  {
+    id: 'grpc-no-chaincode',
+    title: 'a gRPC server without protos.Chaincode',
+    group: 'server',
+    server: { kind: 'endpoint', endpoint: 'grpc-without-chaincode' },
+    knownDisagreementOn: {
+      '2.5':
+        'harness bug on 2.5 (the harness models 3.x only until --fabric-release reaches the dial stage): 2.5\'s ExternalChaincodeRuntime.Stream drops HandleChaincodeStream\'s error (3.x wraps it as `error handling chaincode stream for <ccid>: receive from chaincode support stream failed: rpc error: code = Unimplemented ...`), so the 2.5 peer says `could not launch chaincode <ccid>: chaincode registration failed: connection to <ccid> terminated` (core/chaincode/extcc/extcc_handler.go, runtime_launcher.go at v2.5.16)',
+    },
+  },
   { id: 'wrong-package-id', title: 'Node shim registering another package ID', group: 'server', server: { kind: 'node', registersAs: 'wrong-package-id' }, waitsStartup: true },
   { id: 'silent', title: 'an impostor that never sends REGISTER', group: 'server', server: { kind: 'script', script: 'silent' }, waitsStartup: true },
   { id: 'ends-stream', title: 'an impostor that ends the stream right after REGISTER', group: 'server', server: { kind: 'script', script: 'ends-stream' } },
   { id: 'wrong-channel', title: 'an impostor that completes on another channel', group: 'server', server: { kind: 'script', script: 'wrong-channel' }, harness: ['--execute-timeout', '10000'] },
+  { id: 'k8s-service', title: 'a Kubernetes Service name the peer resolves', group: 'deployment', resolves: true, server: { kind: 'node' }, connection: (c) => ({ ...plain(c), address: `cc.org1.svc.cluster.local:${c.port}` }) },
+  { id: 'k8s-service-tls', title: 'a Service name, TLS with the name in the certificate', group: 'deployment', resolves: true, server: { kind: 'node', tls: 'tls' }, connection: (c) => tlsConn(c, { address: `cc.org1.svc.cluster.local:${c.port}` }) },
+  { id: 'service-not-in-cert', title: 'a Service name the certificate does not carry', group: 'deployment', resolves: true, server: { kind: 'node', tls: 'tls' }, connection: (c) => tlsConn(c, { address: `other.org1.svc.cluster.local:${c.port}` }) },
+  { id: 'test-network-template', title: 'test-network\'s {{.peername}}_<name>_ccaas rendered for peer0org1', group: 'deployment', resolves: true, server: { kind: 'node' }, connection: (c) => ({ ...plain(c), address: `{{.peername}}_rp_ccaas:${c.port}` }) },
   { id: 'service-name', title: 'real-deployment address: a service name this machine cannot resolve', group: 'deployment', server: { kind: 'none' }, connection: (c) => ({ ...plain(c), address: `asset-transfer-basic.org1.example.com:${c.port}` }) },
 ];

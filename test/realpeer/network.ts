@@ -30,6 +30,12 @@ export interface NetworkOptions {
   readonly extraBuilders?: ReadonlyArray<{ readonly name: string; readonly path: string; readonly propagateEnvironment?: readonly string[] }>;
   /** More environment of the peer process (CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG). */
   readonly peerEnv?: Readonly<Record<string, string>>;
+  /**
+   * Names the peer resolves to 127.0.0.1, as a deployment's DNS resolves its service names: the
+   * peer runs in its own mount namespace with its own /etc/hosts (`unshare -m`, which needs
+   * CAP_SYS_ADMIN). Where that is not possible the network says why in `hosts.skip`.
+   */
+  readonly hostNames?: readonly string[];
   /** FABRIC_LOGGING_SPEC of the peer. */
   readonly peerLogSpec?: string;
   readonly log?: (line: string) => void;
@@ -53,6 +59,8 @@ export interface Network {
   /** The bytes the peer logged so far: a mark for `peerLogSince`. */
   peerLogMark(): number;
   peerLogSince(mark: number): string;
+  /** The resolver of the peer: a command prefix that runs a program with the same /etc/hosts, or why there is none. */
+  readonly hosts: { readonly wrap: readonly string[] } | { readonly skip: string };
   /** Process ids of the network's process groups (for the leftovers check). */
   readonly pids: readonly number[];
   stop(): Promise<void>;
@@ -165,6 +173,26 @@ function logTail(file: string, n = 40): string {
   } catch {
     return '(no log)';
   }
+}
+
+/**
+ * A hosts file with `names` on 127.0.0.1 after the machine's own lines, and the command prefix that
+ * runs a program seeing it as /etc/hosts (a private mount namespace), or why that cannot work here.
+ */
+async function privateHosts(dir: string, names: readonly string[]): Promise<{ readonly wrap: readonly string[] } | { readonly skip: string }> {
+  if (names.length === 0) return { skip: 'no names to resolve' };
+  const file = join(dir, 'hosts');
+  let base = '';
+  try {
+    base = readFileSync('/etc/hosts', 'utf8');
+  } catch {
+    /* none */
+  }
+  writeFileSync(file, `${base}\n${names.map((n) => `127.0.0.1 ${n}`).join('\n')}\n`);
+  const wrap = ['unshare', '-m', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', file];
+  const probe = await run(wrap[0] as string, [...wrap.slice(1), 'getent', 'hosts', names[0] as string], { timeoutMs: 30_000 });
+  if (probe.code !== 0 || !probe.stdout.includes('127.0.0.1')) return { skip: `cannot give the peer its own /etc/hosts (unshare -m and mount --bind need CAP_SYS_ADMIN): ${(probe.stderr || probe.stdout).trim().split('\n')[0] ?? ''}` };
+  return { wrap };
 }
 
 /** Runs `attempt` until it succeeds, retrying while its target refuses connections (90 s at most). */
@@ -292,7 +320,9 @@ export async function startNetwork(build: FabricBuild, o: NetworkOptions): Promi
     const baseEnv: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!/^(CORE_|FABRIC_|CHAINCODE_)/.test(k)) baseEnv[k] = v;
     log(`starting peer on 127.0.0.1:${peerPort}`);
-    const peer = startDaemon('peer', build.bin('peer'), ['node', 'start'], { env: { ...baseEnv, ...o.peerEnv, FABRIC_CFG_PATH: peerCfg, FABRIC_LOGGING_SPEC: o.peerLogSpec ?? 'info' }, logFile: peerLog });
+    const hosts = await privateHosts(dir, o.hostNames ?? []);
+    const peerCmd = 'wrap' in hosts ? [...hosts.wrap, build.bin('peer')] : [build.bin('peer')];
+    const peer = startDaemon('peer', peerCmd[0] as string, [...peerCmd.slice(1), 'node', 'start'], { env: { ...baseEnv, ...o.peerEnv, FABRIC_CFG_PATH: peerCfg, FABRIC_LOGGING_SPEC: o.peerLogSpec ?? 'info' }, logFile: peerLog });
     daemons.push(peer);
     await waitFor('the peer answers /healthz', 60_000, async () => {
       if (peer.exited()) throw new Error(`the peer exited:\n${logTail(peerLog)}`);
@@ -340,6 +370,7 @@ export async function startNetwork(build: FabricBuild, o: NetworkOptions): Promi
         if (!existsSync(peerLog)) return '';
         return readFileSync(peerLog).subarray(mark).toString('utf8');
       },
+      hosts,
       pids: daemons.map((d) => d.pid),
       stop,
     };

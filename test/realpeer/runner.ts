@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startImpostor as startEndpoint, type Impostor as Endpoint } from '../../mocks/impostors/index.js';
 import { startImpostor as startScript, type Impostor as ScriptServer } from '../../mocks/chaincode/impostors/server.js';
@@ -8,11 +8,12 @@ import { createCA, issue, type Credential } from '../../src/pki/index.js';
 import { launchServer, type RunningServer } from '../../src/server/command.js';
 import { freeLoopbackPort } from '../../src/server/port.js';
 import { RULE_STAGE } from '../../src/session/session.js';
-import { runCli, ROOT } from '../support/cli.js';
-import type { Case, CaseContext, Tls } from './cases.js';
+import { CLI, runCli, ROOT } from '../support/cli.js';
+import { SERVICE_NAMES_IN_CERT, type Case, type CaseContext, type Tls } from './cases.js';
 import { CHANNEL, type Network } from './network.js';
 import { cliError, harnessOutcome, invokeStatus, invokeStep, judge, mattering, type Agreement, type HarnessOutcome, type HarnessRule, type PeerOutcome } from './outcome.js';
 import { makePackage, packageIdOf, tarGz, type TarFile } from './packages.js';
+import { run } from './proc.js';
 import { scriptFor } from './scripts.js';
 
 /**
@@ -36,7 +37,7 @@ export interface TlsWorld {
 
 export function makeWorld(dir: string): TlsWorld {
   const ca = createCA('Real Peer Corpus CA', { organization: 'ccaas-conformance' });
-  const server = issue(ca, { commonName: 'localhost', sans: ['localhost', '127.0.0.1'], extendedKeyUsage: ['serverAuth'] });
+  const server = issue(ca, { commonName: 'localhost', sans: ['localhost', '127.0.0.1', ...SERVICE_NAMES_IN_CERT], extendedKeyUsage: ['serverAuth'] });
   const client = issue(ca, { commonName: 'peer0.org1.example.com', extendedKeyUsage: ['clientAuth'] });
   const other = createCA('Stranger CA');
   mkdirSync(dir, { recursive: true });
@@ -190,14 +191,22 @@ interface ResultRule {
   readonly message: string;
 }
 
-/** Runs the harness CLI on the package (its server, if any, is already listening). */
-async function onHarness(c: Case, pkgFile: string, reportDir: string, coreYaml: string): Promise<{ outcome: HarnessOutcome; ms: number; stderr: string; text: string }> {
-  const args = (c.harness ?? []).map((a) => a.replace('{sampleBuilder}', SAMPLE_BUILDER).replace('{coreYaml}', coreYaml));
-  const r = await runCli([pkgFile, '--quiet', ...args], { reportDir, timeoutMs: 240_000, env: { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: BUILDER_CONFIG } });
+/**
+ * Runs the harness CLI on the package (its server, if any, is already listening); for a case that
+ * resolves service names, with the peer's own /etc/hosts (the same mount-namespace wrapper).
+ */
+async function onHarness(c: Case, pkgFile: string, reportDir: string, net: Network): Promise<{ outcome: HarnessOutcome; ms: number; stderr: string; text: string }> {
+  const args = [pkgFile, '--quiet', ...(c.harness ?? []).map((a) => a.replace('{sampleBuilder}', SAMPLE_BUILDER).replace('{coreYaml}', net.coreYaml))];
+  const env = { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: BUILDER_CONFIG };
+  let r: { code: number | null; ms: number; stderr: string };
+  if (c.resolves && 'wrap' in net.hosts) {
+    const w = net.hosts.wrap;
+    r = await run(w[0] as string, [...w.slice(1), process.execPath, CLI, ...args, '--report-dir', reportDir], { cwd: ROOT, env: { ...process.env, ...env }, timeoutMs: 240_000 });
+  } else r = await runCli(args, { reportDir, timeoutMs: 240_000, env });
   let rules: HarnessRule[] = [];
   let verdict = 'none';
   try {
-    const res = await r.result();
+    const res = JSON.parse(readFileSync(join(reportDir, 'result.json'), 'utf8')) as { verdict: string; rules: unknown };
     verdict = res.verdict;
     rules = (res.rules as readonly ResultRule[]).map((x) => ({ id: x.id, level: x.level, status: x.status, stage: RULE_STAGE[x.id] ?? x.stage, peerError: x.peerError, message: x.message }));
   } catch (e) {
@@ -221,7 +230,7 @@ export async function runCase(c: Case, o: RunnerOptions): Promise<CaseRecord> {
     const packageId = packageIdOf(label, bytes);
     await server.start(packageId);
     const peer = await onPeer(c, o, pkgFile, packageId, label);
-    const harness = await onHarness(c, pkgFile, join(dir, 'report'), o.net.coreYaml);
+    const harness = await onHarness(c, pkgFile, join(dir, 'report'), o.net);
     const agreement = judge(peer.outcome, harness.outcome, peer.text);
     const wait = /startuptimeout \((\d+) ?s\)|(\d+) ?s\b[^.]*startuptimeout|startuptimeout[^.]*?(\d+) ?s/.exec(harness.text);
     return {
@@ -232,7 +241,7 @@ export async function runCase(c: Case, o: RunnerOptions): Promise<CaseRecord> {
       harness: harness.outcome,
       agreement,
       harnessPredictedWaitS: c.waitsStartup && wait ? Number(wait[1] ?? wait[2] ?? wait[3]) : null,
-      knownDisagreement: c.knownDisagreement ?? null,
+      knownDisagreement: c.knownDisagreement ?? c.knownDisagreementOn?.[o.net.build.pin.release] ?? null,
       harnessMs: harness.ms,
       ms: Math.round(performance.now() - started),
       harnessStderr: harness.stderr.slice(-2000),
