@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import { goFixtureSkip } from '../../mocks/chaincode/go/launch.js';
 import { isFabricRelease, type FabricRelease } from '../../src/catalogue/releases.js';
 import { fabricBuild } from '../realpeer/build.js';
 import { CASES, SERVICE_NAMES, type Case } from '../realpeer/cases.js';
-import { startNetwork } from '../realpeer/network.js';
+import { startNetwork, type Network } from '../realpeer/network.js';
 import { BUILDER_CONFIG, makeWorld, runCorpus, SAMPLE_BUILDER, tableOf, type CaseRecord } from '../realpeer/runner.js';
 
 /**
@@ -53,18 +53,21 @@ for (const release of releases) {
       if (goSkip && process.env['CI'] === 'true') assert.fail(`CI=true but the Go fixture cannot run: ${goSkip}`);
       const wanted: Case[] = CASES.filter((c) => (only.length === 0 || only.includes(c.id)) && (!c.releases || c.releases.includes(release)) && !(goSkip && c.server.kind === 'go'));
       if (goSkip) say(`Go shim cases skipped: ${goSkip}`);
-      const work = mkdtempSync(join(tmpdir(), 'ccaas-real-peer-cases-'));
+      const keep = process.env['REAL_PEER_REPORT_DIR'];
+      const work = keep ? join(keep, `cases-${release}`) : mkdtempSync(join(tmpdir(), 'ccaas-real-peer-cases-'));
+      mkdirSync(work, { recursive: true });
       const started = performance.now();
-      const net = await startNetwork(built, {
-        startupTimeout: `${STARTUP_S}s`,
-        executeTimeout: `${EXECUTE_S}s`,
-        extraBuilders: [{ name: 'sample-external', path: SAMPLE_BUILDER }],
-        peerEnv: { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: BUILDER_CONFIG },
-        hostNames: SERVICE_NAMES,
-        log: say,
-      });
+      let net: Network | null = null;
       let records: CaseRecord[] = [];
       try {
+        net = await startNetwork(built, {
+          startupTimeout: `${STARTUP_S}s`,
+          executeTimeout: `${EXECUTE_S}s`,
+          extraBuilders: [{ name: 'sample-external', path: SAMPLE_BUILDER }],
+          peerEnv: { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: BUILDER_CONFIG },
+          hostNames: SERVICE_NAMES,
+          log: say,
+        });
         const hostsSkip = 'skip' in net.hosts ? net.hosts.skip : null;
         if (hostsSkip) say(`service-name cases skipped: ${hostsSkip}`);
         const cases = wanted.filter((c) => !(c.resolves && hostsSkip));
@@ -73,16 +76,16 @@ for (const release of releases) {
           say(`${r.agreement.agrees ? 'agree   ' : r.knownDisagreement ? 'known   ' : 'DISAGREE'} ${r.id}: peer ${r.peer.step}${r.peer.error ? ` (${r.peer.error.slice(0, 160)})` : ''}; harness ${r.harness.step}${r.harness.decisive ? ` ${r.harness.decisive.id}` : ''} [${(r.ms / 1000).toFixed(1)} s]`);
         });
       } finally {
-        const report = join(process.env['REAL_PEER_REPORT_DIR'] ?? work, `real-peer-${release}.json`);
-        if (records.length > 0) {
+        if (keep && records.length > 0) {
+          const report = join(keep, `real-peer-${release}.json`);
           writeFileSync(report, JSON.stringify({ release: built.pin, records }, null, 2));
           say(`records: ${report}`);
         }
-        await net.stop();
-        for (const pid of net.pids) {
-          assert.throws(() => process.kill(-pid, 0), /ESRCH/, `the process group ${pid} of the network outlived stop()`);
+        if (net) {
+          await net.stop();
+          for (const pid of net.pids) assert.throws(() => process.kill(-pid, 0), /ESRCH/, `the process group ${pid} of the network outlived stop()`);
         }
-        if (!process.env['REAL_PEER_REPORT_DIR']) rmSync(work, { recursive: true, force: true });
+        if (!keep) rmSync(work, { recursive: true, force: true });
       }
       say(`Fabric ${built.pin.tag}: the real peer beside the harness\n${tableOf(records)
         .split('\n')

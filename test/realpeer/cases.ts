@@ -145,6 +145,11 @@ export const CASES: readonly Case[] = [
   { id: 'dial-timeout-no-unit', title: 'dial_timeout "10" (no unit)', group: 'connection', server: { kind: 'node' }, connection: (c) => ({ ...plain(c), dial_timeout: '10' }) },
   { id: 'dial-timeout-missing', title: 'no dial_timeout', group: 'connection', server: { kind: 'node' }, connection: (c) => ({ address: c.address, tls_required: false }) },
   { id: 'address-missing', title: 'no address', group: 'connection', server: { kind: 'node' }, connection: () => ({ dial_timeout: '3s', tls_required: false }) },
+  { id: 'address-no-port', title: 'address without a port', group: 'connection', server: { kind: 'node' }, connection: (c) => ({ ...plain(c), address: 'localhost' }) },
+  { id: 'connection-empty-object', title: 'connection.json is {}', group: 'connection', server: { kind: 'node' }, connection: () => ({}) },
+  { id: 'type-uppercase', title: 'metadata.json type "CCAAS" (the ccaas builder\'s detect ignores case)', group: 'builder', type: 'CCAAS', server: { kind: 'node' } },
+  { id: 'code-not-gzip', title: 'code.tar.gz that is not gzip', group: 'package', server: { kind: 'none' }, noCode: true, outerFiles: [{ name: 'code.tar.gz', data: Buffer.from('this is not a gzip stream\n') }] },
+  { id: 'mtls-missing-client-key', title: 'client_auth_required without client_key', group: 'tls', server: { kind: 'node', tls: 'mtls' }, connection: (c) => tlsConn(c, { client_auth_required: true, client_cert: c.tls.clientCertPem }) },
   { id: 'address-scheme', title: 'address with a grpc:// scheme', group: 'connection', server: { kind: 'node' }, connection: (c) => ({ ...plain(c), address: `grpc://${c.address}` }) },
   { id: 'template-missing-key', title: 'ccaas template naming a key the peer\'s config lacks', group: 'template', server: { kind: 'node' }, connection: (c) => ({ ...plain(c), address: `{{.nosuchkey}}:${c.port}` }) },
 

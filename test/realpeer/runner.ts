@@ -254,20 +254,27 @@ export async function runCase(c: Case, o: RunnerOptions): Promise<CaseRecord> {
 
 /** Runs the cases `concurrency` at a time, in order of the list; `onDone` sees each record as it ends. */
 export async function runCorpus(cases: readonly Case[], o: RunnerOptions, concurrency: number, onDone: (r: CaseRecord) => void): Promise<CaseRecord[]> {
-  const out: CaseRecord[] = new Array(cases.length);
+  const out: CaseRecord[] = [];
   let next = 0;
+  let failure: unknown = null;
   const worker = async (): Promise<void> => {
     for (;;) {
       const i = next++;
       const c = cases[i];
-      if (!c) return;
-      const r = await runCase(c, o);
-      out[i] = r;
-      onDone(r);
+      if (!c || failure !== null) return;
+      try {
+        const r = await runCase(c, o);
+        out[i] = r;
+        onDone(r);
+      } catch (e) {
+        // the network failed (not a case outcome): let the cases in flight finish, start no more
+        failure ??= new Error(`case ${c.id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, () => worker()));
-  return out;
+  if (failure !== null) throw failure;
+  return out.filter((r) => r !== undefined);
 }
 
 /** One line per case: the real peer's outcome beside the harness's verdict. */
