@@ -1,6 +1,6 @@
 import { releasedWithoutDialTimeout } from '../connection/ccaasRewrite.js';
 import { failed, passed, type Finding, type Json, type PeerFailure } from '../findings.js';
-import { chains } from '../peer/chains.js';
+import { chains, peerConnectionJsonPath } from '../peer/chains.js';
 import { TWIN_CANNOT_REPRODUCE } from './ccaas/programs.js';
 import type { LintNote } from './lint.js';
 import type { PeerBuilderSetup } from './peerConfig.js';
@@ -386,7 +386,7 @@ export function judgeBuild(input: BuildJudgeInput): BuildJudgement {
       const missing = missingTemplateKeyRemedy(errText);
       out.push(failed({ rule: 'CONN-10', peerError: o.failure?.peerError ?? null, message: `the built-in ccaas builder cannot rewrite connection.json: ${errText}`, evidence: { builder: twin.name }, ...(missing ? { remedy: missing } : {}) }));
     } else if (released !== null && releasedWithoutDialTimeout(released)) {
-      out.push(failed({ rule: 'CONN-10', peerError: null, message: 'connection.json has no dial_timeout (or an empty one): the built-in ccaas builder writes "dial_timeout":"" into the release, which every launch then refuses (`time: invalid duration ""`, CONN-06)', remedy: 'Set dial_timeout in the package\'s connection.json, e.g. "dial_timeout": "10s".', evidence: { released } }));
+      out.push(failed({ rule: 'CONN-10', peerError: chains.launch(input.packageId, chains.building(`malformed chaincode info at '${peerConnectionJsonPath(input.packageId)}': time: invalid duration ""`)), message: 'connection.json has no dial_timeout (or an empty one): the built-in ccaas builder writes "dial_timeout":"" into the release, which every launch then refuses (`time: invalid duration ""`, CONN-06)', remedy: 'Set dial_timeout in the package\'s connection.json, e.g. "dial_timeout": "10s".', evidence: { released } }));
     } else if (build) out.push(passed('CONN-10', 'the built-in ccaas builder decoded connection.json, rendered its templated fields and wrote it to the release'));
     else if (stageFailure) out.push(skippedBy('CONN-10', stageFailure));
   }

@@ -109,6 +109,8 @@ describe('builder configuration end to end', () => {
     assert.equal(rule(result, 'BLD-15').status, 'passed');
     assert.equal(rule(result, 'CONN-10').status, 'failed');
     assert.match(rule(result, 'CONN-10').message, /writes "dial_timeout":"" into the release/);
+    // the real peer's launch error (test/realpeer case dial-timeout-missing)
+    assert.match(rule(result, 'CONN-10').peerError ?? '', /^could not launch chaincode \S+: error building chaincode: malformed chaincode info at '.*connection\.json': time: invalid duration ""$/);
     assert.equal(rule(result, 'CONN-06').status, 'failed');
     assert.match(rule(result, 'CONN-06').peerError ?? '', /error building chaincode: malformed chaincode info at '.*connection\.json': time: invalid duration ""$/);
   });
