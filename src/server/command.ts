@@ -3,6 +3,8 @@ import { connect } from 'node:net';
 import { HARNESS } from '../config/defaults.js';
 import { splitAddress } from '../dial/probe.js';
 import { killAndWait, markedEnv, markedProcesses, newMarker, trackGroup, untrackGroup } from '../session/children.js';
+import { joinHostPort } from '../dial/redirect.js';
+import { groupListeners } from './listening.js';
 
 /**
  * The chaincode server under test, when the harness starts it (`--command`): a shell command in
@@ -66,6 +68,9 @@ function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
     // already gone
   }
 }
+
+/** How long a server must listen only elsewhere before the harness calls it wrong (a server may open an admin port first). */
+const WRONG_PORT_STABLE_MS = 5_000;
 
 export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
   const started = performance.now();
@@ -144,9 +149,21 @@ export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
   const base = { pid: child.pid ?? -1, output: () => [...lines], exitStatus: () => exited, stop };
   if (!hp) return { ...base, listeningMs: null, problem: `cannot wait for '${l.address}': not host:port`, ended: false };
   const deadline = Date.now() + (l.startTimeoutMs ?? HARNESS.serverStartTimeoutMs);
+  // Listening elsewhere, unchanged for WRONG_PORT_STABLE_MS: what and since when (Linux /proc; null elsewhere).
+  let elsewhere = null as { readonly ports: string; readonly since: number } | null;
+  let nextLook = Date.now() + 250;
   while (Date.now() < deadline) {
     if (exited) return { ...base, listeningMs: null, problem: `the server command ended (${exited}) before listening on ${l.address}`, ended: true };
     if (await canConnect(hp.host, hp.port)) return { ...base, listeningMs: Math.round(performance.now() - started), problem: null, ended: false };
+    if (child.pid !== undefined && Date.now() >= nextLook) {
+      nextLook = Date.now() + 250;
+      const ls = await groupListeners(child.pid);
+      const ports = ls && ls.length > 0 && !ls.some((x) => x.port === hp.port) ? [...new Set(ls.map((x) => joinHostPort(x.ip, x.port)))].sort().join(', ') : null;
+      elsewhere = ports === null ? null : elsewhere?.ports === ports ? elsewhere : { ports, since: Date.now() };
+      if (elsewhere && Date.now() - elsewhere.since >= WRONG_PORT_STABLE_MS) {
+        return { ...base, listeningMs: null, problem: `the server listens on ${elsewhere.ports}, not on ${l.address} (unchanged for ${WRONG_PORT_STABLE_MS / 1000} s)`, ended: false };
+      }
+    }
     // An exit is noticed at once, not at the next poll.
     await Promise.race([new Promise((r) => setTimeout(r, 20)), exitPromise]);
   }

@@ -203,6 +203,19 @@ describe('real deployments: verdicts without waiting the peer\'s timeouts out', 
     assert.ok(run.ms < HANG_MS, `${run.ms} ms: the dead server was waited for`);
   });
 
+  it('a server that listens on another port than it was told: DIAL-12 names both, without waiting for the start timeout', { skip: process.platform !== 'linux' ? 'needs Linux /proc' : false }, async () => {
+    const port = await freePort();
+    const wrong = `exec ${JSON.stringify(process.execPath)} -e "require('net').createServer().listen(Number(process.env.CHAINCODE_SERVER_ADDRESS.split(':').pop()) + 1, '127.0.0.1')"`;
+    const pkg = await writeSamplePackage(join(dir.path, 'wrong-port.tgz'), { address: `127.0.0.1:${port}` });
+    const run = await runCli([pkg, '--command', wrong, '--quiet'], { reportDir: join(dir.path, 'r-wrong-port'), timeoutMs: 400_000 });
+    const result = await run.result();
+    const rule = result.rules.find((r) => r.id === 'DIAL-12');
+    assert.equal(rule?.status, 'failed');
+    // the start timeout (30 s) would say "did not listen ... within 30000 ms" instead
+    assert.match(rule?.message ?? '', new RegExp(`^the --command server listens on 127\\.0\\.0\\.1:${port + 1}, not on 127\\.0\\.0\\.1:${port} \\(unchanged for 5 s\\), where it was told to listen`));
+    assert.equal(run.code, 1);
+  });
+
   it('a host that does not resolve, without --command or --resolve: DIAL-04 with the peer\'s lookup text and the hint, within dial_timeout', async () => {
     const pkg = await writeSamplePackage(join(dir.path, 'nxdomain.tgz'), { address: `${SERVICE}:9999`, connection: { dial_timeout: '120s' } });
     const run = await runCli([pkg], { reportDir: join(dir.path, 'r-nxdomain'), timeoutMs: 400_000 });

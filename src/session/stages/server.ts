@@ -47,7 +47,9 @@ export function serverFailure(ccid: string, address: string, listen: string, ser
   const status = server.exitStatus();
   const what = server.ended
     ? `the --command server exited (${status ?? 'exit status unknown'}) before it listened on ${listen}`
-    : `the --command server did not listen on ${listen} (${server.problem ?? ''})`;
+    : server.problem?.startsWith('the server listens on')
+      ? `the --command ${server.problem.slice('the '.length)}, where it was told to listen (CHAINCODE_SERVER_ADDRESS, CORE_CHAINCODE_ADDRESS)`
+      : `the --command server did not listen on ${listen} (${server.problem ?? ''})`;
   const text = lines.join('\n');
   const cause = /no such host|lookup .* (on|:)|getaddrinfo|ENOTFOUND|EAI_AGAIN/i.test(text)
     ? ' It could not resolve the host it was told to listen on.'
