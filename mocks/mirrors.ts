@@ -165,6 +165,32 @@ function fillProxy(mirrors: ReturnType<typeof namedMirrors>, gosum: string): voi
   });
 }
 
+/**
+ * Reading a mirror's files directly (git archive, git show), for code that needs a repository's
+ * tree rather than its Go module: a mirror is where its variable says, and nowhere by default.
+ */
+export interface HyperledgerMirror {
+  readonly module: string;
+  /** The environment variable naming the bare git mirror. */
+  readonly env: string;
+}
+
+export const MIRRORS: Readonly<Record<string, HyperledgerMirror>> = Object.fromEntries(
+  HYPERLEDGER_REPOS.map((r) => [r.module.slice(r.module.lastIndexOf('/') + 1), { module: r.module, env: r.env }]),
+);
+
+/** The mirror's git directory from its variable, or '' when the variable is not set. */
+export function mirrorRepo(m: HyperledgerMirror): string {
+  return process.env[m.env] ? resolve(process.env[m.env] as string) : '';
+}
+
+/** A commit (full or abbreviated) as the mirror names it in full, or null when it lacks it. */
+export function resolveCommit(repo: string, commit: string): string | null {
+  if (!repo) return null;
+  const r = spawnSync('git', ['--git-dir', repo, 'rev-parse', '--verify', '--quiet', `${commit}^{commit}`], { encoding: 'utf8', timeout: 30_000 });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
 const LOCK_DEADLINE_MS = 900_000;
 
 function sleepSync(ms: number): void {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FABRIC_RELEASES, type FabricRelease } from '../../src/catalogue/releases.js';
-import { downloadFailure, fabricGoEnv, fabricModule, HYPERLEDGER_REPOS, namedMirrors, repoOf } from '../../mocks/mirrors.js';
+import { downloadFailure, fabricGoEnv, fabricModule, HYPERLEDGER_REPOS, mirrorRepo, MIRRORS, namedMirrors, repoOf } from '../../mocks/mirrors.js';
 import { ROOT } from '../support/cli.js';
 
 /**
@@ -74,6 +74,22 @@ describe('the mirror override (mocks/mirrors.ts)', () => {
     const m = namedMirrors({ FABRIC_CONFIG_MIRROR: '/x/fabric-config.git', FABRIC_MIRROR: '' });
     assert.deepEqual(m.map((x) => [x.repo.module, x.gitDir]), [['github.com/hyperledger/fabric-config', '/x/fabric-config.git']]);
     assert.equal(new Set(HYPERLEDGER_REPOS.map((r) => r.env)).size, HYPERLEDGER_REPOS.length, 'one variable per repository');
+  });
+
+  it('a mirror read directly is where its variable says, and nowhere when it is not set', () => {
+    const fabric = MIRRORS['fabric'];
+    assert.deepEqual(fabric, { module: 'github.com/hyperledger/fabric', env: 'FABRIC_MIRROR' });
+    assert.equal(MIRRORS['fabric-protos-go-apiv2']?.env, 'FABRIC_PROTOS_GO_APIV2_MIRROR');
+    const saved = process.env['FABRIC_MIRROR'];
+    try {
+      delete process.env['FABRIC_MIRROR'];
+      assert.equal(mirrorRepo(fabric!), '');
+      process.env['FABRIC_MIRROR'] = '/somewhere/fabric.git';
+      assert.equal(mirrorRepo(fabric!), '/somewhere/fabric.git');
+    } finally {
+      if (saved === undefined) delete process.env['FABRIC_MIRROR'];
+      else process.env['FABRIC_MIRROR'] = saved;
+    }
   });
 
   it('a failed download names the module and the variable that would serve it, in one line', () => {
