@@ -8,6 +8,7 @@ import { isFabricRelease, type FabricRelease } from '../../src/catalogue/release
 import { fabricBuild } from '../realpeer/build.js';
 import { CASES, SERVICE_NAMES, type Case } from '../realpeer/cases.js';
 import { startNetwork, type Network } from '../realpeer/network.js';
+import { removeOnExit } from '../realpeer/proc.js';
 import { BUILDER_CONFIG, makeWorld, runCorpus, SAMPLE_BUILDER, tableOf, type CaseRecord } from '../realpeer/runner.js';
 
 /**
@@ -56,6 +57,7 @@ for (const release of releases) {
       const keep = process.env['REAL_PEER_REPORT_DIR'];
       const work = keep ? join(keep, `cases-${release}`) : mkdtempSync(join(tmpdir(), 'ccaas-real-peer-cases-'));
       mkdirSync(work, { recursive: true });
+      const cleanup = keep ? null : removeOnExit(work);
       const started = performance.now();
       let net: Network | null = null;
       let records: CaseRecord[] = [];
@@ -85,7 +87,10 @@ for (const release of releases) {
           await net.stop();
           for (const pid of net.pids) assert.throws(() => process.kill(-pid, 0), /ESRCH/, `the process group ${pid} of the network outlived stop()`);
         }
-        if (!keep) rmSync(work, { recursive: true, force: true });
+        if (cleanup) {
+          rmSync(work, { recursive: true, force: true });
+          cleanup.forget();
+        }
       }
       say(`Fabric ${built.pin.tag}: the real peer beside the harness\n${tableOf(records)
         .split('\n')

@@ -7,7 +7,7 @@ import { parse, stringify } from 'yaml';
 import { freeLoopbackPort } from '../../src/server/port.js';
 import type { FabricBuild } from './build.js';
 import { cliError } from './outcome.js';
-import { run, startDaemon, waitFor, type Daemon, type Ran } from './proc.js';
+import { removeOnExit, run, startDaemon, waitFor, type Daemon, type Ran } from './proc.js';
 
 /**
  * A one-node Fabric network on 127.0.0.1 from the binaries of build.ts, with no Docker: cryptogen
@@ -214,9 +214,11 @@ export async function startNetwork(build: FabricBuild, o: NetworkOptions): Promi
   const log = o.log ?? (() => undefined);
   const dir = await mkdtemp(join(tmpdir(), 'ccaas-real-peer-'));
   const daemons: Daemon[] = [];
+  const cleanup = removeOnExit(dir);
   const stop = async (): Promise<void> => {
-    for (const d of daemons.reverse()) await d.stop();
+    for (const d of [...daemons].reverse()) await d.stop();
     rmSync(dir, { recursive: true, force: true });
+    cleanup.forget();
   };
   try {
     const crypto = join(dir, 'crypto');

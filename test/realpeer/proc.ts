@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 
 /**
  * Child processes of the real-peer network: every one runs in its own process group, has a
@@ -72,15 +72,57 @@ export interface Daemon {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Process groups of the daemons still running: killed when this process exits or is told to stop. */
+const live = new Set<number>();
+/** Directories to remove when this process exits before removing them itself. */
+const dirs = new Set<string>();
+let guarded = false;
+
+/** Removes `dir` if this process exits (or is stopped by a signal) before `forget(dir)`. */
+export function removeOnExit(dir: string): { forget(): void } {
+  guard();
+  dirs.add(dir);
+  return { forget: () => void dirs.delete(dir) };
+}
+
+function killLive(): void {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs.clear();
+  for (const pgid of live) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  live.clear();
+}
+
+/** The daemons run in their own process groups, so a test killed by a signal must take them along. */
+function guard(): void {
+  if (guarded) return;
+  guarded = true;
+  process.once('exit', killLive);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      killLive();
+      process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+    });
+  }
+}
+
 export function startDaemon(name: string, cmd: string, args: readonly string[], o: { readonly cwd?: string; readonly env: NodeJS.ProcessEnv; readonly logFile: string }): Daemon {
   const log: WriteStream = createWriteStream(o.logFile, { flags: 'a' });
   const child = spawn(cmd, args, { cwd: o.cwd, env: o.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   let done = false;
+  guard();
+  if (child.pid !== undefined) live.add(child.pid);
   const closed = new Promise<void>((resolve) => {
     child.on('close', () => {
       done = true;
+      if (child.pid !== undefined) live.delete(child.pid);
       log.end();
       resolve();
     });
