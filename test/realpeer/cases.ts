@@ -108,7 +108,6 @@ export const CASES: readonly Case[] = [
     group: 'server',
     server: { kind: 'script', script: 'answers-200' },
     invoke: ['AnythingAtAll'],
-    knownDisagreement: 'harness bug, fixed on branch i11-verdicts (7aa395a, the chaincode\'s answers reported as its own): here PROTO-07 still fails a 200 to an unknown function as a MUST, which the peer endorses. Remove this line once that branch is merged.',
   },
   { id: 'dial-timeout-ms', title: 'dial_timeout "1500ms"', group: 'connection', server: { kind: 'node' }, connection: (c) => ({ ...plain(c), dial_timeout: '1500ms' }) },
   { id: 'dial-timeout-compound', title: 'dial_timeout "1m0.5s"', group: 'connection', server: { kind: 'node' }, connection: (c) => ({ ...plain(c), dial_timeout: '1m0.5s' }) },
