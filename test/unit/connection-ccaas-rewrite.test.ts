@@ -45,8 +45,13 @@ describe('ccaas builder rewrite (CONN-10)', () => {
     assert.deepEqual(rw('{"address":"h","tls_required":"true"}'), { ok: false, stderrError: 'json: cannot unmarshal string into Go struct field connection.tls_required of type bool' });
     assert.deepEqual(rw('{"address":"h","tls_required":"{{.tls}}"}', '{"tls":true}'), { ok: false, stderrError: 'json: cannot unmarshal string into Go struct field connection.tls_required of type bool' });
   });
+  it('printf renders as Go renders it', () => {
+    const r = rw('{"address":"{{printf \\"%s_cc:%d\\" .h 9999}}","dial_timeout":"10s"}', '{"h":"x"}');
+    assert.equal(r.ok, true);
+    assert.match(r.ok ? r.output.toString() : '', /"address":"x_cc:9999"/);
+  });
   it('constructs outside the reproduced subset are reported, never guessed', () => {
-    const r = rw('{"address":"{{printf \\"%s\\" .h}}"}', '{"h":"x"}');
+    const r = rw('{"address":"{{printf \\"%[1]s\\" .h}}"}', '{"h":"x"}');
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.unsupported, true);
   });
