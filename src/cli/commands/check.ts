@@ -1,4 +1,3 @@
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import type * as messages from '@cucumber/messages';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -15,7 +14,7 @@ import { redact } from '../../report/redact.js';
 import { toResultJson } from '../../report/result.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
-import { closeSessions } from '../../session/registry.js';
+import { closeSessions, sessionFor } from '../../session/registry.js';
 import { readPeerBuilderSetup } from '../../builder/peerConfig.js';
 import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
 import { CHECK_OPTIONS } from '../flags.js';
@@ -216,7 +215,12 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
   process.once('SIGTERM', onSignal);
   try {
     const { config, reportDir, json, quiet, report } = await buildRunConfig(argv, workDir);
+    // The peer's install parse, and a --command server's start once the package ID is known, need
+    // no Cucumber: begin them now, so the server boots while the Cucumber runtime loads. The
+    // session keeps the stage for the steps, which judge it as before.
+    await sessionFor(config).serverStarting();
     await mkdir(reportDir, { recursive: true });
+    const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
     const messagesFile = join(reportDir, 'messages.ndjson');
     const htmlFile = join(reportDir, 'cucumber.html');
     const features = join(PROJECT_ROOT, 'features', 'conformance');
@@ -234,7 +238,7 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     // messages.ndjson is written here, one redacted envelope per line, and feeds the live progress.
     const out = json ? process.stderr : process.stdout;
     const tty = !quiet && out.isTTY === true;
-    const progress = quiet ? null : new Progress(out, tty, () => Date.now(), out.columns > 20 ? out.columns : 100);
+    const progress = quiet ? null : new Progress(out, tty, () => Date.now(), out.columns > 20 ? out.columns : 100, config.offline);
     const ndjson = createWriteStream(messagesFile);
     const onMessage = (e: messages.Envelope): void => {
       ndjson.write(`${redact(JSON.stringify(e))}\n`);
