@@ -18,6 +18,7 @@ import { closeSessions, sessionFor } from '../../session/registry.js';
 import { readPeerBuilderSetup } from '../../builder/peerConfig.js';
 import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
 import { CHECK_OPTIONS } from '../flags.js';
+import { checkRunConfiguration } from '../cucumberRun.js';
 import { UsageError } from '../exit.js';
 import { executeTimeoutMs } from '../../config/chaincodeConfig.js';
 import { DEFAULT_PACKAGE_LIMITS } from '../../package/limits.js';
@@ -220,20 +221,18 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     // session keeps the stage for the steps, which judge it as before.
     await sessionFor(config).serverStarting();
     await mkdir(reportDir, { recursive: true });
-    const { loadConfiguration, runCucumber } = await import('@cucumber/cucumber/api');
+    // Only the runner: Cucumber's api index also loads its configuration loader (see cucumberRun.ts).
+    const { runCucumber } = require('@cucumber/cucumber/lib/api/run_cucumber') as Pick<typeof import('@cucumber/cucumber/api'), 'runCucumber'>;
     const messagesFile = join(reportDir, 'messages.ndjson');
     const htmlFile = join(reportDir, 'cucumber.html');
     const features = join(PROJECT_ROOT, 'features', 'conformance');
     const steps = join(PROJECT_ROOT, 'dist', 'steps');
-    const { runConfiguration } = await loadConfiguration({
-      file: false,
-      provided: {
-        paths: [join(features, '*.feature'), ...(await userFeaturePaths(argv))],
-        require: [join(steps, '*.js')],
-        format: [`html:${htmlFile}`],
-        worldParameters: JSON.parse(JSON.stringify({ config, run: report.run })) as { [key: string]: Json },
-        tags: report.tags,
-      },
+    const runConfiguration = checkRunConfiguration({
+      paths: [join(features, '*.feature'), ...(await userFeaturePaths(argv))],
+      require: [join(steps, '*.js')],
+      htmlFile,
+      worldParameters: JSON.parse(JSON.stringify({ config, run: report.run })) as { [key: string]: Json },
+      tags: report.tags,
     });
     // messages.ndjson is written here, one redacted envelope per line, and feeds the live progress.
     const out = json ? process.stderr : process.stdout;
