@@ -1,4 +1,4 @@
-import { Then, When } from '@cucumber/cucumber';
+import { Then, When } from './cucumber.js';
 import type { StageName } from '../src/session/session.js';
 import { stageEvidence } from './evidence.js';
 import type { PeerWorld } from './world.js';

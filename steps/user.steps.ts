@@ -1,4 +1,4 @@
-import { After, AfterAll, Given, Then, When, type DataTable } from '@cucumber/cucumber';
+import { After, AfterAll, Given, Then, When, type DataTable } from './cucumber.js';
 import { deepStrictEqual } from 'node:assert/strict';
 import { TestMsp, type Identity } from '../src/peer/identity.js';
 import type { ProposalResult } from '../src/peer/endorser.js';

@@ -1,4 +1,4 @@
-import { AfterAll, Before, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumber';
+import { AfterAll, Before, setDefaultTimeout, setWorldConstructor, World, type IWorldOptions } from './cucumber.js';
 import { FINDING_MEDIA_TYPE, type Finding, type Json } from '../src/findings.js';
 import { RUN_MEDIA_TYPE, type RunInfo } from '../src/report/model.js';
 import { redact, redactJson } from '../src/report/redact.js';

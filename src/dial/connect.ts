@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type PeerCertificate, type SecureContext } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { peer } from '@hyperledger/fabric-protos';
+import { peer } from '../peer/protos/index.js';
 import { PEER } from '../config/defaults.js';
 import { fromWire, toWire, type WireMessage } from '../peer/codec.js';
 import type { ChaincodeStream } from '../peer/stream.js';

@@ -1,5 +1,5 @@
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
-import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { common, ledger, msp, peer } from './protos/index.js';
 import { BinaryReader } from 'google-protobuf';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 

@@ -70,6 +70,7 @@ export class PeerSession implements SessionContext {
   /** The --command server started beside the builders, until the server stage takes or stops it. */
   private early: { readonly address: string; readonly started: Promise<{ readonly server: RunningServer; readonly placement: Placement } | null> } | null = null;
   private earlyArmed = false;
+  private earlyStarting: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(readonly config: RunConfig) {
@@ -131,9 +132,19 @@ export class PeerSession implements SessionContext {
     });
     if (!this.earlyArmed) {
       this.earlyArmed = true;
-      void p.then((r) => this.startEarly(r)).catch(() => undefined);
+      this.earlyStarting = p.then((r) => this.startEarly(r)).catch(() => undefined);
     }
     return p;
+  }
+
+  /**
+   * Runs the package stage and resolves once a --command server that need not wait for the
+   * builders has been spawned (or it is clear none will be): the CLI lets it boot while it loads
+   * the Cucumber runtime.
+   */
+  serverStarting(): Promise<void> {
+    void this.package();
+    return this.earlyStarting;
   }
 
   /**

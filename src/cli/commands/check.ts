@@ -1,4 +1,3 @@
-import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import type * as messages from '@cucumber/messages';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -16,10 +15,11 @@ import { redact } from '../../report/redact.js';
 import { toResultJson } from '../../report/result.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
-import { closeSessions } from '../../session/registry.js';
+import { closeSessions, sessionFor } from '../../session/registry.js';
 import { readPeerBuilderSetup, STOCK_VM_ENDPOINT } from '../../builder/peerConfig.js';
 import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
 import { CHECK_OPTIONS } from '../flags.js';
+import { checkRunConfiguration } from '../cucumberRun.js';
 import { UsageError } from '../exit.js';
 import { onInterrupt } from '../interrupt.js';
 import { commitReport, discardStaging, prepareReportDir, type ReportTarget } from '../reportDir.js';
@@ -237,23 +237,26 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     interrupt.reportNote = t.previous ? `the previous report in ${reportDir} is untouched` : `no report was written to ${reportDir}`;
     const messagesFile = join(t.staging, 'messages.ndjson');
     const htmlFile = join(t.staging, 'cucumber.html');
+    // The peer's install parse, and a --command server's start once the package ID is known, need
+    // no Cucumber: begin them now, so the server boots while the Cucumber runtime loads. The
+    // session keeps the stage for the steps, which judge it as before.
+    await sessionFor(config).serverStarting();
+    // Only the runner: Cucumber's api index also loads its configuration loader (see cucumberRun.ts).
+    const { runCucumber } = require('@cucumber/cucumber/lib/api/run_cucumber') as Pick<typeof import('@cucumber/cucumber/api'), 'runCucumber'>;
     const features = join(PROJECT_ROOT, 'features', 'conformance');
     const steps = join(PROJECT_ROOT, 'dist', 'steps');
-    const { runConfiguration } = await loadConfiguration({
-      file: false,
-      provided: {
-        paths: [join(features, '*.feature'), ...(await userFeaturePaths(argv))],
-        require: [join(steps, '*.js')],
-        format: [`html:${htmlFile}`],
-        worldParameters: JSON.parse(JSON.stringify({ config, run: report.run })) as { [key: string]: Json },
-        tags: report.tags,
-      },
+    const runConfiguration = checkRunConfiguration({
+      paths: [join(features, '*.feature'), ...(await userFeaturePaths(argv))],
+      require: [join(steps, '*.js')],
+      htmlFile,
+      worldParameters: JSON.parse(JSON.stringify({ config, run: report.run })) as { [key: string]: Json },
+      tags: report.tags,
     });
     // Every envelope, redacted, feeds the live progress and stays in memory for the verdict and
     // messages.ndjson (never read back from a directory another run may share).
     const out = json ? process.stderr : process.stdout;
     const tty = !quiet && out.isTTY === true;
-    const progress = quiet ? null : new Progress(out, tty, () => Date.now(), out.columns > 20 ? out.columns : 100);
+    const progress = quiet ? null : new Progress(out, tty, () => Date.now(), out.columns > 20 ? out.columns : 100, config.offline);
     const lines: string[] = [];
     const onMessage = (e: messages.Envelope): void => {
       lines.push(redact(JSON.stringify(e)));
