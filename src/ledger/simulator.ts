@@ -116,10 +116,8 @@ export class TxSimulator {
   setStateMetadata(ns: string, key: string, metadata: ReadonlyMap<string, Uint8Array>): string | null {
     const e = this.checkWritePrecondition(key, null, null);
     if (e) return e;
-    const m = sub(this.metadataWrites, ns);
-    const cur = m.get(key) ?? new Map<string, Uint8Array>();
-    for (const [k, v] of metadata) cur.set(k, v);
-    m.set(key, cur);
+    // rwsetBuilder.AddToMetadataWriteSet: a later write of the key's metadata replaces the earlier one
+    sub(this.metadataWrites, ns).set(key, new Map(metadata));
     return null;
   }
 
@@ -176,10 +174,7 @@ export class TxSimulator {
   setPrivateDataMetadata(ns: string, coll: string, key: string, metadata: ReadonlyMap<string, Uint8Array>): string | null {
     const e = this.validateCollName(ns, coll) ?? this.checkWritePrecondition(key, null, null);
     if (e) return e;
-    const m = sub(this.privateMetadataWrites, nsColl(ns, coll));
-    const cur = m.get(key) ?? new Map<string, Uint8Array>();
-    for (const [k, v] of metadata) cur.set(k, v);
-    m.set(key, cur);
+    sub(this.privateMetadataWrites, nsColl(ns, coll)).set(key, new Map(metadata));
     return null;
   }
 

@@ -323,7 +323,7 @@ export class PeerHandler {
       case T.PURGE_PRIVATE_DATA:
       case T.WRITE_BATCH_STATE:
       case T.GET_STATE_MULTIPLE:
-        if (this.release === '2.5') {
+        if (this.release === '2.5' && ONLY_3X.has(m.type)) {
           this.endStream(`${prefix}[${m.txid}] Fabric side handler cannot handle message (${this.peerTypeName(m.type)}) while in ready state`);
           return;
         }

@@ -50,6 +50,9 @@ for (const release of Object.keys(FABRIC_RELEASES) as FabricRelease[]) {
       const last = new LastFailure();
       let n = 0;
       let races = 0;
+      let twice = 0;
+      const tally = new Map<string, number>();
+      const count = (k: string): void => void tally.set(k, (tally.get(k) ?? 0) + 1);
       const started = Date.now();
       // the channel's application capability: V1_2 (neither), V1_3 (key-level endorsement), V2_5 (and purge)
       const settings = (k: number): { release: FabricRelease; keyLevelEndorsement: boolean; purgePvtData: boolean } => ({ release, keyLevelEndorsement: k % 6 !== 0, purgePvtData: k % 6 > 1 });
@@ -62,7 +65,10 @@ for (const release of Object.keys(FABRIC_RELEASES) as FabricRelease[]) {
                 async () => {
                   n += 1;
                   const r = await runBoth(server as ScriptedServer, oracle as ProtocolOracle, script, 'asset:0f1e2d', settings(k));
-                  if (r.fabric.heard.some((h) => h.secondAnswer)) races += 1;
+                  races += r.fabric.heard.filter((h) => h.secondAnswer).length;
+                  twice += script.txs.reduce((a, t) => a + t.steps.filter((x) => x.op === 'twice').length, 0);
+                  for (const h of r.fabric.heard) if (h.answers) count(`${h.answers} → ${h.type}${h.type === 'ERROR' ? `: ${String(h.payload).replace(/^.*?transaction ID: [^:]*: /, '').replace(/txid \[[^\]]*\]/, 'txid [..]').slice(0, 60)}` : ''}`);
+                  count(`stream: ${r.fabric.outcome.streamEnd.replace(/\[[^\]]*\]/, '[txid]')}`);
                   const d = firstDifference(r);
                   assert.equal(d, null, d ?? '');
                 },
@@ -72,7 +78,8 @@ for (const release of Object.keys(FABRIC_RELEASES) as FabricRelease[]) {
           ),
         () => undefined,
       );
-      process.stdout.write(`# protocol-oracle ${release}: ${n} scripts agreed with Fabric's Handler in ${Math.round((Date.now() - started) / 1000)} s (${races} where Fabric also answered a second request sent while the first was outstanding)\n`);
+      process.stdout.write(`# protocol-oracle ${release}: ${n} scripts agreed with Fabric's Handler in ${Math.round((Date.now() - started) / 1000)} s; of ${twice} second requests sent while the first was outstanding, Fabric answered ${races} (a race on the real peer, set aside)\n`);
+      for (const [k, v] of [...tally].sort((a, b) => b[1] - a[1]).slice(0, 60)) process.stdout.write(`#   ${v}\t${k}\n`);
     });
   });
 }
