@@ -23,7 +23,8 @@ const USAGE = `usage:
   ccaas-conformance init [DIR] [--force]   (scaffolds DIR/features/ for --features)
 
   checks also take --features DIR (your own scenarios beside the conformance suite),
-  --state-db, --keepalive SECONDS, --init-required, --collection NAME:MSPID,... and --no-write-batch.
+  --state-db, --keepalive SECONDS, --init-required, --collection NAME:MSPID,..., --no-write-batch
+  and --fabric-release 2.5|3.1 (the peer release the mock peer behaves as; default 3.1).
 
   --run/--skip take rule ids or patterns (PKG-*, DIAL-0?, CONN), comma-separated or repeated.
 
