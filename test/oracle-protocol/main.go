@@ -255,8 +255,10 @@ func (e *env) run(r *Run) (out Outcome) {
 		out.Register = "timeout"
 	}
 	if out.Register != "registered" {
+		// the launch gave up waiting: the peer closes the connection
 		cancel()
-		ended(<-done)
+		<-done
+		out.StreamEnd = "closed by the peer"
 		return out
 	}
 

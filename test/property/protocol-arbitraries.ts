@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MessageType as T } from '../../src/peer/codec.js';
-import { SCRIPT_NAMESPACE, type Ending, type ProtocolScript, type ScriptTx, type Step } from '../../mocks/chaincode/scripted/script.js';
+import { SCRIPT_NAMESPACE, type RegisterStep, type Ending, type ProtocolScript, type ScriptTx, type Step } from '../../mocks/chaincode/scripted/script.js';
 
 /**
  * Protocol scripts for the differential test: seeded world states (a few keys, or more than one
@@ -69,6 +69,19 @@ const seedArb = fc.tuple(
   fc.constantFrom(0, 0, 0, 150),
 ).map(([few, bulk]) => [...few, ...Array.from({ length: bulk }, (_, i) => ({ namespace: SCRIPT_NAMESPACE, key: `bulk-${String(i).padStart(3, '0')}`, value: `v${i}` }))]);
 
+/** How the stream opens: mostly one right REGISTER; sometimes refused REGISTERs, a KEEPALIVE or a request first. */
+const registerArb: fc.Arbitrary<readonly RegisterStep[]> = fc.oneof(
+  { weight: 14, arbitrary: fc.constant(['right'] as const) },
+  // the right REGISTER comes last: a message right after it races the peer's first TRANSACTION
+  // (on Fabric as on the mock), and messages in the ready state are the transactions' steps' job
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.array(fc.constantFrom<RegisterStep>('wrong-name', 'empty-name', 'undecodable', 'keepalive', 'get-state-first'), { minLength: 1, maxLength: 2 }), fc.boolean())
+      .map(([before, right]) => (right ? [...before, 'right' as const] : before)),
+  },
+);
+
 /** Whole scripts; txids are unique per script and derived from the run number. */
 export const scriptArb: fc.Arbitrary<ProtocolScript> = fc
   .record({
@@ -76,5 +89,6 @@ export const scriptArb: fc.Arbitrary<ProtocolScript> = fc
     txs: fc.array(txArb(0), { minLength: 1, maxLength: 3 }),
     totalQueryLimit: fc.constantFrom(100_000, 100_000, 3, 1),
     salt: fc.integer({ min: 0, max: 0xffffff }),
+    register: registerArb,
   })
-  .map(({ seed, txs, totalQueryLimit, salt }) => ({ seed, totalQueryLimit, txs: txs.map((t, i) => ({ ...t, txid: `${salt.toString(16)}-tx${i}` })) }));
+  .map(({ seed, txs, totalQueryLimit, salt, register }) => ({ seed, totalQueryLimit, register, txs: txs.map((t, i) => ({ ...t, txid: `${salt.toString(16)}-tx${i}` })) }));

@@ -22,6 +22,11 @@ export const TX_TIMEOUT_MS = 10_000;
 export const NOT_RUN = 'not run: the stream has ended; the peer would launch the chaincode again';
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
+/** How long both peers wait for registration: short when the script never sends the right REGISTER. */
+export function registerTimeoutMs(script: ProtocolScript): number {
+  return (script.register ?? ['right']).includes('right') ? 10_000 : 400;
+}
+
 export interface PeerSettings {
   readonly release: FabricRelease;
   readonly keyLevelEndorsement: boolean;
@@ -35,7 +40,7 @@ export function oracleRun(script: ProtocolScript, address: string, packageId: st
     namespace: SCRIPT_NAMESPACE,
     seed: script.seed.map((e) => ({ namespace: e.namespace, key: e.key, value: b64(e.value) })),
     txs: script.txs.map((t) => ({ txid: t.txid, channel: SCRIPT_CHANNEL, init: t.init ?? false, args: t.args.map(b64), timeoutMs: TX_TIMEOUT_MS })),
-    registerTimeoutMs: 10_000,
+    registerTimeoutMs: registerTimeoutMs(script),
     totalQueryLimit: script.totalQueryLimit,
     keyLevelEndorsement: s.keyLevelEndorsement,
     purgePvtData: s.purgePvtData,
@@ -65,8 +70,15 @@ export async function runOnMockPeer(script: ProtocolScript, address: string, pac
     fabricRelease: s.release,
   });
   try {
-    const reg = await h.awaitRegister(10_000);
-    if (reg.kind !== 'registered') return { register: reg.kind, txs: [], streamEnd: h.violation ?? '', release: s.release };
+    // as the peer's launch waits: registered once READY is sent (a refused REGISTER leaves the
+    // stream in created, where a later one may succeed), the stream's end, or the deadline
+    const deadline = Date.now() + registerTimeoutMs(script);
+    while (h.state !== 'ready' && !h.isEnded && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    if (h.state !== 'ready') {
+      const register = h.isEnded ? 'ended' : 'timeout';
+      const streamEnd = h.isEnded ? (h.violation ?? 'EOF') : 'closed by the peer';
+      return { register, txs: [], streamEnd, release: s.release };
+    }
     const txs: OracleTxOutcome[] = [];
     for (const t of script.txs) {
       if (h.isEnded) {

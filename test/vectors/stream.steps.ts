@@ -218,6 +218,13 @@ Given(/^a chaincode server that registers, then sends (READY|RESPONSE|REGISTER) 
   });
 });
 
+Given('a chaincode server that sends REGISTER with its package ID twice without waiting', function (this: VectorWorld) {
+  scenario(this).script = (c) => {
+    c.send({ type: T.REGISTER, payload: encodeChaincodeId(PKG) });
+    c.send({ type: T.REGISTER, payload: encodeChaincodeId(PKG) });
+  };
+});
+
 Given('a chaincode server that sends nothing', function (this: VectorWorld) {
   scenario(this).script = () => undefined;
 });

@@ -46,7 +46,12 @@ export interface ScriptTx {
   readonly end: Ending;
 }
 
+/** What the server sends before its transactions: REGISTER variants and messages out of turn. */
+export type RegisterStep = 'right' | 'wrong-name' | 'empty-name' | 'undecodable' | 'keepalive' | 'get-state-first';
+
 export interface ProtocolScript {
+  /** The messages that open the stream (default: one REGISTER with the right package ID). */
+  readonly register?: readonly RegisterStep[];
   /** The seeded world state of the chaincode's namespace (and a neighbour namespace). */
   readonly seed: ReadonlyArray<{ readonly namespace: string; readonly key: string; readonly value: string }>;
   readonly txs: readonly ScriptTx[];

@@ -85,7 +85,8 @@ class StreamTranscript {
   private decode(m: ChaincodeMsg): unknown {
     switch (m.type) {
       case T.READY:
-        return m.payload.length === 0 ? null : (decodeAdditionalParams(m.payload) ?? { undecodable: hex(m.payload) });
+        // decoded, and the exact bytes (the peer's protobuf encoding of ChaincodeAdditionalParams)
+        return m.payload.length === 0 ? null : { ...(decodeAdditionalParams(m.payload) ?? { undecodable: true }), bytes: hex(m.payload) };
       case T.TRANSACTION:
       case T.INIT: {
         const i = decodeChaincodeInput(m.payload);
@@ -264,7 +265,28 @@ async function runTransaction(c: ImpostorConn, t: StreamTranscript, tx: Protocol
 }
 
 async function runStream(c: ImpostorConn, cur: Current, t: StreamTranscript): Promise<void> {
-  c.send({ type: T.REGISTER, payload: encodeChaincodeId(cur.packageId) });
+  for (const r of cur.script.register ?? ['right']) {
+    switch (r) {
+      case 'right':
+        c.send({ type: T.REGISTER, payload: encodeChaincodeId(cur.packageId) });
+        break;
+      case 'wrong-name':
+        c.send({ type: T.REGISTER, payload: encodeChaincodeId(`${cur.packageId}x`) });
+        break;
+      case 'empty-name':
+        c.send({ type: T.REGISTER, payload: encodeChaincodeId('') });
+        break;
+      case 'undecodable':
+        c.send({ type: T.REGISTER, payload: Uint8Array.of(0xff) });
+        break;
+      case 'keepalive':
+        c.send({ type: T.KEEPALIVE });
+        break;
+      case 'get-state-first':
+        c.send({ type: T.GET_STATE, payload: encodeGetState('k'), txid: 'early', channelId: SCRIPT_CHANNEL });
+        break;
+    }
+  }
   for (;;) {
     const m = await read(c, t, NEXT_TX_TIMEOUT_MS);
     if (!m) return;
