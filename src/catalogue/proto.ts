@@ -7,7 +7,7 @@ const HANDLER = 'core/chaincode/handler.go';
  * scripts through Fabric's own Handler and through the mock peer, for each pinned release); only
  * these may say confidence 'fabric'.
  */
-export const PROTOCOL_ORACLE_RULES: ReadonlySet<string> = new Set(['PROTO-01', 'PROTO-05', 'PROTO-06', 'PROTO-09', 'PROTO-10', 'PROTO-11', 'PROTO-16']);
+export const PROTOCOL_ORACLE_RULES: ReadonlySet<string> = new Set(['PROTO-01', 'PROTO-02', 'PROTO-03', 'PROTO-04', 'PROTO-05', 'PROTO-06', 'PROTO-09', 'PROTO-10', 'PROTO-11', 'PROTO-16']);
 
 /** PROTO: the chaincode message protocol, peer side (reference §6). */
 export const PROTO_RULES: readonly Rule[] = [
@@ -19,21 +19,21 @@ export const PROTO_RULES: readonly Rule[] = [
     remedy: 'Use an official shim; a hand-written server must set txid and channel_id on every request.',
   },
   {
-    id: 'PROTO-02', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-02', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'The chaincode follows the handler states',
     peer: 'created → established (REGISTERED sent) → ready (READY sent); KEEPALIVE from the chaincode is ignored in every state.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['Handler.handleMessage'] }],
     remedy: 'Send REGISTER first and wait for READY before sending requests.',
   },
   {
-    id: 'PROTO-03', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-03', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'Only REGISTER before registration',
     peer: 'Any other message in the created state ends the stream: `[<txid>] Fabric side handler cannot handle message (<TYPE>) while in created state`, with no ERROR sent.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['handleMessageCreatedState'] }],
     remedy: 'Send REGISTER as the first message on the stream.',
   },
   {
-    id: 'PROTO-04', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-04', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'REGISTER carries the exact package ID',
     peer: 'ChaincodeID.name must equal the package ID the peer dialled for; any other name is refused with `peer will not accept external chaincode connection <name> (except in dev mode)` and no reply, and the launch times out after chaincode.startuptimeout (300s).',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['HandleRegister'] }, { repo: 'fabric', path: 'core/chaincode/handler_registry.go', symbols: ['Register', 'Launching'] }],
