@@ -68,6 +68,13 @@ Feature: Reference vectors §9.4 — the chaincode stream: registration, keepali
       And the chaincode server's stream ends
       And the chaincode server gets no reply to its GET_STATE
 
+    Scenario: a second REGISTER right behind the first: the chaincode still gets REGISTERED and READY before the peer ends the stream (found by the protocol oracle)
+      Given a chaincode server that sends REGISTER with its package ID twice without waiting
+      When the peer connects to the chaincode server
+      Then the handler registers the chaincode
+      And the chaincode server receives the bytes "0802", then "08041a0a080110e807180120e807"
+      And the peer ends the stream with `error handling message, ending stream: [] Fabric side handler cannot handle message (REGISTER) while in ready state`
+
     @S7
     Scenario Outline: S7: <message> after READY makes the peer close the stream
       Given a chaincode server that registers, then sends <message> for txid "t"

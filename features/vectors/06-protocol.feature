@@ -75,7 +75,7 @@ Feature: Reference vectors §9.4 — transactions on the chaincode stream: compl
   Rule: the peer answers one request per transaction at a time
 
     @S14
-    Scenario: S14: two GET_STATE for one txid without waiting: the second gets no reply at all
+    Scenario: S14: two GET_STATE for one txid without waiting: the mock peer drops the second (on Fabric's Handler a race: dropped only while the first is still being handled)
       Given a chaincode server that registers and, during the transaction, sends GET_STATE "a" and GET_STATE "b" without waiting, then completes it
       When the peer connects to the chaincode server
       And a client invokes the chaincode
@@ -157,6 +157,21 @@ Feature: Reference vectors §9.4 — transactions on the chaincode stream: compl
       When the peer connects to the chaincode server
       And a client invokes the chaincode's Init
       Then the peer answers the chaincode's GET_STATE with ERROR `GET_STATE failed: transaction ID: {txid}: private data APIs are not allowed in chaincode Init()`
+
+    Scenario: GET_PRIVATE_DATA_HASH with an empty collection name passes the collection check and gets an empty hash (found by the protocol oracle)
+      Given a chaincode server that registers and, during the transaction, sends GET_PRIVATE_DATA_HASH for key "k" in collection "", then completes it
+      When the peer connects to the chaincode server
+      And a client invokes the chaincode
+      Then the peer answers the chaincode's GET_PRIVATE_DATA_HASH with RESPONSE
+      And that RESPONSE has an empty payload
+
+    Scenario: PUT_STATE with an empty value is a delete: the write set records IsDelete (found by the protocol oracle)
+      Given the world state holds keys "k1" to "k1" with value "old"
+      And a chaincode server that registers, writes key "k1" = "" with PUT_STATE, and answers the transaction with status 200 and payload "ok"
+      When the peer connects to the chaincode server
+      And a client invokes the chaincode
+      Then the proposal response has status 200 and payload "ok"
+      And the world state does not hold key "k1"
 
   Rule: chaincode-to-chaincode calls run on the same peer
 

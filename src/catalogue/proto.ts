@@ -2,49 +2,58 @@ import type { Rule } from './types.js';
 
 const HANDLER = 'core/chaincode/handler.go';
 
+/**
+ * The PROTO rules the protocol oracle covers (test/property/protocol-oracle.test.ts: generated
+ * scripts through Fabric's own Handler and through the mock peer, for each pinned release); only
+ * these may say confidence 'fabric'.
+ */
+export const PROTOCOL_ORACLE_RULES: ReadonlySet<string> = new Set(['PROTO-01', 'PROTO-02', 'PROTO-03', 'PROTO-04', 'PROTO-05', 'PROTO-06', 'PROTO-09', 'PROTO-10', 'PROTO-11', 'PROTO-16']);
+
 /** PROTO: the chaincode message protocol, peer side (reference §6). */
 export const PROTO_RULES: readonly Rule[] = [
   {
-    id: 'PROTO-01', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-01', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'Messages are well-formed ChaincodeMessages',
     peer: 'ChaincodeMessage{type, timestamp, payload, txid, proposal, chaincode_event, channel_id}; requests must echo txid and channel_id.',
     source: [{ repo: 'fabric-protos', path: 'peer/chaincode_shim.proto', symbols: ['ChaincodeMessage'] }],
     remedy: 'Use an official shim; a hand-written server must set txid and channel_id on every request.',
   },
   {
-    id: 'PROTO-02', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-02', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'The chaincode follows the handler states',
     peer: 'created → established (REGISTERED sent) → ready (READY sent); KEEPALIVE from the chaincode is ignored in every state.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['Handler.handleMessage'] }],
     remedy: 'Send REGISTER first and wait for READY before sending requests.',
   },
   {
-    id: 'PROTO-03', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-03', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'Only REGISTER before registration',
     peer: 'Any other message in the created state ends the stream: `[<txid>] Fabric side handler cannot handle message (<TYPE>) while in created state`, with no ERROR sent.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['handleMessageCreatedState'] }],
     remedy: 'Send REGISTER as the first message on the stream.',
   },
   {
-    id: 'PROTO-04', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-04', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'REGISTER carries the exact package ID',
     peer: 'ChaincodeID.name must equal the package ID the peer dialled for; any other name is refused with `peer will not accept external chaincode connection <name> (except in dev mode)` and no reply, and the launch times out after chaincode.startuptimeout (300s).',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['HandleRegister'] }, { repo: 'fabric', path: 'core/chaincode/handler_registry.go', symbols: ['Register', 'Launching'] }],
     remedy: 'Start the server with the full package ID (`label:sha256`) in CHAINCODE_ID / CORE_CHAINCODE_ID_NAME / --chaincode-id, exactly as computed from the installed file.',
   },
   {
-    id: 'PROTO-05', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-05', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'REGISTERED and READY are accepted',
     peer: 'After a good REGISTER the peer sends REGISTERED (no payload) then READY with ChaincodeAdditionalParams from chaincode.runtimeParams.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['sendReady'] }],
     remedy: 'Use an official shim version that understands READY\'s payload.',
+    releases: { appliesTo: ['2.5', '3.1'], differences: { '2.5': 'READY has no payload (2.5 has no chaincode.runtimeParams; the shims then use neither write batches nor GET_STATE_MULTIPLE).', '3.1': 'READY carries ChaincodeAdditionalParams{use_write_batch, max_size_write_batch, use_get_multiple_keys, max_size_get_multiple_keys}.' } },
   },
   {
-    id: 'PROTO-06', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-06', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'Only requests and completions in the ready state',
     peer: 'In ready, types other than COMPLETED, ERROR, KEEPALIVE and the state requests end the stream: `[<txid>] Fabric side handler cannot handle message (<TYPE>) while in ready state`.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['handleMessageReadyState'] }],
-    remedy: 'Do not send REGISTER, READY or RESPONSE after registration.',
+    remedy: 'Do not send REGISTER, READY or RESPONSE after registration; against a 2.5 peer, do not send WRITE_BATCH_STATE or GET_STATE_MULTIPLE (the shims send them only when READY advertised them).',
+    releases: { appliesTo: ['2.5', '3.1'], differences: { '2.5': 'WRITE_BATCH_STATE (24) and GET_STATE_MULTIPLE (25) are unknown to its protos and end the stream: `[<txid>] Fabric side handler cannot handle message (24) while in ready state` (printed as numbers).', '3.1': 'WRITE_BATCH_STATE and GET_STATE_MULTIPLE are requests, answered like the others.' } },
   },
   {
     id: 'PROTO-07', family: 'PROTO', level: 'MUST', confidence: 'code',
@@ -61,21 +70,22 @@ export const PROTO_RULES: readonly Rule[] = [
     remedy: 'Echo txid and channel_id of the TRANSACTION in COMPLETED.',
   },
   {
-    id: 'PROTO-09', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-09', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'One outstanding request per transaction',
-    peer: 'A second request for the same channel_id + txid before the first is answered is dropped silently; unknown transactions get `<TYPE> failed: transaction ID: <txid>: no ledger context`.',
+    peer: 'A second request for the same channel_id + txid that arrives while the first is still being handled is dropped silently (each request runs in its own goroutine, so a second one that arrives after the first was answered is answered too: the protocol oracle saw Fabric answer it in about half the cases); unknown transactions get `<TYPE> failed: transaction ID: <txid>: no ledger context`.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['handleMessageReadyState', 'HandleTransaction'] }],
     remedy: 'Await each state request before the next one within a transaction.',
   },
   {
-    id: 'PROTO-10', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-10', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'State requests get the peer\'s replies',
     peer: 'GET_STATE, PUT_STATE, DEL_STATE and the other requests are answered with RESPONSE or ERROR `<TYPE> failed: transaction ID: <txid>: <cause>`.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['HandleGetState', 'HandlePutState', 'HandleDelState'] }],
     remedy: 'Handle ERROR replies in the chaincode.',
+    releases: { appliesTo: ['2.5', '3.1'], differences: { '2.5': 'PUT_STATE_METADATA and PURGE_PRIVATE_DATA check the channel capability before they read the payload (an undecodable payload on a V1_2 channel gets the capability error); no WRITE_BATCH_STATE or GET_STATE_MULTIPLE (PROTO-06).', '3.1': 'PUT_STATE_METADATA and PURGE_PRIVATE_DATA read the payload first (`unmarshal failed: ...` before the capability error).' } },
   },
   {
-    id: 'PROTO-11', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-11', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'Range and rich queries page in batches of 100',
     peer: 'Unpaginated queries return 100 results per RESPONSE with has_more and an iterator id; QUERY_STATE_NEXT fetches the rest.',
     source: [{ repo: 'fabric', path: 'core/chaincode/query_response_generator.go', symbols: ['BuildQueryResponse'] }],
@@ -110,7 +120,7 @@ export const PROTO_RULES: readonly Rule[] = [
     remedy: 'Make the function return; a raw-shim Invoke that rejects never answers.',
   },
   {
-    id: 'PROTO-16', family: 'PROTO', level: 'MUST', confidence: 'code',
+    id: 'PROTO-16', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'The stream is kept open while transactions run',
     peer: 'When the stream ends, in-flight executions fail with `chaincode stream terminated` and the next invocation relaunches.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['ProcessStream'] }],

@@ -4,6 +4,8 @@
  * location and a remediation hint. Checks and scenarios refer to rules by id.
  */
 
+import type { FabricRelease } from './releases.js';
+
 export type Family = 'PKG' | 'CODE' | 'BLD' | 'CONN' | 'DIAL' | 'PROTO' | 'SHIM' | 'DRIFT';
 
 /** MUST: the real peer fails. SHOULD: the peer works, but the setup is fragile or non-portable. */
@@ -16,7 +18,8 @@ export type Level = 'MUST' | 'SHOULD';
  * settled = an [I]/[U] item decided since by running real Go code (see `settledBy`);
  * fabric = checked by the test suite against Fabric's own code at the pinned commit (the
  * differential oracle test/oracle-fabric, built where Fabric's Go modules can be had), beyond
- * the replica.
+ * the replica; for PROTO rules, only those the protocol oracle (test/oracle-protocol: Fabric's
+ * own chaincode Handler at v2.5.16 and v3.1.5) covers, listed in PROTOCOL_ORACLE_RULES.
  */
 export type Confidence = 'code' | 'replica' | 'inferred' | 'unsure' | 'settled' | 'fabric';
 
@@ -47,6 +50,18 @@ export interface Rule {
   readonly docSays?: string;
   /** Rules this one is a doc-drift of, or depends on. */
   readonly related?: readonly string[];
+  /**
+   * Which pinned peer releases (src/catalogue/releases.ts) the rule holds for, and how the
+   * releases' peers differ on it; absent: every release, identically. The mock peer behaves as the
+   * release --fabric-release names (default 3.1).
+   */
+  readonly releases?: ReleaseScope;
+}
+
+export interface ReleaseScope {
+  readonly appliesTo: readonly FabricRelease[];
+  /** What a release's peer does differently, per release. */
+  readonly differences?: Readonly<Partial<Record<FabricRelease, string>>>;
 }
 
 /** Commits the catalogue's source locations refer to (reference §0). */

@@ -79,6 +79,14 @@ export const PEER_OPTIONS: Options = {
   collection: { kind: 'list', value: 'NAME:MSP[,MSP]', group: 'peer', help: 'a private data collection and its member organisations; repeatable', check: collection },
   keepalive: { kind: 'string', value: 'SECONDS', group: 'peer', help: "the peer's KEEPALIVE interval (chaincode.keepalive; 0 is off)", check: wholeSeconds },
   'no-write-batch': { kind: 'boolean', group: 'peer', help: "READY's runtime params turn write batching and GetMultipleKeys off" },
+  'fabric-release': {
+    kind: 'string',
+    value: '2.5|3.1',
+    group: 'peer',
+    help: "the peer release whose chaincode Handler the mock peer behaves as (default 3.1, v3.1.5; 2.5 is the LTS line, v2.5.16)",
+    more: 'a 2.5 peer sends READY without runtime params and ends the stream on WRITE_BATCH_STATE and GET_STATE_MULTIPLE. `list --json` shows each rule\'s `releases`',
+    check: oneOf('2.5', '3.1'),
+  },
 };
 
 /** The main job: `ccaas-conformance <package.tgz> [options]`. */

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { keepaliveSeconds, runtimeParams, type RawSettings } from '../config/chaincodeConfig.js';
+import { FABRIC_RELEASES, isFabricRelease } from '../catalogue/releases.js';
 import type { PeerSettings } from '../session/config.js';
 import { bool, list, str, type FlagSpec, type Parsed } from './args.js';
 import { UsageError } from './exit.js';
@@ -9,7 +10,8 @@ import { PEER_OPTIONS } from './flags.js';
 /**
  * Flags of the mock peer's protocol side and ledger, shared by check, invoke, query, init and
  * bench: --state-db leveldb|couchdb, --keepalive SECONDS, --init-required, --collection
- * NAME:MSP[,MSP], --no-write-batch; and --features DIR (the team's own scenarios).
+ * NAME:MSP[,MSP], --no-write-batch, --fabric-release 2.5|3.1; and --features DIR (the team's own
+ * scenarios).
  */
 
 export const PEER_FLAGS: Readonly<Record<string, FlagSpec>> = PEER_OPTIONS;
@@ -20,6 +22,8 @@ function peerSettings(p: Parsed): { peer?: PeerSettings } {
   const ka = str(p, 'keepalive');
   // core.yaml chaincode.keepalive is whole seconds (strconv.Atoi): "30s" would silently mean off.
   if (ka !== null && !/^[0-9]+$/.test(ka)) throw new UsageError(`--keepalive takes whole seconds like chaincode.keepalive, not '${ka}' (the peer would read '${ka}' as 0: off)`);
+  const release = str(p, 'fabric-release');
+  if (release !== null && !isFabricRelease(release)) throw new UsageError(`--fabric-release takes ${Object.keys(FABRIC_RELEASES).join(' or ')}, not '${release}'`);
   const collections = list(p, 'collection').map((c) => {
     const m = /^([^:]+):(.+)$/.exec(c);
     if (!m) throw new UsageError(`--collection takes NAME:MSPID[,MSPID...], not '${c}'`);
@@ -30,6 +34,7 @@ function peerSettings(p: Parsed): { peer?: PeerSettings } {
     ...(ka !== null && Number(ka) > 0 ? { keepaliveSeconds: Number(ka) } : {}),
     ...(bool(p, 'init-required') ? { initRequired: true } : {}),
     ...(collections.length > 0 ? { collections } : {}),
+    ...(release !== null ? { fabricRelease: release } : {}),
     ...(bool(p, 'no-write-batch') ? { runtimeParams: { useWriteBatch: false, maxSizeWriteBatch: 1000, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 1000 } } : {}),
   };
   return Object.keys(settings).length > 0 ? { peer: settings } : {};

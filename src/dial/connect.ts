@@ -290,6 +290,9 @@ function dialed(call: grpc.ClientDuplexStream<WireMessage, WireMessage>, connect
   };
 }
 
+const FLUSH_DEADLINE_MS = 1_000;
+const FLUSH_GRACE_MS = 20;
+
 function wrap(call: grpc.ClientDuplexStream<WireMessage, WireMessage>, closeClient: () => void): ChaincodeStream {
   const endCbs: Array<(reason: string | null) => void> = [];
   let ended = false;
@@ -303,9 +306,26 @@ function wrap(call: grpc.ClientDuplexStream<WireMessage, WireMessage>, closeClie
   call.on('error', (e: grpc.ServiceError) => end(`${e.code} ${grpc.status[e.code] ?? ''}: ${e.details}`.trim()));
   call.on('end', () => end(null));
   call.on('close', () => end(null));
+  // The peer's Send returns once the message is handed to the transport, so what it sent before it
+  // ends the stream (READY before a second REGISTER ends it, say) reaches the chaincode: closing
+  // waits for the writes in flight, at most FLUSH_DEADLINE_MS.
+  let inFlight = 0;
+  let closing = false;
+  let closed = false;
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    call.cancel();
+    closeClient();
+  };
   return {
     send: (m) => {
-      if (!ended) call.write(toWire(m));
+      if (ended || closing) return;
+      inFlight += 1;
+      call.write(toWire(m), () => {
+        inFlight -= 1;
+        if (closing && inFlight === 0) finish();
+      });
     },
     onMessage: (cb) => call.on('data', (w: WireMessage) => cb(fromWire(w))),
     // A stream that already ended (e.g. UNIMPLEMENTED before anyone listened) still reports it.
@@ -314,8 +334,21 @@ function wrap(call: grpc.ClientDuplexStream<WireMessage, WireMessage>, closeClie
       else endCbs.push(cb);
     },
     close: () => {
-      call.cancel();
-      closeClient();
+      if (closing) return;
+      closing = true;
+      if (ended) {
+        finish();
+        return;
+      }
+      // half-close first: END_STREAM follows the DATA frames already written, so they are sent;
+      // then the cancel (the peer closing its connection), at the latest after FLUSH_DEADLINE_MS
+      call.end();
+      const flushed = (): void => {
+        if (inFlight === 0) setTimeout(finish, FLUSH_GRACE_MS).unref();
+        else setTimeout(flushed, 5).unref();
+      };
+      flushed();
+      setTimeout(finish, FLUSH_DEADLINE_MS).unref();
     },
   };
 }

@@ -108,17 +108,16 @@ export class TxSimulator {
   setState(ns: string, key: string, value: Uint8Array | null, badKey: Uint8Array | null = null): string | null {
     const e = this.checkWritePrecondition(key, value, badKey);
     if (e) return e;
-    sub(this.writes, ns).set(key, value);
+    // the write set's KVWrite has IsDelete = len(value) == 0: an empty value is a delete
+    sub(this.writes, ns).set(key, value && value.length > 0 ? value : null);
     return null;
   }
 
   setStateMetadata(ns: string, key: string, metadata: ReadonlyMap<string, Uint8Array>): string | null {
     const e = this.checkWritePrecondition(key, null, null);
     if (e) return e;
-    const m = sub(this.metadataWrites, ns);
-    const cur = m.get(key) ?? new Map<string, Uint8Array>();
-    for (const [k, v] of metadata) cur.set(k, v);
-    m.set(key, cur);
+    // rwsetBuilder.AddToMetadataWriteSet: a later write of the key's metadata replaces the earlier one
+    sub(this.metadataWrites, ns).set(key, new Map(metadata));
     return null;
   }
 
@@ -126,6 +125,10 @@ export class TxSimulator {
 
   /** queryExecutor.validateCollName: the collection must be in the chaincode definition. */
   validateCollName(ns: string, coll: string): string | null {
+    // A chaincode defined through _lifecycle always has a collection config package (its implicit
+    // org collections at least); the validator marks a namespace's cached config with the empty
+    // collection name, so '' passes (collection_val.go collConfigCache.populate).
+    if (coll === '') return null;
     if (this.state.collection(this.channel, ns, coll)) return null;
     return `collection [${coll}] not defined in the collection config for chaincode [${ns}]`;
   }
@@ -159,7 +162,7 @@ export class TxSimulator {
   setPrivateData(ns: string, coll: string, key: string, value: Uint8Array | null, badKey: Uint8Array | null = null): string | null {
     const e = this.validateCollName(ns, coll) ?? this.checkWritePrecondition(key, value, badKey);
     if (e) return e;
-    sub(this.privateWrites, nsColl(ns, coll)).set(key, value);
+    sub(this.privateWrites, nsColl(ns, coll)).set(key, value && value.length > 0 ? value : null);
     return null;
   }
 
@@ -171,10 +174,7 @@ export class TxSimulator {
   setPrivateDataMetadata(ns: string, coll: string, key: string, metadata: ReadonlyMap<string, Uint8Array>): string | null {
     const e = this.validateCollName(ns, coll) ?? this.checkWritePrecondition(key, null, null);
     if (e) return e;
-    const m = sub(this.privateMetadataWrites, nsColl(ns, coll));
-    const cur = m.get(key) ?? new Map<string, Uint8Array>();
-    for (const [k, v] of metadata) cur.set(k, v);
-    m.set(key, cur);
+    sub(this.privateMetadataWrites, nsColl(ns, coll)).set(key, new Map(metadata));
     return null;
   }
 

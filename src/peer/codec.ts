@@ -139,6 +139,13 @@ export function encodeAdditionalParams(p: RuntimeParams): Uint8Array {
   return a.serializeBinary();
 }
 
+export function decodeAdditionalParams(b: Uint8Array): RuntimeParams | null {
+  return safe(() => {
+    const a = peer.ChaincodeAdditionalParams.deserializeBinary(b);
+    return { useWriteBatch: a.getUseWriteBatch(), maxSizeWriteBatch: a.getMaxSizeWriteBatch(), useGetMultipleKeys: a.getUseGetMultipleKeys(), maxSizeGetMultipleKeys: a.getMaxSizeGetMultipleKeys() };
+  });
+}
+
 /**
  * ChaincodeInput{args = 1 (repeated bytes), is_init = 3 (bool)}, encoded by hand: this runs once
  * per transaction, and the bytes equal protobuf's (fields in number order, decorations absent).

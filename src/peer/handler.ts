@@ -33,6 +33,7 @@ import {
   type RuntimeParams,
 } from './codec.js';
 import { ChaincodeRegistry, parseChaincodeName, SYSTEM_CHAINCODES } from './registry.js';
+import { DEFAULT_FABRIC_RELEASE, type FabricRelease } from '../catalogue/releases.js';
 import type { ChaincodeStream } from './stream.js';
 import { Transcript } from './stream.js';
 
@@ -128,7 +129,12 @@ export interface HandlerOptions {
    * inside it to find servers that share one handler state between streams.
    */
   readonly beforeRegistered?: () => Promise<void>;
+  /** The peer release whose handler this one behaves as (default: the newest 3.x). */
+  readonly fabricRelease?: FabricRelease;
 }
+
+/** Message types a 2.5 peer's protos do not know: it prints them as numbers and ends the stream on them. */
+const ONLY_3X: ReadonlySet<number> = new Set([T.WRITE_BATCH_STATE, T.GET_STATE_MULTIPLE]);
 
 /** Results per RESPONSE for unpaginated queries (chaincode_support.go MaxResultLimit). */
 export const MAX_RESULT_LIMIT = 100;
@@ -209,6 +215,15 @@ export class PeerHandler {
 
   get packageId(): string {
     return this.opts.packageId;
+  }
+
+  get release(): FabricRelease {
+    return this.opts.fabricRelease ?? DEFAULT_FABRIC_RELEASE;
+  }
+
+  /** The type's name as this release's peer prints it (2.5 knows no types past PURGE_PRIVATE_DATA). */
+  private peerTypeName(t: number): string {
+    return this.release === '2.5' && ONLY_3X.has(t) ? String(t) : typeName(t);
   }
 
   /** Milliseconds since the stream opened. */
@@ -306,7 +321,7 @@ export class PeerHandler {
     const prefix = 'error handling message, ending stream: ';
     if (this.state === 'created') {
       if (m.type !== T.REGISTER) {
-        this.endStream(`${prefix}[${m.txid}] Fabric side handler cannot handle message (${typeName(m.type)}) while in created state`);
+        this.endStream(`${prefix}[${m.txid}] Fabric side handler cannot handle message (${this.peerTypeName(m.type)}) while in created state`);
         return;
       }
       this.handleRegister(m);
@@ -336,6 +351,10 @@ export class PeerHandler {
       case T.PURGE_PRIVATE_DATA:
       case T.WRITE_BATCH_STATE:
       case T.GET_STATE_MULTIPLE:
+        if (this.release === '2.5' && ONLY_3X.has(m.type)) {
+          this.endStream(`${prefix}[${m.txid}] Fabric side handler cannot handle message (${this.peerTypeName(m.type)}) while in ready state`);
+          return;
+        }
         this.requestCounts.set(typeName(m.type), (this.requestCounts.get(typeName(m.type)) ?? 0) + 1);
         void this.handleTransaction(m);
         return;
@@ -387,7 +406,9 @@ export class PeerHandler {
     this.state = 'established';
     const p = this.opts.runtimeParams;
     const params = `ChaincodeAdditionalParams: use_write_batch ${p.useWriteBatch}, max_size_write_batch ${p.maxSizeWriteBatch}, use_get_multiple_keys ${p.useGetMultipleKeys}, max_size_get_multiple_keys ${p.maxSizeGetMultipleKeys}`;
-    this.send({ type: T.READY, payload: encodeAdditionalParams(p), txid: '', channelId: '' }, params);
+    // 2.5: READY carries no payload; 3.x: ChaincodeAdditionalParams
+    if (this.release === '2.5') this.send({ type: T.READY, payload: new Uint8Array(), txid: '', channelId: '' });
+    else this.send({ type: T.READY, payload: encodeAdditionalParams(p), txid: '', channelId: '' }, params);
     this.state = 'ready';
     this.settleRegister({ kind: 'registered', name, ms: this.ms() });
   }
@@ -641,12 +662,17 @@ export class PeerHandler {
         return e ? fail(e) : okPayload();
       }
       case T.PUT_STATE_METADATA: {
+        // 2.5 checks the capability before it reads the payload; 3.x reads the payload first
+        const early = this.release === '2.5' ? this.checkMetadataCap() : null;
+        if (early) return fail(early);
         const p = decodePutStateMetadata(m.payload);
         if (!p) return fail(UNMARSHAL);
         const e = this.putStateMetadata(ctx, p.key, p.collection, p.metadata);
         return e ? fail(e) : okPayload();
       }
       case T.PURGE_PRIVATE_DATA: {
+        const early = this.release === '2.5' ? this.checkPurgeCap() : null;
+        if (early) return fail(early);
         const d = decodeDelStateUtf8(m.payload);
         if (!d) return fail(UNMARSHAL);
         const e = this.purge(ctx, d.key, d.collection);

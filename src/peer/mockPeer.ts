@@ -1,3 +1,4 @@
+import type { FabricRelease } from '../catalogue/releases.js';
 import type { RuntimeParams } from './codec.js';
 import { Endorser, type ProposalRequest, type ProposalResult } from './endorser.js';
 import { PeerHandler } from './handler.js';
@@ -25,6 +26,8 @@ export interface MockPeerConfig {
   readonly applicationCapability?: number;
   readonly stateDb?: StateDb;
   readonly historyEnabled?: boolean;
+  /** The peer release whose chaincode Handler to behave as (default: the newest 3.x). */
+  readonly fabricRelease?: FabricRelease;
 }
 
 export class MockPeer {
@@ -66,6 +69,7 @@ export class MockPeer {
       ...(this.config.keepaliveSeconds ? { keepaliveSeconds: this.config.keepaliveSeconds } : {}),
       ...(this.config.totalQueryLimit ? { totalQueryLimit: this.config.totalQueryLimit } : {}),
       ...(this.config.applicationCapability ? { applicationCapability: this.config.applicationCapability } : {}),
+      ...(this.config.fabricRelease ? { fabricRelease: this.config.fabricRelease } : {}),
     });
   }
 

@@ -1,4 +1,5 @@
 import type { ResolveEntry } from '../dial/redirect.js';
+import type { FabricRelease } from '../catalogue/releases.js';
 import type { PackageLimits } from '../package/limits.js';
 import { HARNESS, PEER, TEST_MSP } from '../config/defaults.js';
 
@@ -67,6 +68,8 @@ export interface PeerSettings {
   readonly runtimeParams?: { readonly useWriteBatch: boolean; readonly maxSizeWriteBatch: number; readonly useGetMultipleKeys: boolean; readonly maxSizeGetMultipleKeys: number };
   /** Skip the extra server checks (second peer, reconnect, concurrency) of the transaction stage. */
   readonly smokeOnly?: boolean;
+  /** --fabric-release: the peer release whose chaincode Handler the mock peer behaves as (default 3.1). */
+  readonly fabricRelease?: FabricRelease;
 }
 
 export function defaultRunConfig(packagePath: string, workDir: string): RunConfig {

@@ -1,3 +1,5 @@
+import { PROTOCOL_ORACLE_RULES } from '../../src/catalogue/proto.js';
+import { isFabricRelease, type FabricRelease } from '../../src/catalogue/releases.js';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +46,9 @@ describe('rule catalogue', () => {
       assert.ok(r.source.length > 0, `${r.id} has no Fabric source`);
       for (const s of r.source) assert.match(sourceUrl(s), /^https:\/\/github\.com\/hyperledger\/[a-z-]+\/blob\/[0-9a-f]{8,}\//);
       if (r.confidence === 'settled') assert.ok(r.settledBy, `${r.id} is settled but does not say how`);
+      if (r.family === 'PROTO') assert.equal(r.confidence === 'fabric', PROTOCOL_ORACLE_RULES.has(r.id), `${r.id}: a PROTO rule says confidence 'fabric' exactly when the protocol oracle covers it`);
+      for (const rel of r.releases?.appliesTo ?? []) assert.ok(isFabricRelease(rel), `${r.id} names release ${rel}`);
+      for (const rel of Object.keys(r.releases?.differences ?? {})) assert.ok(r.releases?.appliesTo.includes(rel as FabricRelease), `${r.id} describes ${rel}, which it does not apply to`);
     }
   });
 

@@ -105,4 +105,30 @@ describe('TxSimulator', () => {
     const first = it.value.next();
     assert.ok(first?.kind === 'km' && first.isDelete && first.txId === 'tx2');
   });
+  describe('what Fabric\'s own txmgr does, found by the protocol oracle (test/property/protocol-oracle.test.ts)', () => {
+    it('an empty value written with SetState is a delete in the write set (KVWrite.IsDelete = len(value) == 0)', () => {
+      const w = new WorldState();
+      w.seed(CH, 'cc', 'k', b('old'));
+      const sim = w.newTxSimulator(CH, 'tx1');
+      assert.equal(sim.setState('cc', 'k', b('')), null);
+      assert.equal(sim.results().writes.get('cc')?.get('k'), null);
+      w.commit(sim.results());
+      assert.equal(w.get(CH, 'cc', 'k'), undefined, 'committed as a delete');
+    });
+
+    it('a later metadata write of a key replaces the earlier one in the write set', () => {
+      const sim = new WorldState().newTxSimulator(CH, 'tx1');
+      assert.equal(sim.setStateMetadata('cc', 'k', new Map([['VALIDATION_PARAMETER', b('p')]])), null);
+      assert.equal(sim.setStateMetadata('cc', 'k', new Map([['', b('')]])), null);
+      assert.deepEqual([...(sim.results().metadataWrites.get('cc')?.get('k') ?? new Map()).keys()], ['']);
+    });
+
+    it('the empty collection name passes the collection check (the cached config marks its namespace with it)', () => {
+      const w = new WorldState();
+      const sim = w.newTxSimulator(CH, 'tx1');
+      assert.equal(sim.validateCollName('cc', ''), null);
+      assert.deepEqual(sim.getPrivateDataHash('cc', '', 'k'), { ok: true, value: undefined });
+      assert.equal(sim.validateCollName('cc', 'c1'), 'collection [c1] not defined in the collection config for chaincode [cc]');
+    });
+  });
 });

@@ -218,6 +218,13 @@ Given(/^a chaincode server that registers, then sends (READY|RESPONSE|REGISTER) 
   });
 });
 
+Given('a chaincode server that sends REGISTER with its package ID twice without waiting', function (this: VectorWorld) {
+  scenario(this).script = (c) => {
+    c.send({ type: T.REGISTER, payload: encodeChaincodeId(PKG) });
+    c.send({ type: T.REGISTER, payload: encodeChaincodeId(PKG) });
+  };
+});
+
 Given('a chaincode server that sends nothing', function (this: VectorWorld) {
   scenario(this).script = () => undefined;
 });
@@ -282,11 +289,11 @@ Given(/^a chaincode server that registers and answers INIT with ERROR "([^"]*)"$
   });
 });
 
-Given(/^a chaincode server that registers, writes key "([^"]*)" with PUT_STATE, and answers the transaction with status ([0-9]+) and payload "([^"]*)"$/, function (this: VectorWorld, key: string, status: string, payload: string) {
+Given(/^a chaincode server that registers, writes key "([^"]*)"(?: = "([^"]*)")? with PUT_STATE, and answers the transaction with status ([0-9]+) and payload "([^"]*)"$/, function (this: VectorWorld, key: string, value: string | null | undefined, status: string, payload: string) {
   const s = scenario(this);
   s.script = s.seen.script(async (c) => {
     const tx = await registeredTx(c);
-    s.seen.set('reply to PUT_STATE', await ask(c, tx, T.PUT_STATE, encodePutState(key, enc('v'))));
+    s.seen.set('reply to PUT_STATE', await ask(c, tx, T.PUT_STATE, encodePutState(key, enc(value ?? 'v'))));
     complete(c, tx, Number(status), payload);
   });
 });
@@ -318,6 +325,7 @@ const REQUESTS: ReadonlyArray<readonly [RegExp, Request]> = [
   ],
   [/^WRITE_BATCH_STATE with a record of type UNDEFINED$/, async (c, tx, _m, seen) => seen.set('reply to WRITE_BATCH_STATE', await ask(c, tx, T.WRITE_BATCH_STATE, encodeWriteBatchState([{ key: 'w3', value: enc('3'), collection: '', metadata: null, type: T.UNDEFINED }])))],
   [/^PURGE_PRIVATE_DATA for key "([^"]*)" without a collection$/, async (c, tx, m, seen) => seen.set('reply to PURGE_PRIVATE_DATA', await ask(c, tx, T.PURGE_PRIVATE_DATA, encodeDelState(m[1] ?? '')))],
+  [/^GET_PRIVATE_DATA_HASH for key "([^"]*)" in collection "([^"]*)"$/, async (c, tx, m, seen) => seen.set('reply to GET_PRIVATE_DATA_HASH', await ask(c, tx, T.GET_PRIVATE_DATA_HASH, encodeGetState(m[1] ?? '', m[2] ?? '')))],
   [/^GET_STATE_METADATA for key "([^"]*)"$/, async (c, tx, m, seen) => seen.set('reply to GET_STATE_METADATA', await ask(c, tx, T.GET_STATE_METADATA, encodeGetStateMetadata(m[1] ?? '')))],
   [/^PUT_STATE_METADATA for key "([^"]*)" without metadata$/, async (c, tx, m, seen) => seen.set('reply to PUT_STATE_METADATA', await ask(c, tx, T.PUT_STATE_METADATA, encodePutStateMetadata(m[1] ?? '', null)))],
   [/^INVOKE_CHAINCODE of "([^"]*)"$/, async (c, tx, m, seen) => seen.set('reply to INVOKE_CHAINCODE', await ask(c, tx, T.INVOKE_CHAINCODE, encodeChaincodeSpec(m[1] ?? '', [enc('x')])))],
@@ -545,6 +553,10 @@ Then(/^the peer answers the chaincode's ([A-Z_]+) with ERROR `(.*)`$/, WAIT, asy
   const reply = await replyTo(s, type);
   assert.equal(reply.type, T.ERROR, `expected ERROR, got ${describeMsg(reply)}`);
   assert.equal(txt(reply.payload), s.text(text));
+});
+
+Then('that RESPONSE has an empty payload', function (this: VectorWorld) {
+  assert.equal(scenario(this).lastReply?.payload.length, 0);
 });
 
 Then(/^that RESPONSE is a QueryResponse with no results, has_more false, id "([^"]*)" and no metadata$/, function (this: VectorWorld, id: string) {

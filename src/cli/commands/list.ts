@@ -36,6 +36,8 @@ export interface ListedRule {
   readonly scenario: boolean;
   readonly source: ReadonlyArray<{ readonly repo: string; readonly path: string; readonly symbols: readonly string[]; readonly url: string }>;
   readonly docSays?: string;
+  /** The releases the rule holds for and how their peers differ (absent: every release alike). */
+  readonly releases?: { readonly appliesTo: readonly string[]; readonly differences: Readonly<Record<string, string>> };
 }
 
 export function listRules(opts: { level?: string | null; run?: readonly string[]; withScenario?: boolean } = {}): ListedRule[] {
@@ -56,6 +58,7 @@ export function listRules(opts: { level?: string | null; run?: readonly string[]
       scenario: covered.has(r.id),
       source: r.source.map((s) => ({ repo: s.repo, path: s.path, symbols: [...(s.symbols ?? [])], url: sourceUrl(s) })),
       ...(r.docSays ? { docSays: r.docSays } : {}),
+      ...(r.releases ? { releases: { appliesTo: [...r.releases.appliesTo], differences: { ...(r.releases.differences ?? {}) } } } : {}),
     }));
 }
 

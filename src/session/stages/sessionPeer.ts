@@ -35,6 +35,7 @@ export function newPeer(c: RunConfig, s?: SessionContext, executeTimeoutMs = c.e
       executeTimeoutMs,
       ...(ps.keepaliveSeconds ? { keepaliveSeconds: ps.keepaliveSeconds } : {}),
       ...(ps.stateDb ? { stateDb: ps.stateDb } : {}),
+      ...(ps.fabricRelease ? { fabricRelease: ps.fabricRelease } : {}),
     },
     s?.ledger,
     s?.msp,

@@ -1,0 +1,3 @@
+module github.com/hyperledger/fabric/core/ledger/ccaasprotocoloracle
+
+go 1.22

@@ -1,0 +1,54 @@
+//go:build fabric25
+
+// What differs in Fabric 2.5 (v2.5.16): protos from fabric-protos-go, loggers and metrics from
+// fabric's own common/ packages, and no runtime parameters (READY has no payload).
+package main
+
+import (
+	"context"
+	"io"
+
+	"github.com/golang/protobuf/proto"
+	pb "github.com/hyperledger/fabric-protos-go/peer"
+	"github.com/hyperledger/fabric/common/flogging"
+	"github.com/hyperledger/fabric/common/metrics"
+	"github.com/hyperledger/fabric/common/metrics/disabled"
+	"github.com/hyperledger/fabric/core/chaincode"
+	"github.com/hyperledger/fabric/core/container/ccintf"
+	ledgermock "github.com/hyperledger/fabric/core/ledger/mock"
+	"google.golang.org/grpc"
+)
+
+const release = "2.5"
+
+func disabledMetrics() metrics.Provider { return &disabled.Provider{} }
+
+func silenceLogs() {
+	flogging.Init(flogging.Config{LogSpec: "fatal", Writer: io.Discard})
+}
+
+// setRuntimeParams: a 2.5 Handler has none.
+func setRuntimeParams(h *chaincode.Handler, r *Run) {}
+
+func connect(ctx context.Context, conn *grpc.ClientConn) (ccintf.ChaincodeStream, error) {
+	return pb.NewChaincodeClient(conn).Connect(ctx)
+}
+
+func transactionMessage(tx Tx) *pb.ChaincodeMessage {
+	t := pb.ChaincodeMessage_TRANSACTION
+	if tx.Init {
+		t = pb.ChaincodeMessage_INIT
+	}
+	payload, _ := marshal(&pb.ChaincodeInput{Args: tx.Args, IsInit: tx.Init})
+	return &pb.ChaincodeMessage{Type: t, Payload: payload, Txid: tx.Txid, ChannelId: tx.Channel}
+}
+
+func messageTypeAndPayload(m *pb.ChaincodeMessage) (string, []byte) {
+	return m.Type.String(), m.Payload
+}
+
+func marshal(m proto.Message) ([]byte, error) { return proto.Marshal(m) }
+
+func noExplicitCollections(p *ledgermock.DeployedChaincodeInfoProvider) {
+	p.AllCollectionsConfigPkgReturns(&pb.CollectionConfigPackage{}, nil)
+}
