@@ -52,7 +52,9 @@ export function hostPortProblem(v: string): string | null {
 /** HOST:PORT:ADDR as curl's --resolve takes it (one address; IPv6 in brackets). */
 export function resolveProblem(v: string): string | null {
   const r = parseResolve(v);
-  return 'error' in r ? `takes HOST:PORT:ADDR (${r.error.replace(/^--resolve "[^"]*": /, '')})` : null;
+  if (!('error' in r)) return null;
+  const why = /^--resolve "(?:[^"\\]|\\.)*": (.*?); write HOST:PORT:ADDR/.exec(r.error)?.[1] ?? r.error;
+  return `takes HOST:PORT:ADDR, e.g. asset-transfer-basic.org1.example.com:9999:127.0.0.1, not '${v}' (${why})`;
 }
 
 /** A Cucumber tag expression that parses (`'not @network'`, `'@PKG-01 or @PKG-02'`). */
