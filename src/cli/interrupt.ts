@@ -54,6 +54,9 @@ export function onInterrupt(): InterruptScope {
         // best effort: the deadline above still ends the process
       }
       const procs = killed.strays > 0 ? `, and ${killed.strays} process(es) that had left their group` : '';
+      // the live progress line (a terminal only) is cleared first, so the one line stands alone
+      if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K');
+      if (process.stderr.isTTY && !process.stdout.isTTY) process.stderr.write('\r\x1b[2K');
       process.stderr.write(`ccaas-conformance: interrupted by ${sig}: stopped the builders and the server${procs}, removed the temporary files; ${scope.reportNote}\n`);
       killGroupsNow();
       process.exit(code);
