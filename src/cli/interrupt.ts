@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { killEverything, killGroupsNow, refuseNewChildren } from '../session/children.js';
 import { SIGNAL_EXIT } from './exit.js';
 
@@ -18,8 +18,8 @@ const CLEANUP_DEADLINE_MS = 3_000;
 export interface InterruptScope {
   /** Temporary directories to remove. */
   readonly temp: string[];
-  /** Run after the temporary directories go (e.g. the staging directory of the report). */
-  discard: (() => Promise<void>) | null;
+  /** Run after the temporary directories go (e.g. the staging directory of the report); synchronous. */
+  discard: (() => void) | null;
   /** What the one line says about the report directory. */
   reportNote: string;
   /** Hold signals (the report is being moved into place). */
@@ -48,10 +48,22 @@ export function onInterrupt(): InterruptScope {
       let killed = { groups: 0, strays: 0 };
       try {
         killed = await killEverything();
-        for (const d of scope.temp) await rm(d, { recursive: true, force: true });
-        await scope.discard?.();
       } catch {
         // best effort: the deadline above still ends the process
+      }
+      // Synchronously, right before exiting: the run's own steps (still going) cannot write into
+      // a directory while it is being removed, and nothing is added after.
+      for (const d of scope.temp) {
+        try {
+          rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+        } catch {
+          // nothing more can be done
+        }
+      }
+      try {
+        scope.discard?.();
+      } catch {
+        // idem
       }
       const procs = killed.strays > 0 ? `, and ${killed.strays} process(es) that had left their group` : '';
       // the live progress line (a terminal only) is cleared first, so the one line stands alone
