@@ -304,8 +304,9 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     await writeFile(join(t.staging, 'result.json'), `${resultText}\n`);
     await writeFile(join(t.staging, 'index.html'), redact(toHtml(model)));
     await writeFile(join(t.staging, 'junit.xml'), redact(toJunit(model)));
-    // One short step moves the whole report into place; a signal meanwhile waits for it.
-    interrupt.hold();
+    // One short step moves the whole report into place; a signal meanwhile waits for it. A run
+    // already being stopped does not start it: its exit comes within the cleanup deadline.
+    if (!interrupt.hold()) await new Promise<never>(() => undefined);
     try {
       await commitReport(t);
       committed = true;
