@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
 import { killEverything, killGroupsNow, refuseNewChildren } from '../session/children.js';
 import { SIGNAL_EXIT } from './exit.js';
 
@@ -18,12 +18,12 @@ const CLEANUP_DEADLINE_MS = 3_000;
 export interface InterruptScope {
   /** Temporary directories to remove. */
   readonly temp: string[];
-  /** Run after the temporary directories go (e.g. the staging directory of the report). */
-  discard: (() => Promise<void>) | null;
+  /** Run after the temporary directories go (e.g. the staging directory of the report); synchronous. */
+  discard: (() => void) | null;
   /** What the one line says about the report directory. */
   reportNote: string;
-  /** Hold signals (the report is being moved into place). */
-  hold(): void;
+  /** Hold signals (the report is being moved into place); false when the run is already being stopped (then do not start). */
+  hold(): boolean;
   /** Stop holding; a signal that came meanwhile is acted on now. */
   release(): void;
   /** Uninstall the handlers (the run is over). */
@@ -42,20 +42,44 @@ export function onInterrupt(): InterruptScope {
     refuseNewChildren();
     killGroupsNow();
     const code = SIGNAL_EXIT[sig];
-    const force = setTimeout(() => process.exit(code), CLEANUP_DEADLINE_MS);
+    let finalised = false;
+    // Synchronously, right before exiting: the run's own steps (still going) cannot write into
+    // a directory while it is being removed, and nothing is added after.
+    const finalise = (): void => {
+      if (finalised) return;
+      finalised = true;
+      killGroupsNow();
+      for (const d of scope.temp) {
+        try {
+          rmSync(d, { recursive: true, force: true, maxRetries: 3 });
+        } catch {
+          // nothing more can be done
+        }
+      }
+      try {
+        scope.discard?.();
+      } catch {
+        // idem
+      }
+    };
+    const force = setTimeout(() => {
+      finalise();
+      process.exit(code);
+    }, CLEANUP_DEADLINE_MS);
     force.unref();
     void (async () => {
       let killed = { groups: 0, strays: 0 };
       try {
         killed = await killEverything();
-        for (const d of scope.temp) await rm(d, { recursive: true, force: true });
-        await scope.discard?.();
       } catch {
         // best effort: the deadline above still ends the process
       }
+      finalise();
       const procs = killed.strays > 0 ? `, and ${killed.strays} process(es) that had left their group` : '';
+      // the live progress line (a terminal only) is cleared first, so the one line stands alone
+      if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K');
+      if (process.stderr.isTTY && !process.stdout.isTTY) process.stderr.write('\r\x1b[2K');
       process.stderr.write(`ccaas-conformance: interrupted by ${sig}: stopped the builders and the server${procs}, removed the temporary files; ${scope.reportNote}\n`);
-      killGroupsNow();
       process.exit(code);
     })();
   };
@@ -74,7 +98,9 @@ export function onInterrupt(): InterruptScope {
     discard: null,
     reportNote: 'no report was written',
     hold: () => {
+      if (stopping) return false;
       held = true;
+      return true;
     },
     release: () => {
       held = false;

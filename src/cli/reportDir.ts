@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { access, lstat, mkdir, mkdtemp, open, readFile, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from './exit.js';
@@ -128,6 +128,16 @@ export async function commitReport(t: ReportTarget): Promise<void> {
     await release();
   }
   await rm(t.staging, { recursive: true, force: true });
+}
+
+/** `discardStaging`, synchronously (for the last moment of an interrupted run). */
+export function discardStagingSync(t: ReportTarget): void {
+  rmSync(t.staging, { recursive: true, force: true, maxRetries: 3 });
+  try {
+    if (t.created && readdirSync(t.dir).length === 0) rmdirSync(t.dir);
+  } catch {
+    // not ours to remove any more
+  }
 }
 
 /** Removes the staging directory, and the report directory when this run created it and it is empty. */

@@ -1,6 +1,6 @@
 import type * as messages from '@cucumber/messages';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -22,7 +22,7 @@ import { CHECK_OPTIONS } from '../flags.js';
 import { checkRunConfiguration } from '../cucumberRun.js';
 import { UsageError } from '../exit.js';
 import { onInterrupt } from '../interrupt.js';
-import { commitReport, discardStaging, prepareReportDir, type ReportTarget } from '../reportDir.js';
+import { commitReport, discardStaging, discardStagingSync, prepareReportDir, type ReportTarget } from '../reportDir.js';
 import { killEverything } from '../../session/children.js';
 import { executeTimeoutMs } from '../../config/chaincodeConfig.js';
 import { DEFAULT_PACKAGE_LIMITS } from '../../package/limits.js';
@@ -224,7 +224,8 @@ function userPath(abs: string): string {
 /** Runs the conformance features for one package; writes the reports; returns the exit code. */
 export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
   const interrupt = onInterrupt();
-  const workDir = await mkdtemp(join(tmpdir(), 'ccaas-conformance-'));
+  // synchronously, so that no signal comes between making the directory and listing it for cleanup
+  const workDir = mkdtempSync(join(tmpdir(), 'ccaas-conformance-'));
   interrupt.temp.push(workDir);
   let target: ReportTarget | null = null;
   let committed = false;
@@ -233,7 +234,7 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     // The report directory is checked (and its staging directory made) before any work.
     const t = await prepareReportDir(reportDir);
     target = t;
-    interrupt.discard = () => discardStaging(t);
+    interrupt.discard = () => discardStagingSync(t);
     interrupt.reportNote = t.previous ? `the previous report in ${reportDir} is untouched` : `no report was written to ${reportDir}`;
     const messagesFile = join(t.staging, 'messages.ndjson');
     const htmlFile = join(t.staging, 'cucumber.html');
@@ -292,8 +293,9 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     await writeFile(join(t.staging, 'result.json'), `${resultText}\n`);
     await writeFile(join(t.staging, 'index.html'), redact(toHtml(model)));
     await writeFile(join(t.staging, 'junit.xml'), redact(toJunit(model)));
-    // One short step moves the whole report into place; a signal meanwhile waits for it.
-    interrupt.hold();
+    // One short step moves the whole report into place; a signal meanwhile waits for it. A run
+    // already being stopped does not start it: its exit comes within the cleanup deadline.
+    if (!interrupt.hold()) await new Promise<never>(() => undefined);
     try {
       await commitReport(t);
       committed = true;

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatStateFile, parseStateFile, type StateEntry } from '../../ledger/stateFile.js';
@@ -135,7 +136,7 @@ export async function saveState(l: Launched, path: string | boolean | undefined)
 export async function launchForTransactions(checkArgv: readonly string[]): Promise<Launched | null> {
   // Ctrl-C, SIGTERM, SIGHUP: the server and builder groups die, the work dir goes, exit 130/143/129.
   const interrupt = onInterrupt();
-  const workDir = await mkdtemp(join(tmpdir(), 'ccaas-conformance-'));
+  const workDir = mkdtempSync(join(tmpdir(), 'ccaas-conformance-'));
   interrupt.temp.push(workDir);
   const { config } = await buildRunConfig(checkArgv, workDir).catch(async (e: unknown) => {
     interrupt.dispose();
