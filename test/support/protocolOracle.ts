@@ -79,8 +79,10 @@ function build(release: FabricRelease): ProtocolOracleBinary {
     mkdirSync(pkg, { recursive: true });
     for (const f of files) copyFileSync(join(ORACLE_DIR, f), join(pkg, f));
     const staged = `${bin}.tmp-${process.pid}`;
+    // -trimpath: the build cache then keys Fabric's packages by content, not by this clone's path,
+    // so another checkout (CI's fresh clone) reuses the compiled packages.
     const tags = release === '2.5' ? ['-tags', 'fabric25'] : [];
-    const go = goSync(['build', '-mod=vendor', ...tags, '-o', staged, `./${PACKAGE_IN_TREE}`], { cwd: tree, timeoutMs: 1_200_000, env: { ...process.env, GOWORK: 'off', GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
+    const go = goSync(['build', '-mod=vendor', '-trimpath', ...tags, '-o', staged, `./${PACKAGE_IN_TREE}`], { cwd: tree, timeoutMs: 1_200_000, env: { ...process.env, GOWORK: 'off', GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
     if (go.status === 127) return { skip: 'go is not available: the protocol oracle cannot be built' };
     if (go.status !== 0) throw new Error(`building the protocol oracle for Fabric ${release} (${commit}) failed:\n${go.stderr}`);
     renameSync(staged, bin);
