@@ -56,9 +56,9 @@ describe('harness limits through the CLI (PKG-16)', () => {
     const code = gzipBytes(tarBytes([{ name: 'connection.json', body: Buffer.from('{"address":"localhost:9999","dial_timeout":"10s"}') }, ...files]));
     const pkg = join(dir.path, 'large.tgz');
     await writeFile(pkg, simplePackage({ metadata: '{"type":"ccaas","label":"large"}', code }));
-    const capped = await runCli([pkg, '--offline', '--quiet'], { reportDir: join(dir.path, 'r-large-capped'), timeoutMs: 60_000 });
+    const capped = await runCli([pkg, '--offline', '--quiet'], { reportDir: join(dir.path, 'r-large-capped'), timeoutMs: 240_000 });
     assert.equal(capped.code, 3, 'stopped at the default cap of 10,000 headers');
-    const raised = await runCli([pkg, '--offline', '--quiet', '--max-entries', '20000'], { reportDir: join(dir.path, 'r-large'), timeoutMs: 60_000 });
+    const raised = await runCli([pkg, '--offline', '--quiet', '--max-entries', '20000'], { reportDir: join(dir.path, 'r-large'), timeoutMs: 240_000 });
     const result = await raised.result();
     const status = (id: string): string | undefined => result.rules.find((r) => r.id === id)?.status;
     assert.deepEqual(['PKG-16', 'CODE-01', 'BLD-06', 'CONN-01'].map(status), ['passed', 'passed', 'passed', 'passed'], JSON.stringify(result.rules.filter((r) => r.status !== 'passed' && r.status !== 'disabled')));

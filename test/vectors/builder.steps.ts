@@ -11,6 +11,7 @@ import { writeSamplePackage } from '../../mocks/sample/sample.js';
 import { ROOT, runCli, type CliRun } from '../support/cli.js';
 import { realCcaasBuilder } from '../support/fabric.js';
 import type { VectorWorld } from './world.js';
+import { MARKER_VAR } from '../../src/session/children.js';
 
 /**
  * Reference §9.2 B1-B13: the peer's external build (src/builder/runner.ts runExternalBuild) with
@@ -269,7 +270,11 @@ Then(/^every program of builder "([^"]+)" got exactly the environment variables 
   assert.deepEqual(phases.map((p) => p.program), ['detect', 'build', 'release']);
   for (const p of phases) {
     assert.deepEqual(p.run?.envKeys, want, `${p.program}: the environment the harness gave`);
-    assert.deepEqual(p.run.stderrLines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=')[0]), want, `${p.program}: the environment the program printed`);
+    // The one variable the harness adds to what the peer passes (src/session/children.ts): its
+    // marker for finding descendants that leave the process group. Nothing else may differ.
+    const printed = p.run.stderrLines.filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=')[0]);
+    assert.deepEqual(printed.filter((k) => k !== MARKER_VAR), want, `${p.program}: the environment the program printed`);
+    assert.ok(printed.includes(MARKER_VAR), `${p.program}: the harness's descendant marker ${MARKER_VAR} reached the program`);
   }
 });
 
