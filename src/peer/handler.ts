@@ -83,9 +83,10 @@ export interface MisroutedCompletion {
 }
 
 /**
- * How long an execution that got a misrouted completion still waits for a matching one before it
- * ends as the peer's timeout would: the peer waits chaincode.executetimeout for nothing, the
- * harness need not.
+ * How long a conformance run lets an execution that got a misrouted completion still wait for a
+ * matching one before it ends as the peer's timeout would (HandlerOptions.misroutedGraceMs): the
+ * peer waits chaincode.executetimeout, the harness need not, since a shim sends one completion per
+ * transaction. The handler itself waits as the peer does unless it is given a grace.
  */
 export const MISROUTED_GRACE_MS = 500;
 
@@ -131,6 +132,13 @@ export interface HandlerOptions {
   readonly beforeRegistered?: () => Promise<void>;
   /** The peer release whose handler this one behaves as (default: the newest 3.x). */
   readonly fabricRelease?: FabricRelease;
+  /**
+   * A harness shortcut, not the peer's behaviour: after a COMPLETED/ERROR that matched no
+   * transaction was dropped, end the execution it was meant for as the peer's timeout would after
+   * this many milliseconds unless a matching completion arrives (MISROUTED_GRACE_MS in a
+   * conformance run). Without it the execution waits its whole timeout, as Fabric's Handler does.
+   */
+  readonly misroutedGraceMs?: number;
 }
 
 /** Message types a 2.5 peer's protos do not know: it prints them as numbers and ends the stream on them. */
@@ -443,7 +451,8 @@ export class PeerHandler {
           resolve(m ? { ok: true, message: m, ms: elapsed() } : { ok: false, error: ERROR_STREAM_TERMINATED, ms: elapsed() });
         },
         misrouted: (c) => {
-          if (graced) return;
+          const grace = this.opts.misroutedGraceMs;
+          if (graced || grace === undefined) return;
           graced = true;
           clearTimeout(timer);
           // Nothing else can end the wait: the peer waits out executetimeout; the harness gives a matching completion a moment.
@@ -451,7 +460,7 @@ export class PeerHandler {
             this.contexts.delete(key);
             this.transcript.note(`the ${c.type} with ${c.mismatched.map((f) => `${f} ${JSON.stringify(f === 'txid' ? c.txid : c.channelId)}`).join(' and ')} was dropped; the peer fails ${params.txId} after chaincode.executetimeout (${timeoutMs} ms): ${ERROR_EXECUTION_TIMEOUT}`);
             resolve({ ok: false, error: ERROR_EXECUTION_TIMEOUT, ms: elapsed() });
-          }, Math.min(MISROUTED_GRACE_MS, Math.max(0, timeoutMs - elapsed())));
+          }, Math.min(grace, Math.max(0, timeoutMs - elapsed())));
         },
       });
       this.send({

@@ -28,6 +28,8 @@ export interface MockPeerConfig {
   readonly historyEnabled?: boolean;
   /** The peer release whose chaincode Handler to behave as (default: the newest 3.x). */
   readonly fabricRelease?: FabricRelease;
+  /** HandlerOptions.misroutedGraceMs: a conformance run's shortcut after a dropped completion. */
+  readonly misroutedGraceMs?: number;
 }
 
 export class MockPeer {
@@ -70,6 +72,7 @@ export class MockPeer {
       ...(this.config.totalQueryLimit ? { totalQueryLimit: this.config.totalQueryLimit } : {}),
       ...(this.config.applicationCapability ? { applicationCapability: this.config.applicationCapability } : {}),
       ...(this.config.fabricRelease ? { fabricRelease: this.config.fabricRelease } : {}),
+      ...(this.config.misroutedGraceMs !== undefined ? { misroutedGraceMs: this.config.misroutedGraceMs } : {}),
     });
   }
 

@@ -16,6 +16,7 @@ import {
   type ChaincodeMsg,
 } from '../../src/peer/codec.js';
 import { MockPeer, type MockPeerConfig } from '../../src/peer/mockPeer.js';
+import { MISROUTED_GRACE_MS } from '../../src/peer/handler.js';
 import { memoryStreams, type MemoryChaincodeEnd } from '../../src/peer/stream.js';
 import { PEER } from '../../src/config/defaults.js';
 
@@ -208,8 +209,8 @@ describe('peer handler (in-process chaincode)', () => {
     done(cc, tx);
     await p;
   });
-  it('drops a completion that matches no transaction (PROTO-08), names the field, and ends the wait as the peer\'s timeout without waiting it out', async () => {
-    const { peer, cc, handler } = await setup({ executeTimeoutMs: 300_000 });
+  it('drops a completion that matches no transaction (PROTO-08), names the field, and with a conformance run\'s grace ends the wait as the peer\'s timeout without waiting it out', async () => {
+    const { peer, cc, handler } = await setup({ executeTimeoutMs: 300_000, misroutedGraceMs: MISROUTED_GRACE_MS });
     const started = performance.now();
     const p = peer.propose({ channelId: CH, chaincodeName: 'cc', args: [enc('f')], creator: peer.msp.user('U'), commit: false });
     const tx = await cc.next();
@@ -222,8 +223,21 @@ describe('peer handler (in-process chaincode)', () => {
     assert.deepEqual(handler.misroutedFor(tx.txid), { type: 'ERROR', txid: wrongTxid, channelId: CH, meant: { txid: tx.txid, channelId: CH }, mismatched: ['txid'], ms: handler.misroutedFor(tx.txid)?.ms });
   });
 
-  it('a matching completion right after a misrouted one still completes the transaction', async () => {
+  it('without a grace, a dropped completion leaves the transaction waiting as Fabric\'s Handler does: a later matching one completes it', async () => {
     const { peer, cc, handler } = await setup({ executeTimeoutMs: 300_000 });
+    const p = peer.propose({ channelId: CH, chaincodeName: 'cc', args: [enc('f')], creator: peer.msp.user('U'), commit: false });
+    const tx = await cc.next();
+    assert.ok(tx && tx.type === T.TRANSACTION);
+    cc.send({ type: T.ERROR, payload: enc('stray'), txid: `${tx.txid}x`, channelId: CH });
+    // well past the grace a conformance run would give: still waiting
+    await new Promise((r) => setTimeout(r, MISROUTED_GRACE_MS * 3));
+    done(cc, tx);
+    assert.equal((await p).response.status, 200);
+    assert.deepEqual(handler.misroutedFor(tx.txid)?.mismatched, ['txid']);
+  });
+
+  it('a matching completion right after a misrouted one still completes the transaction', async () => {
+    const { peer, cc, handler } = await setup({ executeTimeoutMs: 300_000, misroutedGraceMs: MISROUTED_GRACE_MS });
     const p = peer.propose({ channelId: CH, chaincodeName: 'cc', args: [enc('f')], creator: peer.msp.user('U'), commit: false });
     const tx = await cc.next();
     assert.ok(tx && tx.type === T.TRANSACTION);

@@ -1,5 +1,6 @@
 import { PEER } from '../../config/defaults.js';
 import { MockPeer } from '../../peer/mockPeer.js';
+import { MISROUTED_GRACE_MS } from '../../peer/handler.js';
 import type { ProposalResult } from '../../peer/endorser.js';
 import type { PeerSettings, RunConfig } from '../config.js';
 import type { SessionContext } from '../types.js';
@@ -36,6 +37,8 @@ export function newPeer(c: RunConfig, s?: SessionContext, executeTimeoutMs = c.e
       ...(ps.keepaliveSeconds ? { keepaliveSeconds: ps.keepaliveSeconds } : {}),
       ...(ps.stateDb ? { stateDb: ps.stateDb } : {}),
       ...(ps.fabricRelease ? { fabricRelease: ps.fabricRelease } : {}),
+      // A conformance run diagnoses a dropped completion in seconds instead of waiting out executetimeout.
+      misroutedGraceMs: MISROUTED_GRACE_MS,
     },
     s?.ledger,
     s?.msp,
