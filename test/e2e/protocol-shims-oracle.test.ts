@@ -6,6 +6,7 @@ import { buildJavaFixture, javaMissing, javaServerCommand } from '../../mocks/ch
 import { nodeServerCommand } from '../../mocks/chaincode/node/launch.js';
 import { launchServer, type RunningServer } from '../../src/server/command.js';
 import { TestMsp } from '../../src/peer/identity.js';
+import type { FabricRelease } from '../../src/catalogue/releases.js';
 import { ROOT } from '../support/cli.js';
 import { assetScenarios } from '../support/assetFeature.js';
 import { protocolOracleBinary, ProtocolOracle } from '../support/protocolOracle.js';
@@ -14,14 +15,15 @@ import { comparable, firstTranscriptDifference, onFabric, onMockPeer, prepare, t
 
 /**
  * Issue 14 item 4: features/examples/asset.feature's transactions (read from the feature file)
- * against the real Node, Go and Java shims' servers, once driven by Fabric 3.1's own chaincode
- * Handler (test/oracle-protocol, recording on the peer's side) and once by the mock peer: every
+ * against the real Node, Go and Java shims' servers, once driven by Fabric's own chaincode
+ * Handler (3.1 and 2.5, each with the mock peer set to that release) (test/oracle-protocol, recording on the peer's side) and once by the mock peer: every
  * ChaincodeMessage sent and received must be the same, after the normalisations named in
  * test/support/shimTranscripts.ts (comparable). One shim server per shim, one stream per scenario
  * and peer. Without go, java/mvn or the Fabric mirror this skips with the reason; with CI=true it runs.
  */
 
-const RELEASE = '3.1' as const;
+/** Each shim server is started once; each scenario runs through both releases' Handlers and the mock peer set to that release. */
+const RELEASES: readonly FabricRelease[] = ['3.1', '2.5'];
 const PACKAGE_ID = 'asset_1.0:6f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
 function freePort(): Promise<number> {
@@ -83,13 +85,14 @@ describe('the transcript comparison', () => {
 });
 
 for (const shim of SHIMS) {
-  describe(`asset.feature on the ${shim.name} server: Fabric ${RELEASE}'s Handler and the mock peer send and receive the same messages`, () => {
-    const bin = protocolOracleBinary(RELEASE);
-    let skip: string | false = 'skip' in bin ? bin.skip : false;
+  describe(`asset.feature on the ${shim.name} server: Fabric ${RELEASES.join(' and ')}'s Handlers and the mock peer send and receive the same messages`, () => {
+    const bins = RELEASES.map((r) => protocolOracleBinary(r));
+    let skip: string | false = false;
+    for (const b of bins) if (!skip && 'skip' in b) skip = b.skip;
     if (!skip) skip = shim.skip() ?? false;
     if (skip && process.env['CI'] === 'true') it('runs in CI', () => assert.fail(skip as string));
     let server: RunningServer | null = null;
-    let oracle: ProtocolOracle | null = null;
+    const oracles = new Map<FabricRelease, ProtocolOracle>();
     let serverAddress = '';
     const msps = new Map<string, TestMsp>();
     const msp = (id: string): TestMsp => {
@@ -98,32 +101,36 @@ for (const shim of SHIMS) {
       return have;
     };
     before(async () => {
-      if (skip || 'skip' in bin) return;
+      if (skip) return;
       const address = `127.0.0.1:${await freePort()}`;
       serverAddress = address;
       server = await launchServer({ command: shim.command(), packageId: PACKAGE_ID, address, cwd: ROOT, baseEnv: process.env, startTimeoutMs: 120_000 });
       if (server.problem) throw new Error(`the ${shim.name} server did not start: ${server.problem}\n${server.output().join('\n')}`);
-      oracle = new ProtocolOracle(bin.bin);
+      for (const b of bins) if ('bin' in b) oracles.set(b.release, new ProtocolOracle(b.bin));
     });
     after(async () => {
-      await oracle?.stop();
+      for (const o of oracles.values()) await o.stop();
       await server?.stop();
     });
     for (const s of inScope) {
       it(s.name, { skip, timeout: 300_000 }, async () => {
-        const txs = prepare(s, msp);
-        const f = await onFabric(oracle as ProtocolOracle, serverAddress, PACKAGE_ID, s, txs, RELEASE);
-        const m = await onMockPeer(serverAddress, PACKAGE_ID, s, txs, RELEASE);
-        assert.equal(f.fault, null, `Fabric's side: ${f.fault ?? ''}`);
-        assert.equal(m.fault, null, `the mock peer's side: ${m.fault ?? ''}`);
-        const a = comparable(f.transcript);
-        const b = comparable(m.transcript);
-        assert.ok(a.length >= 3 + 2 * s.txs.length, `Fabric's transcript has only ${a.length} messages`);
-        // the SignedProposal reached the chaincode on Fabric's side (Handler.Execute sets it)
-        assert.ok(a.some((x) => (x as { type: string; proposal?: string }).type === 'TRANSACTION' && (x as { proposal?: string }).proposal), 'no TRANSACTION carried the proposal');
-        const d = firstTranscriptDifference(a, b);
-        assert.equal(d, null, d ?? '');
-        process.stdout.write(`# ${shim.name} · ${s.name}: ${a.length} messages agree\n`);
+        for (const release of RELEASES) {
+          const oracle = oracles.get(release);
+          assert.ok(oracle, `no oracle for Fabric ${release}`);
+          const txs = prepare(s, msp);
+          const f = await onFabric(oracle, serverAddress, PACKAGE_ID, s, txs, release);
+          const m = await onMockPeer(serverAddress, PACKAGE_ID, s, txs, release);
+          assert.equal(f.fault, null, `Fabric ${release}'s side: ${f.fault ?? ''}`);
+          assert.equal(m.fault, null, `the mock peer's side (${release}): ${m.fault ?? ''}`);
+          const a = comparable(f.transcript);
+          const b = comparable(m.transcript);
+          assert.ok(a.length >= 3 + 2 * s.txs.length, `Fabric ${release}'s transcript has only ${a.length} messages`);
+          // the SignedProposal reached the chaincode on Fabric's side (Handler.Execute sets it)
+          assert.ok(a.some((x) => (x as { type: string; proposal?: string }).type === 'TRANSACTION' && (x as { proposal?: string }).proposal), 'no TRANSACTION carried the proposal');
+          const d = firstTranscriptDifference(a, b);
+          assert.equal(d, null, `Fabric ${release}: ${d ?? ''}`);
+          process.stdout.write(`# ${shim.name} · Fabric ${release} · ${s.name}: ${a.length} messages agree (${[...new Set(a.map((x) => (x as { type: string }).type))].join(' ')})\n`);
+        }
       });
     }
   });
