@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -56,6 +57,40 @@ type Tx struct {
 	Init      bool     `json:"init"`
 	Args      [][]byte `json:"args"`
 	TimeoutMs int      `json:"timeoutMs"`
+	// SignedProposal: the client's SignedProposal bytes (as the endorser passes it in
+	// TransactionParams); Handler.Execute puts it in the message's proposal field. Optional.
+	SignedProposal []byte `json:"signedProposal,omitempty"`
+	// Commit: after a COMPLETED response with status < 400 (the endorser's ERRORTHRESHOLD), the
+	// public write set is committed as the next block, so later transactions read it.
+	Commit bool `json:"commit,omitempty"`
+}
+
+// Msg is one ChaincodeMessage on the stream, as the peer's side sent ("peer→cc") or received ("cc→peer") it.
+type Msg struct {
+	Dir      string `json:"dir"`
+	Type     string `json:"type"`
+	Txid     string `json:"txid"`
+	Channel  string `json:"channel"`
+	Payload  []byte `json:"payload,omitempty"`
+	Proposal []byte `json:"proposal,omitempty"`
+}
+
+// recorder keeps every message of one stream in order (Send and Recv run on different goroutines).
+type recorder struct {
+	mu   sync.Mutex
+	msgs []Msg
+}
+
+func (r *recorder) add(m Msg) {
+	r.mu.Lock()
+	r.msgs = append(r.msgs, m)
+	r.mu.Unlock()
+}
+
+func (r *recorder) all() []Msg {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Msg{}, r.msgs...)
 }
 
 // Run is one stream: dial, register, execute each transaction in turn, close.
@@ -76,6 +111,8 @@ type Run struct {
 		UseGetMultipleKeys     bool   `json:"useGetMultipleKeys"`
 		MaxSizeGetMultipleKeys uint32 `json:"maxSizeGetMultipleKeys"`
 	} `json:"runtimeParams"`
+	// Record: keep the stream's transcript in the Outcome.
+	Record bool `json:"record,omitempty"`
 }
 
 // Write is one entry of a transaction's public write set.
@@ -104,6 +141,8 @@ type Outcome struct {
 	StreamEnd string      `json:"streamEnd"`
 	Fault     string      `json:"fault,omitempty"`
 	Release   string      `json:"release"`
+	// Transcript: every ChaincodeMessage of the stream, in order (only when the Run asks for it).
+	Transcript []Msg `json:"transcript,omitempty"`
 }
 
 // notRun: the outcome of a transaction after the stream ended (compared verbatim with the mock peer's).
@@ -134,15 +173,15 @@ func newEnv() (*env, error) {
 }
 
 // ledgerFor: a fresh channel ledger (its own ledger ID in the one state database) seeded as block 1.
-func (e *env) ledgerFor(r *Run) (*txmgr.LockBasedTxMgr, error) {
+func (e *env) ledgerFor(r *Run) (*txmgr.LockBasedTxMgr, *privacyenabledstate.DB, error) {
 	id := fmt.Sprintf("run%d", e.runs.Add(1))
 	db, err := e.provider.GetDBHandle(id, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	bk, err := bookkeeping.NewProvider(e.dir + "/bk-" + id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// A chaincode defined through _lifecycle always has a collection config package (at least its
 	// implicit org collections), so an unknown collection is InvalidCollNameError, never
@@ -157,7 +196,7 @@ func (e *env) ledgerFor(r *Run) (*txmgr.LockBasedTxMgr, error) {
 		HashFunc:            rwsetutil.HashFunc(hashFunc),
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(r.Seed) > 0 {
 		batch := privacyenabledstate.NewUpdateBatch()
@@ -165,16 +204,16 @@ func (e *env) ledgerFor(r *Run) (*txmgr.LockBasedTxMgr, error) {
 			batch.PubUpdates.Put(s.Namespace, s.Key, s.Value, version.NewHeight(1, uint64(i)))
 		}
 		if err := db.ApplyPrivacyAwareUpdates(batch, version.NewHeight(1, uint64(len(r.Seed)))); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return mgr, nil
+	return mgr, db, nil
 }
 
 func (e *env) run(r *Run) (out Outcome) {
 	out.Release = release
 	out.Txs = []TxOutcome{}
-	mgr, err := e.ledgerFor(r)
+	mgr, db, err := e.ledgerFor(r)
 	if err != nil {
 		out.Fault = "ledger: " + err.Error()
 		return out
@@ -222,6 +261,11 @@ func (e *env) run(r *Run) (out Outcome) {
 		out.Fault = "connect: " + err.Error()
 		return out
 	}
+	if r.Record {
+		rec := &recorder{}
+		stream = recording(stream, rec)
+		defer func() { out.Transcript = rec.all() }()
+	}
 	// As extcc.ExternalChaincodeRuntime.Stream does: when the handler returns, the connection closes.
 	done := make(chan error, 1)
 	go func() {
@@ -263,6 +307,7 @@ func (e *env) run(r *Run) (out Outcome) {
 	}
 
 	terminated := false
+	block := uint64(1) // block 1 holds the seed
 	for _, tx := range r.Txs {
 		if terminated {
 			// the handler has deregistered: a real peer's next invocation launches the chaincode
@@ -270,7 +315,8 @@ func (e *env) run(r *Run) (out Outcome) {
 			out.Txs = append(out.Txs, TxOutcome{Txid: tx.Txid, Error: notRun, Writes: []Write{}, MetadataWrites: []Write{}})
 			continue
 		}
-		o := execute(h, mgr, r.Namespace, tx)
+		block++
+		o := execute(h, mgr, db, block, r.Namespace, tx)
 		terminated = terminated || o.Error == chaincode.ErrorStreamTerminated
 		out.Txs = append(out.Txs, o)
 	}
@@ -291,7 +337,7 @@ func (e *env) run(r *Run) (out Outcome) {
 	return out
 }
 
-func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, namespace string, tx Tx) TxOutcome {
+func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabledstate.DB, block uint64, namespace string, tx Tx) TxOutcome {
 	o := TxOutcome{Txid: tx.Txid, Writes: []Write{}, MetadataWrites: []Write{}}
 	sim, err := mgr.NewTxSimulator(tx.Txid)
 	if err != nil {
@@ -300,6 +346,12 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, namespace string, 
 	}
 	defer sim.Done()
 	params := &ccprovider.TransactionParams{TxID: tx.Txid, ChannelID: tx.Channel, TXSimulator: sim}
+	if len(tx.SignedProposal) > 0 {
+		if err := setProposal(params, tx.SignedProposal); err != nil {
+			o.Error = "proposal: " + err.Error()
+			return o
+		}
+	}
 	timeout := time.Duration(tx.TimeoutMs) * time.Millisecond
 	if timeout <= 0 {
 		timeout = 5 * time.Second
@@ -335,6 +387,19 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, namespace string, 
 					o.MetadataWrites = append(o.MetadataWrites, Write{Namespace: ns.NameSpace, Key: m.Key + "\x00" + e.Name, Value: e.Value})
 				}
 			}
+		}
+	}
+	if tx.Commit && o.Error == "" && o.Type == "COMPLETED" && responseStatus(o.Payload) < 400 {
+		batch := privacyenabledstate.NewUpdateBatch()
+		for i, w := range o.Writes {
+			if w.IsDelete {
+				batch.PubUpdates.Delete(w.Namespace, w.Key, version.NewHeight(block, uint64(i)))
+			} else {
+				batch.PubUpdates.Put(w.Namespace, w.Key, w.Value, version.NewHeight(block, uint64(i)))
+			}
+		}
+		if err := db.ApplyPrivacyAwareUpdates(batch, version.NewHeight(block, uint64(len(o.Writes)))); err != nil {
+			o.Error = "commit: " + err.Error()
 		}
 	}
 	return o

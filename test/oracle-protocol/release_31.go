@@ -13,6 +13,7 @@ import (
 	"github.com/hyperledger/fabric-lib-go/common/metrics/disabled"
 	pb "github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/hyperledger/fabric/core/chaincode"
+	"github.com/hyperledger/fabric/core/common/ccprovider"
 	"github.com/hyperledger/fabric/core/container/ccintf"
 	ledgermock "github.com/hyperledger/fabric/core/ledger/mock"
 	"google.golang.org/grpc"
@@ -55,4 +56,59 @@ func marshal(m proto.Message) ([]byte, error) { return proto.Marshal(m) }
 
 func noExplicitCollections(p *ledgermock.DeployedChaincodeInfoProvider) {
 	p.AllCollectionsConfigPkgReturns(&pb.CollectionConfigPackage{}, nil)
+}
+func unmarshal(b []byte, m proto.Message) error { return proto.Unmarshal(b, m) }
+
+// recordingStream records every message the Handler sends and receives.
+type recordingStream struct {
+	ccintf.ChaincodeStream
+	rec *recorder
+}
+
+func record(rec *recorder, dir string, m *pb.ChaincodeMessage) {
+	var prop []byte
+	if m.Proposal != nil {
+		prop, _ = marshal(m.Proposal)
+	}
+	rec.add(Msg{Dir: dir, Type: m.Type.String(), Txid: m.Txid, Channel: m.ChannelId, Payload: m.Payload, Proposal: prop})
+}
+
+func (s recordingStream) Send(m *pb.ChaincodeMessage) error {
+	record(s.rec, "peer→cc", m)
+	return s.ChaincodeStream.Send(m)
+}
+
+func (s recordingStream) Recv() (*pb.ChaincodeMessage, error) {
+	m, err := s.ChaincodeStream.Recv()
+	if err == nil {
+		record(s.rec, "cc→peer", m)
+	}
+	return m, err
+}
+
+func recording(s ccintf.ChaincodeStream, rec *recorder) ccintf.ChaincodeStream {
+	return recordingStream{ChaincodeStream: s, rec: rec}
+}
+
+// setProposal: the SignedProposal and its Proposal, as the endorser puts them in TransactionParams.
+func setProposal(p *ccprovider.TransactionParams, b []byte) error {
+	sp := &pb.SignedProposal{}
+	if err := unmarshal(b, sp); err != nil {
+		return err
+	}
+	prop := &pb.Proposal{}
+	if err := unmarshal(sp.ProposalBytes, prop); err != nil {
+		return err
+	}
+	p.SignedProp, p.Proposal = sp, prop
+	return nil
+}
+
+// responseStatus: the chaincode's Response status in a COMPLETED payload (500 when undecodable).
+func responseStatus(payload []byte) int32 {
+	r := &pb.Response{}
+	if err := unmarshal(payload, r); err != nil {
+		return 500
+	}
+	return r.Status
 }

@@ -96,12 +96,24 @@ export interface OracleRun {
   readonly packageId: string;
   readonly namespace: string;
   readonly seed: ReadonlyArray<{ readonly namespace: string; readonly key: string; readonly value: string }>;
-  readonly txs: ReadonlyArray<{ readonly txid: string; readonly channel: string; readonly init: boolean; readonly args: readonly string[]; readonly timeoutMs: number }>;
+  readonly txs: ReadonlyArray<{ readonly txid: string; readonly channel: string; readonly init: boolean; readonly args: readonly string[]; readonly timeoutMs: number; readonly signedProposal?: string; readonly commit?: boolean }>;
   readonly registerTimeoutMs: number;
   readonly totalQueryLimit: number;
   readonly keyLevelEndorsement: boolean;
   readonly purgePvtData: boolean;
   readonly runtimeParams: { readonly useWriteBatch: boolean; readonly maxSizeWriteBatch: number; readonly useGetMultipleKeys: boolean; readonly maxSizeGetMultipleKeys: number };
+  /** Keep every ChaincodeMessage of the stream in the outcome's transcript. */
+  readonly record?: boolean;
+}
+
+/** One ChaincodeMessage as the oracle's peer side sent or received it (bytes as base64). */
+export interface OracleMessage {
+  readonly dir: string;
+  readonly type: string;
+  readonly txid: string;
+  readonly channel: string;
+  readonly payload?: string;
+  readonly proposal?: string;
 }
 
 export interface OracleWrite {
@@ -126,6 +138,7 @@ export interface OracleOutcome {
   readonly streamEnd: string;
   readonly fault?: string;
   readonly release: string;
+  readonly transcript?: readonly OracleMessage[];
 }
 
 /** A running oracle process: one Run per line in, one Outcome per line out. */
