@@ -1,5 +1,16 @@
 import { RUNTIME_PARAM_KEYS } from '../config/chaincodeConfig.js';
-import { Document, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+
+/**
+ * The yaml package (72 modules) loads only when a core.yaml or a hook value is decoded: a run with
+ * the stock builders never needs it (issue 13, time to verdict).
+ */
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yamlModule ??= require('yaml') as typeof import('yaml');
+  return yamlModule;
+}
 
 /**
  * The peer's external-builder configuration (BLD-01), read as `peer node start` reads it:
@@ -137,6 +148,7 @@ function lineOf(text: string, offset: number): number {
 
 /** A YAML document as Go's yaml decoder hands it to viper/mapstructure. */
 function toGo(doc: Document, text: string, dupPrefix: string): GoValue {
+  const { isAlias, isMap, isScalar, isSeq } = yaml();
   const dups: string[] = [];
   const conv = (node: unknown): GoValue => {
     if (node === null || node === undefined) return NULL;
@@ -174,6 +186,7 @@ function parseYaml(text: string, what: 'file' | 'hook'): GoValue {
   const opts = { schema: 'failsafe', uniqueKeys: false, strict: false, prettyErrors: false } as const;
   // viper reads the whole file; the hook's yaml.Decoder reads the first document only, and
   // reports io.EOF when there is none.
+  const { parseAllDocuments, parseDocument } = yaml();
   const docs = what === 'hook' ? parseAllDocuments(text, opts) : [parseDocument(text, opts)];
   if (!Array.isArray(docs)) throw new DecodeFailure('yaml: invalid YAML', true);
   const doc = docs[0];

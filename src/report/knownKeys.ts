@@ -26,6 +26,8 @@ const hexWindows = new Set<string>();
 const b64Windows = new Set<string>();
 const decWindows = new Set<string>();
 const seen = new Set<string>();
+/** Bumped whenever the set of known keys changes: text redacted at one generation is final until the next. */
+let generation = 0;
 
 function windows(s: string, w: number, into: Set<string>): void {
   for (let i = 0; i + w <= s.length; i++) into.add(s.slice(i, i + w));
@@ -97,6 +99,7 @@ export function rememberPrivateKey(input: string | Buffer | KeyObject): boolean 
   const id = (secret.bytes[0] as Buffer).toString('base64');
   if (seen.has(id)) return true;
   seen.add(id);
+  generation++;
   const pubHex = new Set<string>();
   const pubB64 = new Set<string>();
   const pubDec = new Set<string>();
@@ -136,8 +139,17 @@ export function knownKeyCount(): number {
   return seen.size;
 }
 
+/**
+ * Which set of known keys is in force. `redact` is idempotent, so text redacted while this was g
+ * needs a second pass only if it has changed since (a key learnt later, e.g. printed by a builder).
+ */
+export function knownKeysGeneration(): number {
+  return generation;
+}
+
 /** Forgets every key (tests). */
 export function forgetPrivateKeys(): void {
+  generation++;
   hexWindows.clear();
   b64Windows.clear();
   decWindows.clear();

@@ -1,4 +1,4 @@
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * Which TCP ports a process group listens on, from Linux's /proc (elsewhere: unknown), so a
@@ -50,18 +50,29 @@ export function pgrpOfStat(stat: string): number | null {
 
 /** The TCP ports the processes of group `pgid` listen on; null where /proc cannot tell. */
 export async function groupListeners(pgid: number): Promise<Listener[] | null> {
-  const pids = await readdir('/proc').catch(() => null);
-  if (!pids) return null;
+  // Synchronous reads: /proc answers from memory, and this runs every 250 ms while a server starts.
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc');
+  } catch {
+    return null;
+  }
   const inodes = new Set<string>();
+  const tryRead = <T>(f: () => T, fallback: T): T => {
+    try {
+      return f();
+    } catch {
+      return fallback;
+    }
+  };
   for (const pid of pids.filter((p) => /^\d+$/.test(p))) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    const stat = tryRead(() => readFileSync(`/proc/${pid}/stat`, 'utf8'), null);
     if (!stat || pgrpOfStat(stat) !== pgid) continue;
-    const fds = await readdir(`/proc/${pid}/fd`).catch(() => []);
-    for (const fd of fds) {
-      const m = /^socket:\[(\d+)\]$/.exec((await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')) ?? '');
+    for (const fd of tryRead(() => readdirSync(`/proc/${pid}/fd`), [] as string[])) {
+      const m = /^socket:\[(\d+)\]$/.exec(tryRead(() => readlinkSync(`/proc/${pid}/fd/${fd}`), ''));
       if (m) inodes.add(m[1] as string);
     }
   }
-  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((f) => readFile(f, 'utf8').catch(() => '')));
+  const tables = ['/proc/net/tcp', '/proc/net/tcp6'].map((f) => tryRead(() => readFileSync(f, 'utf8'), ''));
   return tables.flatMap(parseProcNetTcp).filter((l) => inodes.has(l.inode));
 }

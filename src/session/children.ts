@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 /**
  * Every process this harness starts, and every process those start. Builder programs and the
@@ -81,41 +82,42 @@ export async function escapedFrom(marker: string, pgid: number): Promise<number[
   return (await marked(marker)).filter((x) => x.pgid !== pgid).map((x) => x.pid);
 }
 
+/**
+ * One pass over /proc. The reads are synchronous: /proc answers from memory, and a promise per
+ * file (two per process) cost this scan ten times the CPU on a run's critical path (issue 13).
+ */
 async function marked(prefix: string): Promise<Array<{ pid: number; pgid: number }>> {
   let names: string[];
   try {
-    names = await readdir('/proc');
+    names = readdirSync('/proc');
   } catch {
     return [];
   }
   const wanted = Buffer.from(`${MARKER_VAR}=${prefix}`);
   const found: Array<{ pid: number; pgid: number }> = [];
-  await Promise.all(
-    names
-      .filter((n) => /^[0-9]+$/.test(n) && Number(n) !== process.pid)
-      .map(async (n) => {
-        try {
-          const env = await readFile(`/proc/${n}/environ`);
-          let at = env.indexOf(MARKER_BYTES);
-          while (at >= 0) {
-            if ((at === 0 || env[at - 1] === 0) && env.subarray(at, at + wanted.length).equals(wanted)) {
-              const next = env[at + wanted.length];
-              // `<run>.1` must not match `<run>.10`
-              if (next === 0 || next === undefined || prefix === RUN) {
-                const stat = await readFile(`/proc/${n}/stat`, 'latin1');
-                // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses.
-                const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-                if (rest[0] !== 'Z') found.push({ pid: Number(n), pgid: Number(rest[2]) });
-              }
-              break;
-            }
-            at = env.indexOf(MARKER_BYTES, at + 1);
+  for (const n of names) {
+    if (!/^[0-9]+$/.test(n) || Number(n) === process.pid) continue;
+    try {
+      const env = readFileSync(`/proc/${n}/environ`);
+      let at = env.indexOf(MARKER_BYTES);
+      while (at >= 0) {
+        if ((at === 0 || env[at - 1] === 0) && env.subarray(at, at + wanted.length).equals(wanted)) {
+          const next = env[at + wanted.length];
+          // `<run>.1` must not match `<run>.10`
+          if (next === 0 || next === undefined || prefix === RUN) {
+            const stat = readFileSync(`/proc/${n}/stat`, 'latin1');
+            // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses.
+            const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+            if (rest[0] !== 'Z') found.push({ pid: Number(n), pgid: Number(rest[2]) });
           }
-        } catch {
-          // gone meanwhile, or not ours to read
+          break;
         }
-      }),
-  );
+        at = env.indexOf(MARKER_BYTES, at + 1);
+      }
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
   return found.sort((a, b) => a.pid - b.pid);
 }
 

@@ -10,7 +10,7 @@ import { toHtml } from '../../report/html.js';
 import { toJunit } from '../../report/junit.js';
 import { buildModel, parseEnvelopes, type ComplianceModel, type GateLevel, type RunInfo } from '../../report/model.js';
 import { Progress } from '../../report/progress.js';
-import { learnPrivateKeys } from '../../report/knownKeys.js';
+import { knownKeysGeneration, learnPrivateKeys } from '../../report/knownKeys.js';
 import { redact } from '../../report/redact.js';
 import { toResultJson } from '../../report/result.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
@@ -259,7 +259,10 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     const tty = !quiet && out.isTTY === true;
     const progress = quiet ? null : new Progress(out, tty, () => Date.now(), out.columns > 20 ? out.columns : 100, config.offline);
     const lines: string[] = [];
+    // the set of known keys each line was redacted with: a line is redacted again only if a key was learnt since
+    const redactedAt: number[] = [];
     const onMessage = (e: messages.Envelope): void => {
+      redactedAt.push(knownKeysGeneration());
       lines.push(redact(JSON.stringify(e)));
       progress?.onEnvelope(e);
     };
@@ -276,7 +279,9 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
       await closeSessions();
     }
     // Written once the run is over: a key learnt late (a builder printed it) is redacted in every line.
-    for (let i = 0; i < lines.length; i++) lines[i] = redact(lines[i] as string);
+    // (redact is idempotent: a line redacted with today's keys is final, test/unit/report-known-keys.test.ts)
+    const finalKeys = knownKeysGeneration();
+    for (let i = 0; i < lines.length; i++) if (redactedAt[i] !== finalKeys) lines[i] = redact(lines[i] as string);
     await writeFile(messagesFile, lines.length > 0 ? `${lines.join('\n')}\n` : '');
     // Cucumber's own HTML report embeds the same envelopes: redact it as well.
     const cucumberHtml = await readFile(htmlFile, 'utf8').catch(() => null);
