@@ -42,6 +42,13 @@ export const DIAL_RULES: readonly Rule[] = [
     peer: 'TLS 1.2+, Go\'s cipher suites, root_cert as the only trust, the client key pair only with client_auth_required, the server name from the address host (or `domain` with client auth) checked against SANs only (never the Common Name), extendedKeyUsage serverAuth, ALPN h2 required.',
     source: [{ repo: 'fabric', path: COMM, symbols: ['SecureOptions.TLSConfig'] }, { repo: 'fabric', path: 'internal/pkg/comm/creds.go', symbols: ['DynamicClientCredentials.ClientHandshake'] }],
     remedy: 'Issue the server certificate from the CA in root_cert with the dialled host in its SANs; with mutual TLS, issue the peer\'s client certificate from the CA the server trusts.',
+    releases: {
+      appliesTo: ['2.5', '3.1'],
+      differences: {
+        '2.5': 'ChaincodeServerUserData has no `domain` field: the server name is always the address host, also with client_auth_required (core/container/externalbuilder/instance.go at v2.5.16). The harness\'s TLS checks still use `domain` with client auth on every release.',
+        '3.1': 'With client_auth_required, `domain` (when set) becomes the TLS server name (SecOpts.ServerNameOverride).',
+      },
+    },
   },
   {
     id: 'DIAL-06', family: 'DIAL', level: 'MUST', confidence: 'settled',
@@ -50,6 +57,13 @@ export const DIAL_RULES: readonly Rule[] = [
     peer: 'The peer opens the bidirectional stream /protos.Chaincode/Connect with no deadline and no metadata, and waits for the chaincode to speak first.',
     source: [{ repo: 'fabric', path: 'core/chaincode/extcc/extcc_handler.go', symbols: ['Stream'] }, { repo: 'fabric', path: 'core/chaincode/handler.go', symbols: ['ProcessStream'] }, { repo: 'fabric-protos', path: 'peer/chaincode_shim.proto', symbols: ['Chaincode.Connect'] }],
     remedy: 'Start the chaincode with the shim\'s server mode (Go shim.ChaincodeServer, `fabric-chaincode-node server`, Java with CHAINCODE_SERVER_ADDRESS).',
+    releases: {
+      appliesTo: ['2.5', '3.1'],
+      differences: {
+        '2.5': 'ExternalChaincodeRuntime.Stream ignores HandleChaincodeStream\'s error and returns nil, so the launcher notifies `connection to <ccid> terminated` and the launch fails at once with `could not launch chaincode <ccid>: chaincode registration failed: connection to <ccid> terminated`; the stream error is only in the debug log (extcc_handler.go, runtime_launcher.go at v2.5.16; seen on a real v2.5.16 peer, test/realpeer case grpc-no-chaincode).',
+        '3.1': 'Stream wraps the error: `could not launch chaincode <ccid>: connection to <ccid> failed: error handling chaincode stream for <ccid>: receive from chaincode support stream failed: rpc error: code = Unimplemented desc = ...`.',
+      },
+    },
   },
   {
     id: 'DIAL-07', family: 'DIAL', level: 'MUST', confidence: 'code',

@@ -171,10 +171,6 @@ export const CASES: readonly Case[] = [
     title: 'a gRPC server without protos.Chaincode',
     group: 'server',
     server: { kind: 'endpoint', endpoint: 'grpc-without-chaincode' },
-    knownDisagreementOn: {
-      '2.5':
-        'harness bug on 2.5 (the harness models 3.x only until --fabric-release reaches the dial stage): 2.5\'s ExternalChaincodeRuntime.Stream drops HandleChaincodeStream\'s error (3.x wraps it as `error handling chaincode stream for <ccid>: receive from chaincode support stream failed: rpc error: code = Unimplemented ...`), so the 2.5 peer says `could not launch chaincode <ccid>: chaincode registration failed: connection to <ccid> terminated` (core/chaincode/extcc/extcc_handler.go, runtime_launcher.go at v2.5.16)',
-    },
   },
   { id: 'wrong-package-id', title: 'Node shim registering another package ID', group: 'server', server: { kind: 'node', registersAs: 'wrong-package-id' }, waitsStartup: true },
   { id: 'silent', title: 'an impostor that never sends REGISTER', group: 'server', server: { kind: 'script', script: 'silent' }, waitsStartup: true },
