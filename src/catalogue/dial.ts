@@ -45,7 +45,7 @@ export const DIAL_RULES: readonly Rule[] = [
     releases: {
       appliesTo: ['2.5', '3.1'],
       differences: {
-        '2.5': 'ChaincodeServerUserData has no `domain` field: the server name is always the address host, also with client_auth_required (core/container/externalbuilder/instance.go at v2.5.16). The harness\'s TLS checks still use `domain` with client auth on every release.',
+        '2.5': 'ChaincodeServerUserData has no `domain` field: the server name is always the address host, also with client_auth_required (core/container/externalbuilder/instance.go at v2.5.16). With --fabric-release 2.5 the harness dials and lints with the address host as the server name.',
         '3.1': 'With client_auth_required, `domain` (when set) becomes the TLS server name (SecOpts.ServerNameOverride).',
       },
     },

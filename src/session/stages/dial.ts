@@ -2,6 +2,7 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { certLint, type ServerTlsFiles } from '../../connection/certlint.js';
 import { decodeUserData, type ChaincodeServerInfo } from '../../connection/index.js';
+import { domainUsed } from '../../connection/serverInfo.js';
 import { sourceConnection } from '../../connection/source.js';
 import { authorityHost, dial, type DialTarget, type Dialed } from '../../dial/connect.js';
 import { peerTlsConfig } from '../../dial/gotls.js';
@@ -157,6 +158,7 @@ export async function dialStage(s: SessionContext): Promise<DialStage> {
     releaseFiles: await releaseFiles(b.outcome?.releaseDir ?? null),
     server: await serverFiles(s),
     now,
+    domainUsed: domainUsed(release),
   };
   const lint = (presented: ProbeReport['chain'] | null): Finding[] => {
     const out = certLint({ ...lintBase, presented });
