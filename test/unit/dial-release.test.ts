@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { findRule } from '../../src/catalogue/index.js';
 import { onStream } from '../../src/dial/grpcgo.js';
 import { goErrorOfStreamEnd, goStatusError } from '../../src/peer/chains.js';
-import { peerChain } from '../../src/session/stages/dial.js';
+import { peerChain, startupTimeoutWins } from '../../src/session/stages/dial.js';
 import { registerFindings } from '../../src/session/stages/protocol.js';
 
 /**
@@ -44,6 +44,16 @@ describe('the launch chain of a failed stream, per Fabric release', () => {
     for (const rel of ['2.5', '3.1'] as const) {
       assert.match(registerFindings({ kind: 'timeout', ms: 10_000 }, ID, 10_000, rel).failure?.peerError ?? '', /timeout expired while starting chaincode/);
     }
+  });
+
+  it('a dial that fails only at dial_timeout loses to a startup timeout no longer than dial_timeout', () => {
+    const atDeadline = { dialError: 'failed to create new connection: context deadline exceeded', streamError: null, log: null, logger: null, when: 'after dial_timeout', certainty: 'settled' } as const;
+    const atOnce = { ...atDeadline, dialError: 'connection refused', when: 'immediately' } as const;
+    assert.equal(startupTimeoutWins(atDeadline, 300_000, 300_000), true);
+    assert.equal(startupTimeoutWins(atDeadline, 600_000, 20_000), true);
+    assert.equal(startupTimeoutWins(atDeadline, 10_000, 300_000), false);
+    assert.equal(startupTimeoutWins(atOnce, 600_000, 20_000), false);
+    assert.equal(startupTimeoutWins(onStream(UNIMPLEMENTED, 'settled'), 600_000, 20_000), false);
   });
 
   it('grpc-js status ends read as grpc-go status errors', () => {

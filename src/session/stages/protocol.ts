@@ -26,11 +26,11 @@ export async function registerStage(s: SessionContext): Promise<RegisterStage> {
   define(peer, s.config, pkg.inspected.label ?? ccid, ccid);
   const handler = peer.attach(d.dialed.stream, ccid);
   const outcome = await handler.awaitRegister(s.config.registerTimeoutMs);
-  return { ...registerFindings(outcome, ccid, s.config.registerTimeoutMs, s.config.peer?.fabricRelease ?? DEFAULT_FABRIC_RELEASE), outcome, handler };
+  return { ...registerFindings(outcome, ccid, s.config.registerTimeoutMs, s.config.peer?.fabricRelease ?? DEFAULT_FABRIC_RELEASE, s.config.peer?.startupTimeoutMs), outcome, handler };
 }
 
-export function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number, release: FabricRelease = DEFAULT_FABRIC_RELEASE): StageResult {
-  const never = `the peer would wait chaincode.startuptimeout (${PEER.startupTimeoutMs / 1000} s) and fail the launch`;
+export function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number, release: FabricRelease = DEFAULT_FABRIC_RELEASE, startupTimeoutMs: number = PEER.startupTimeoutMs): StageResult {
+  const never = `the peer would wait chaincode.startuptimeout (${startupTimeoutMs / 1000} s) and fail the launch`;
   const timeoutChain = chains.launch(ccid, chains.startupTimeout(ccid));
   switch (o.kind) {
     case 'registered':
