@@ -24,7 +24,7 @@ export type ServerSpec =
   /** No server at all (the package never gets to launch, or the address is what is tested). */
   | { readonly kind: 'none' };
 
-export type ScriptName = 'silent' | 'answers-200' | 'wrong-channel' | 'ends-stream';
+export type ScriptName = 'silent' | 'answers-200' | 'wrong-channel' | 'ends-stream' | 'ends-before-register';
 
 export interface Tls {
   /** The CA the servers' certificates chain to (PEM). */
@@ -174,6 +174,7 @@ export const CASES: readonly Case[] = [
   },
   { id: 'wrong-package-id', title: 'Node shim registering another package ID', group: 'server', server: { kind: 'node', registersAs: 'wrong-package-id' }, waitsStartup: true },
   { id: 'silent', title: 'an impostor that never sends REGISTER', group: 'server', server: { kind: 'script', script: 'silent' }, waitsStartup: true },
+  { id: 'ends-before-register', title: 'an impostor that ends the stream before REGISTER', group: 'server', server: { kind: 'script', script: 'ends-before-register' } },
   { id: 'ends-stream', title: 'an impostor that ends the stream right after REGISTER', group: 'server', server: { kind: 'script', script: 'ends-stream' } },
   { id: 'wrong-channel', title: 'an impostor that completes on another channel', group: 'server', server: { kind: 'script', script: 'wrong-channel' }, harness: ['--execute-timeout', '10000'] },
   { id: 'k8s-service', title: 'a Kubernetes Service name the peer resolves', group: 'deployment', resolves: true, server: { kind: 'node' }, connection: (c) => ({ ...plain(c), address: `cc.org1.svc.cluster.local:${c.port}` }) },
