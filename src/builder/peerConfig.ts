@@ -52,7 +52,7 @@ export interface PeerBuilderSetup {
 }
 
 /** Settings read besides the builder list: viper key → its CORE_ variable. */
-export const OTHER_SETTINGS = ['vm.endpoint', 'chaincode.installTimeout', 'chaincode.executetimeout', 'chaincode.keepalive', ...RUNTIME_PARAM_KEYS, 'peer.fileSystemPath', 'peer.localMspId', 'peer.address', 'peer.chaincodeAddress', 'peer.chaincodeListenAddress', 'peer.tls.enabled'] as const;
+export const OTHER_SETTINGS = ['vm.endpoint', 'chaincode.installTimeout', 'chaincode.executetimeout', 'chaincode.startuptimeout', 'chaincode.keepalive', ...RUNTIME_PARAM_KEYS, 'peer.fileSystemPath', 'peer.localMspId', 'peer.address', 'peer.chaincodeAddress', 'peer.chaincodeListenAddress', 'peer.tls.enabled'] as const;
 
 /** The sample core.yaml's builder list (what the stock peer image runs). */
 /** vm.endpoint of the peer image's core.yaml (sampleconfig/core.yaml): the stock peer has a Docker builder behind its external builders. */

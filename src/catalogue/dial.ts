@@ -23,7 +23,7 @@ export const DIAL_RULES: readonly Rule[] = [
     id: 'DIAL-03', family: 'DIAL', level: 'MUST', confidence: 'settled',
     settledBy: `${SETTLED}: connection refused, an unresolvable host and a reset during the TLS handshake fail at once with \`failed to create new connection: connection error: desc = "transport: error while dialing: dial tcp 127.0.0.1:<port>: connect: connection refused"\` (resp. \`lookup <host> on <dns>: no such host\`, \`transport: authentication handshake failed: read tcp ...: read: connection reset by peer\`); everything else (TLS verification, missing ALPN, EOF, HTTP/1.1, a silent listener, a server demanding a client certificate) is retried until dial_timeout and ends \`failed to create new connection: context deadline exceeded\`, the reason only in the log. A negative or 10 ns dial_timeout fails at once with context deadline exceeded.`,
     title: 'The connection is ready within dial_timeout',
-    peer: 'A blocking dial (WithBlock, FailOnNonTempDialError) bounded by dial_timeout; failure → `could not launch chaincode <ccid>: connection to <ccid> failed: error cannot create connection for <ccid>: error creating grpc connection to <address>: failed to create new connection: <cause>`.',
+    peer: 'A blocking dial (WithBlock, FailOnNonTempDialError) bounded by dial_timeout; failure → `could not launch chaincode <ccid>: connection to <ccid> failed: error cannot create connection for <ccid>: error creating grpc connection to <address>: failed to create new connection: <cause>`. The launch also arms chaincode.startuptimeout (300 s in the sample core.yaml, at least 5 s) before it dials, so a dial that fails only at a dial_timeout not shorter than it is reported as `timeout expired while starting chaincode <ccid> for transaction`.',
     source: [{ repo: 'fabric', path: COMM, symbols: ['ClientConfig.Dial'] }, { repo: 'fabric', path: 'core/chaincode/extcc/extcc_handler.go', symbols: ['Stream'] }],
     remedy: 'Check that the server listens on the address in connection.json, reachable from the peer (not 127.0.0.1 inside another container), and that TLS settings match on both sides.',
   },
@@ -42,6 +42,13 @@ export const DIAL_RULES: readonly Rule[] = [
     peer: 'TLS 1.2+, Go\'s cipher suites, root_cert as the only trust, the client key pair only with client_auth_required, the server name from the address host (or `domain` with client auth) checked against SANs only (never the Common Name), extendedKeyUsage serverAuth, ALPN h2 required.',
     source: [{ repo: 'fabric', path: COMM, symbols: ['SecureOptions.TLSConfig'] }, { repo: 'fabric', path: 'internal/pkg/comm/creds.go', symbols: ['DynamicClientCredentials.ClientHandshake'] }],
     remedy: 'Issue the server certificate from the CA in root_cert with the dialled host in its SANs; with mutual TLS, issue the peer\'s client certificate from the CA the server trusts.',
+    releases: {
+      appliesTo: ['2.5', '3.1'],
+      differences: {
+        '2.5': 'ChaincodeServerUserData has no `domain` field: the server name is always the address host, also with client_auth_required (core/container/externalbuilder/instance.go at v2.5.16). With --fabric-release 2.5 the harness dials and lints with the address host as the server name.',
+        '3.1': 'With client_auth_required, `domain` (when set) becomes the TLS server name (SecOpts.ServerNameOverride).',
+      },
+    },
   },
   {
     id: 'DIAL-06', family: 'DIAL', level: 'MUST', confidence: 'settled',
@@ -50,6 +57,13 @@ export const DIAL_RULES: readonly Rule[] = [
     peer: 'The peer opens the bidirectional stream /protos.Chaincode/Connect with no deadline and no metadata, and waits for the chaincode to speak first.',
     source: [{ repo: 'fabric', path: 'core/chaincode/extcc/extcc_handler.go', symbols: ['Stream'] }, { repo: 'fabric', path: 'core/chaincode/handler.go', symbols: ['ProcessStream'] }, { repo: 'fabric-protos', path: 'peer/chaincode_shim.proto', symbols: ['Chaincode.Connect'] }],
     remedy: 'Start the chaincode with the shim\'s server mode (Go shim.ChaincodeServer, `fabric-chaincode-node server`, Java with CHAINCODE_SERVER_ADDRESS).',
+    releases: {
+      appliesTo: ['2.5', '3.1'],
+      differences: {
+        '2.5': 'ExternalChaincodeRuntime.Stream ignores HandleChaincodeStream\'s error and returns nil, so the launcher notifies `connection to <ccid> terminated` and the launch fails at once with `could not launch chaincode <ccid>: chaincode registration failed: connection to <ccid> terminated`; the stream error is only in the debug log (extcc_handler.go, runtime_launcher.go at v2.5.16; seen on a real v2.5.16 peer, test/realpeer case grpc-no-chaincode).',
+        '3.1': 'Stream wraps the error: `could not launch chaincode <ccid>: connection to <ccid> failed: error handling chaincode stream for <ccid>: receive from chaincode support stream failed: rpc error: code = Unimplemented desc = ...`.',
+      },
+    },
   },
   {
     id: 'DIAL-07', family: 'DIAL', level: 'MUST', confidence: 'code',

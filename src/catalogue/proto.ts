@@ -132,6 +132,13 @@ export const PROTO_RULES: readonly Rule[] = [
     peer: 'The shims send REGISTER{ChaincodeID{name}} as soon as Connect opens; the peer waits up to chaincode.startuptimeout for it (300 s in the sample core.yaml; the harness judges within --register-timeout). Measured for the Node (fabric-shim 2.5.8), Java (fabric-chaincode-shim 2.5.8) and Go (fabric-chaincode-go/v2 at ea8b3041, built from a local mirror because the Go module proxy refuses github.com/hyperledger/*) servers.',
     source: [{ repo: 'fabric', path: HANDLER, symbols: ['ProcessStream'] }],
     remedy: 'Start the shim in server mode; it registers by itself.',
+    releases: {
+      appliesTo: ['2.5', '3.1'],
+      differences: {
+        '2.5': 'A stream the server ends before REGISTER fails the launch at once with `could not launch chaincode <ccid>: chaincode registration failed: connection to <ccid> terminated` (Stream drops the stream\'s error).',
+        '3.1': 'A stream the server ends before REGISTER fails the launch at once with `could not launch chaincode <ccid>: connection to <ccid> failed: error handling chaincode stream for <ccid>: EOF` (or `receive from chaincode support stream failed: rpc error: ...` for an error status).',
+      },
+    },
   },
   {
     id: 'PROTO-18', family: 'PROTO', level: 'MUST', confidence: 'code',

@@ -86,7 +86,7 @@ export const PEER_OPTIONS: Options = {
     value: '2.5|3.1',
     group: 'peer',
     help: "the peer release whose chaincode Handler the mock peer behaves as (default 3.1, v3.1.5; 2.5 is the LTS line, v2.5.16)",
-    more: 'a 2.5 peer sends READY without runtime params and ends the stream on WRITE_BATCH_STATE and GET_STATE_MULTIPLE. `list --json` shows each rule\'s `releases`',
+    more: 'a 2.5 peer sends READY without runtime params and ends the stream on WRITE_BATCH_STATE and GET_STATE_MULTIPLE, quotes a stream that fails before REGISTER as `chaincode registration failed: connection to <ccid> terminated` (DIAL-06, PROTO-17), and has no connection.json `domain` (DIAL-05). `list --json` shows each rule\'s `releases`',
     check: oneOf('2.5', '3.1'),
   },
 };
@@ -107,7 +107,7 @@ export const CHECK_OPTIONS: Options = {
     group: 'builders',
     help: "read the builders (and keepalive, executetimeout, runtimeParams) from the peer's core.yaml",
     more:
-      "`chaincode.externalBuilders` (and `vm.endpoint`, `peer.fileSystemPath`), with the peer's own validation; `CORE_CHAINCODE_EXTERNALBUILDERS` overrides it as on a real peer. Its `chaincode.keepalive`, `chaincode.executetimeout` and `chaincode.runtimeParams` (or their `CORE_CHAINCODE_*` variables) also set the mock peer's, read as the peer reads them, unless `--keepalive`, `--execute-timeout` or `--no-write-batch` say otherwise. Without it the peer image's own core.yaml is modelled: the `ccaas_builder` and `vm.endpoint: unix:///var/run/docker.sock`, so a package no builder claims goes to the Docker fallback and fails as a stock peer's does (no Docker socket in the peer container)",
+      "`chaincode.externalBuilders` (and `vm.endpoint`, `peer.fileSystemPath`), with the peer's own validation; `CORE_CHAINCODE_EXTERNALBUILDERS` overrides it as on a real peer. Its `chaincode.keepalive`, `chaincode.executetimeout` and `chaincode.runtimeParams` (or their `CORE_CHAINCODE_*` variables) also set the mock peer's, read as the peer reads them (and `chaincode.startuptimeout`, at least 5 s: a dial that fails only at a dial_timeout not shorter than it is quoted as the peer's startup timeout), unless `--keepalive`, `--execute-timeout` or `--no-write-batch` say otherwise. Without it the peer image's own core.yaml is modelled: the `ccaas_builder` and `vm.endpoint: unix:///var/run/docker.sock`, so a package no builder claims goes to the Docker fallback and fails as a stock peer's does (no Docker socket in the peer container)",
     path: 'file',
   },
   peer: { kind: 'list', value: 'NAME', group: 'builders', help: 'a peer to render the package for; pairs with the next --builder-config; repeatable', check: nonEmpty('a peer name') },

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { keepaliveSeconds, runtimeParams, type RawSettings } from '../config/chaincodeConfig.js';
+import { keepaliveSeconds, runtimeParams, startupTimeoutMs, type RawSettings } from '../config/chaincodeConfig.js';
 import { FABRIC_RELEASES, isFabricRelease } from '../catalogue/releases.js';
 import type { PeerSettings } from '../session/config.js';
 import { bool, list, str, type FlagSpec, type Parsed } from './args.js';
@@ -49,7 +49,8 @@ export function peerSettingsFor(p: Parsed, peerConfig: RawSettings, coreYamlRead
   const flags = peerSettings(p).peer ?? {};
   const ka = str(p, 'keepalive') === null ? keepaliveSeconds(peerConfig) : null;
   const rp = flags.runtimeParams === undefined ? runtimeParams(peerConfig, coreYamlRead) : null;
-  const merged: PeerSettings = { ...flags, ...(ka !== null && ka > 0 ? { keepaliveSeconds: ka } : {}), ...(rp ? { runtimeParams: rp } : {}) };
+  const st = startupTimeoutMs(peerConfig);
+  const merged: PeerSettings = { ...flags, ...(ka !== null && ka > 0 ? { keepaliveSeconds: ka } : {}), ...(rp ? { runtimeParams: rp } : {}), ...(st !== null ? { startupTimeoutMs: st } : {}) };
   return Object.keys(merged).length > 0 ? { peer: merged } : {};
 }
 

@@ -38,6 +38,16 @@ export function executeTimeoutMs(s: RawSettings): number | null {
   return ms < 1000 ? PEER.executeTimeoutMs : ms;
 }
 
+/** The peer's floor on chaincode.startuptimeout (core/chaincode/config.go minimumStartupTimeout, 2.5 and 3.x). */
+export const MIN_STARTUP_TIMEOUT_MS = 5_000;
+
+/** chaincode.startuptimeout: at least 5 s (an unparsable value reads as 0, so 5 s). */
+export function startupTimeoutMs(s: RawSettings): number | null {
+  const ms = viperDurationMs(s['chaincode.startuptimeout']);
+  if (ms === null) return null;
+  return Math.max(ms, MIN_STARTUP_TIMEOUT_MS);
+}
+
 /** chaincode.keepalive: whole seconds (strconv.Atoi); anything else is 0, off. */
 export function keepaliveSeconds(s: RawSettings): number | null {
   const v = s['chaincode.keepalive'];

@@ -39,6 +39,8 @@ export interface CertLintInput {
   /** The chain the server presented during the probe (leaf first), when the harness dialled it. */
   readonly presented: readonly CertInfo[] | null;
   readonly now: Date;
+  /** false for a peer release that has no `domain` field (2.5): the server name is always the address host. */
+  readonly domainUsed?: boolean;
 }
 
 const fail = (rule: string, message: string, remedy: string, evidence: { [k: string]: Json } = {}, peerError: string | null = null): Finding => ({ rule, status: 'failed', message, peerError, remedy, evidence });
@@ -205,13 +207,16 @@ export function certLint(i: CertLintInput): Finding[] {
   const leaf = serverChain[0];
   if (leaf && tlsOn) {
     const source = i.presented && i.presented.length > 0 ? 'the certificate the server presents' : `the server certificate in ${s?.certPath ?? 'its file'}`;
-    const verified = mtls && u.domain !== '' ? u.domain : i.dialHost;
+    const domainOn = i.domainUsed ?? true;
+    const verified = domainOn && mtls && u.domain !== '' ? u.domain : i.dialHost;
     out.push(...validityFindings('DIAL-10', source, leaf, i.now, SERVER_CERT_VALIDITY));
     out.push(...usageFinding('DIAL-10', source, [leaf], 'serverAuth', 'Issue the server certificate with extendedKeyUsage serverAuth (or without the extension).'));
     const hn = goVerifyHostname(leaf, verified);
     if (hn) {
-      const domainNote = u.domain !== '' && !mtls && goVerifyHostname(leaf, u.domain) === null
-        ? ` The certificate does name \`domain\` (${u.domain}), but the peer uses domain only when client_auth_required is true; here it checks ${i.dialHost}.`
+      const domainNote = u.domain !== '' && verified !== u.domain && goVerifyHostname(leaf, u.domain) === null
+        ? (domainOn
+          ? ` The certificate does name \`domain\` (${u.domain}), but the peer uses domain only when client_auth_required is true; here it checks ${i.dialHost}.`
+          : ` The certificate does name \`domain\` (${u.domain}), but a Fabric 2.5 peer has no domain field and always checks the address host ${i.dialHost}.`)
         : '';
       const droppedNote = i.droppedDomain && goVerifyHostname(leaf, i.droppedDomain) === null ? ` The package's connection.json sets domain ${i.droppedDomain}, which the builder dropped (the built-in ccaas builder has no domain field).` : '';
       out.push(fail('DIAL-10', `${source} does not cover the name the peer verifies (${verified}); its SANs: ${names(leaf)}: ${hn}.${domainNote}${droppedNote}`,
@@ -233,7 +238,7 @@ export function certLint(i: CertLintInput): Finding[] {
   if (tlsOn && u.domain === '' && i.droppedDomain && !leaf) {
     // Handled by the SAN check when a certificate is known; say it plainly otherwise. With client
     // auth this changes the name the peer verifies: the author meant domain, the peer checks the host.
-    const meant = mtls ? ` With client_auth_required the peer would verify \`domain\` as the server name, so the server certificate must name ${i.dialHost} instead of (or besides) ${i.droppedDomain}.` : '';
+    const meant = mtls && (i.domainUsed ?? true) ? ` With client_auth_required the peer would verify \`domain\` as the server name, so the server certificate must name ${i.dialHost} instead of (or besides) ${i.droppedDomain}.` : '';
     out.push(fail('DIAL-10', `the package's connection.json sets domain ${i.droppedDomain}, which the builder dropped (the built-in ccaas builder has no domain field); the peer verifies ${i.dialHost}.${meant}`, `Make sure the server certificate names ${i.dialHost}.`, { droppedDomain: i.droppedDomain, verifiedName: i.dialHost }));
   }
 

@@ -4,6 +4,7 @@
  * ChaincodeServerInfo; the launch chain around it (`could not launch chaincode ...`) is built by
  * the caller. SHOULD-level findings come from lint.ts.
  */
+import { DEFAULT_FABRIC_RELEASE, type FabricRelease } from '../catalogue/releases.js';
 import type { Finding, PeerFailure } from '../findings.js';
 import { ERR_ADDRESS, ERR_TLS_KEY, ERR_TLS_CERT, ERR_TLS_ROOT, chaincodeServerInfo, type ChaincodeServerInfo } from './serverInfo.js';
 import { decodeUserData, type ChaincodeServerUserData } from './userData.js';
@@ -44,7 +45,7 @@ const VALIDATION_REMEDY: Readonly<Record<string, string>> = {
   [ERR_TLS_ROOT]: 'With tls_required, set "root_cert" to the PEM CA certificate that issued the chaincode server\'s TLS certificate.',
 };
 
-export function readConnection(bytes: Uint8Array, path: string): ConnectionRead {
+export function readConnection(bytes: Uint8Array, path: string, release: FabricRelease = DEFAULT_FABRIC_RELEASE): ConnectionRead {
   const findings = lintConnection(bytes, path);
   const d = decodeUserData(bytes);
   if (d.kind === 'error') return { info: null, userData: null, failure: decodeFailure(d.error, d.field, path), findings };
@@ -59,7 +60,7 @@ export function readConnection(bytes: Uint8Array, path: string): ConnectionRead 
       },
     };
   }
-  const r = chaincodeServerInfo(d.userData);
+  const r = chaincodeServerInfo(d.userData, release);
   if (!r.ok) {
     return { info: null, userData: d.userData, findings,
       failure: { rule: 'CONN-07', peerError: r.error, message: `the peer rejects connection.json after decoding: ${r.error}.`, remedy: VALIDATION_REMEDY[r.error] ?? '' } };

@@ -109,12 +109,24 @@ export const PATTERNS: readonly Pattern[] = [
   {
     id: 'dial-refused',
     re: /(?:error creating grpc connection to ([^:\s]+:\d+)|dial tcp ([^:\s]+:\d+)).*connection refused/,
-    rules: ['DIAL-03'],
+    rules: ['DIAL-03', 'DIAL-12'],
     causes: [
       'Nothing listens on $1$2: the chaincode server is not running, listens on another port, or binds 127.0.0.1 inside its container.',
+      'The chaincode server exited (a panic, or a bind error such as `listen tcp: lookup <host>: no such host` for a CHAINCODE_SERVER_ADDRESS it cannot bind): the peer neither starts nor waits for it, so every launch fails at once. Read the server\'s last output lines.',
       'The address in connection.json names a host or Service the peer resolves to another machine (wrong Kubernetes Service or port, container not on the peer\'s network).',
     ],
-    checks: [`${CHECK_ALL} --run DIAL-03`, 'npx ccaas-conformance <pkg> --address <host:port the server really listens on> --run DIAL-03'],
+    checks: [`${CHECK_ALL} --run DIAL-12,DIAL-03   # starts the server, reports its exit status and last output lines`, 'npx ccaas-conformance <pkg> --address <host:port the server really listens on> --run DIAL-03'],
+  },
+  {
+    id: 'server-cannot-listen',
+    re: /listen tcp(?: (\S+))?: (?:bind: (address already in use|cannot assign requested address|permission denied)|lookup (\S+?)(?: on \S+)?: no such host)/,
+    rules: ['DIAL-12', 'DIAL-03'],
+    causes: [
+      'The chaincode server cannot bind its CHAINCODE_SERVER_ADDRESS $1 ($2: a port another process holds, an address not on this machine or container, or a port below 1024 without privilege). It exits, nothing listens, and the peer\'s dial fails with `connect: connection refused`.',
+      'The chaincode server cannot resolve the host of its CHAINCODE_SERVER_ADDRESS ($3) where it runs. It exits, nothing listens, and the peer\'s dial fails with `connect: connection refused`.',
+      'Listen on an address the server can bind where it runs, e.g. 0.0.0.0:<port> in a container, and give the peer the Service or host name that reaches it in connection.json.',
+    ],
+    checks: [`${CHECK_ALL} --run DIAL-12,DIAL-03`],
   },
   {
     id: 'dial-unresolvable',
@@ -376,6 +388,16 @@ export const PATTERNS: readonly Pattern[] = [
     rules: ['PKG-12'],
     causes: ['`peer lifecycle chaincode package` cannot make CCaaS packages (--lang ccaas is not a platform): make the package with tar or `ccaas-conformance package`.'],
     checks: ['npx ccaas-conformance package --connection connection.json --label <label> -o <pkg>'],
+  },
+  {
+    id: 'label-too-long',
+    re: /(?:rename \S+ (\S+)|mkdir (\S+)): file name too long/,
+    rules: ['PKG-17', 'PKG-07'],
+    causes: [
+      'The package label is too long for the peer\'s file names: the install package is saved as `<label>.<sha256>.tar.gz` (a label over 184 bytes exceeds the 255-byte NAME_MAX), and the build directory is `fabric-<package ID><random>` in the temp directory (over about 174 bytes). The file it could not create: $1$2.',
+      'Shorten the label in metadata.json (under 174 bytes) and re-package: the package ID changes.',
+    ],
+    checks: [`${CHECK_OFFLINE} --run PKG-17`],
   },
   {
     id: 'unexpected-file',

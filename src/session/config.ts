@@ -58,6 +58,8 @@ export interface RunConfig {
 export interface PeerSettings {
   /** ledger.state.stateDatabase: goleveldb (default) or CouchDB key rules and Mango queries. */
   readonly stateDb?: 'leveldb' | 'couchdb';
+  /** chaincode.startuptimeout (from --core-yaml or CORE_CHAINCODE_STARTUPTIMEOUT; default the sample core.yaml's 300 s). */
+  readonly startupTimeoutMs?: number;
   /** chaincode.keepalive in whole seconds; 0 (default) sends no KEEPALIVE. */
   readonly keepaliveSeconds?: number;
   /** The definition's --init-required: the first invocation must be INIT. */

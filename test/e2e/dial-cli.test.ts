@@ -68,6 +68,20 @@ describe('dial rules through the CLI', () => {
     assert.ok(run.ms < 120_000, `the CLI exited after ${run.ms} ms, waiting out dial_timeout (300 s)`);
   });
 
+  it('dial_timeout not shorter than chaincode.startuptimeout: the peer reports its startup timeout, not the dial error', async () => {
+    const imp = await startImpostor('blackhole', { ca: tls.ca });
+    impostors.push(imp);
+    const pkg = await writeSamplePackage(join(dir.path, 'blackhole-6s.tgz'), { address: imp.address, connection: { dial_timeout: '6s' } });
+    const run = await runCli([pkg, '--quiet'], { reportDir: join(dir.path, 'r-startup'), env: { CORE_CHAINCODE_STARTUPTIMEOUT: '5s' } });
+    assert.equal(run.code, 1, run.stderr);
+    const rule = (await run.result()).rules.find((r) => r.id === 'DIAL-03');
+    assert.equal(rule?.status, 'failed');
+    assert.match(rule?.peerError ?? '', /^could not launch chaincode asset_ccaas:[0-9a-f]{64}: timeout expired while starting chaincode asset_ccaas:[0-9a-f]{64} for transaction$/);
+    assert.match(rule?.message ?? '', /not shorter than chaincode\.startuptimeout \(5 s\)/);
+    // A hang guard only: dial_timeout is 6 s.
+    assert.ok(run.ms < 120_000, `${run.ms} ms: the CLI hung`);
+  });
+
   it('the real Node server in plaintext, TLS and mutual TLS, with its certificate files: every DIAL rule passes', async () => {
     const modes = [
       { name: 'plain', connection: {}, tls: undefined, flags: [] as string[] },

@@ -24,7 +24,7 @@ export type ServerSpec =
   /** No server at all (the package never gets to launch, or the address is what is tested). */
   | { readonly kind: 'none' };
 
-export type ScriptName = 'silent' | 'answers-200' | 'wrong-channel' | 'ends-stream';
+export type ScriptName = 'silent' | 'answers-200' | 'wrong-channel' | 'ends-stream' | 'ends-before-register';
 
 export interface Tls {
   /** The CA the servers' certificates chain to (PEM). */
@@ -171,13 +171,10 @@ export const CASES: readonly Case[] = [
     title: 'a gRPC server without protos.Chaincode',
     group: 'server',
     server: { kind: 'endpoint', endpoint: 'grpc-without-chaincode' },
-    knownDisagreementOn: {
-      '2.5':
-        'harness bug on 2.5 (the harness models 3.x only until --fabric-release reaches the dial stage): 2.5\'s ExternalChaincodeRuntime.Stream drops HandleChaincodeStream\'s error (3.x wraps it as `error handling chaincode stream for <ccid>: receive from chaincode support stream failed: rpc error: code = Unimplemented ...`), so the 2.5 peer says `could not launch chaincode <ccid>: chaincode registration failed: connection to <ccid> terminated` (core/chaincode/extcc/extcc_handler.go, runtime_launcher.go at v2.5.16)',
-    },
   },
   { id: 'wrong-package-id', title: 'Node shim registering another package ID', group: 'server', server: { kind: 'node', registersAs: 'wrong-package-id' }, waitsStartup: true },
   { id: 'silent', title: 'an impostor that never sends REGISTER', group: 'server', server: { kind: 'script', script: 'silent' }, waitsStartup: true },
+  { id: 'ends-before-register', title: 'an impostor that ends the stream before REGISTER', group: 'server', server: { kind: 'script', script: 'ends-before-register' } },
   { id: 'ends-stream', title: 'an impostor that ends the stream right after REGISTER', group: 'server', server: { kind: 'script', script: 'ends-stream' } },
   { id: 'wrong-channel', title: 'an impostor that completes on another channel', group: 'server', server: { kind: 'script', script: 'wrong-channel' }, harness: ['--execute-timeout', '10000'] },
   { id: 'k8s-service', title: 'a Kubernetes Service name the peer resolves', group: 'deployment', resolves: true, server: { kind: 'node' }, connection: (c) => ({ ...plain(c), address: `cc.org1.svc.cluster.local:${c.port}` }) },

@@ -196,7 +196,8 @@ interface ResultRule {
  * resolves service names, with the peer's own /etc/hosts (the same mount-namespace wrapper).
  */
 async function onHarness(c: Case, pkgFile: string, reportDir: string, net: Network): Promise<{ outcome: HarnessOutcome; ms: number; stderr: string; text: string }> {
-  const args = [pkgFile, '--quiet', ...(c.harness ?? []).map((a) => a.replace('{sampleBuilder}', SAMPLE_BUILDER).replace('{coreYaml}', net.coreYaml))];
+  // The harness models the release of the peer it is compared with.
+  const args = [pkgFile, '--quiet', '--fabric-release', net.build.pin.release, ...(c.harness ?? []).map((a) => a.replace('{sampleBuilder}', SAMPLE_BUILDER).replace('{coreYaml}', net.coreYaml))];
   const env = { CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG: BUILDER_CONFIG };
   let r: { code: number | null; ms: number; stderr: string };
   if (c.resolves && 'wrap' in net.hosts) {

@@ -26,6 +26,10 @@ export function scriptFor(name: ScriptName, packageId: () => string): Script {
       return (c) => serve(c, (ch) => ch);
     case 'wrong-channel':
       return (c) => serve(c, () => 'otherchannel');
+    case 'ends-before-register':
+      return async (c) => {
+        c.end();
+      };
     case 'ends-stream':
       return async (c) => {
         c.send({ type: T.REGISTER, payload: encodeChaincodeId(packageId()) });

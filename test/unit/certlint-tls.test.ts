@@ -86,6 +86,17 @@ describe('certificate lint (SHOULD findings, the peer\'s Go rules)', () => {
     assert.match(text(certLint(input({}, { droppedDomain: 'cc.example.com' }))), /which the builder dropped .*the peer verifies localhost\.$/);
   });
 
+  it('a Fabric 2.5 peer has no domain field: with mutual TLS it still verifies the address host', () => {
+    const byDomain = issue(ca, { commonName: 'x', sans: ['cc.example.com'] });
+    const mtls = { domain: 'cc.example.com', clientAuthRequired: true, clientCert: client.certPem, clientKey: client.keyPem };
+    const old = certLint(input(mtls, { presented: [info(byDomain.certPem)], domainUsed: false }));
+    assert.deepEqual(rules(old), ['DIAL-10']);
+    assert.match(text(old), /does not cover the name the peer verifies \(localhost\).*a Fabric 2\.5 peer has no domain field and always checks the address host localhost/);
+    // the same setup is clean for a peer that reads domain (3.x), and for a certificate naming the host on 2.5
+    assert.deepEqual(certLint(input(mtls, { presented: [info(byDomain.certPem)], domainUsed: true })), []);
+    assert.deepEqual(certLint(input(mtls, { presented: [info(server.certPem)], domainUsed: false })), []);
+  });
+
   it('judges the client certificate: ignored without client auth, clientAuth EKU, the server\'s client CA', () => {
     assert.match(text(certLint(input({ clientCert: client.certPem, clientKey: client.keyPem }))), /ignores them/);
     const serverOnly = issue(ca, { commonName: 'peer0', extendedKeyUsage: ['serverAuth'] });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { executeTimeoutMs, keepaliveSeconds, runtimeParams, viperUint32 } from '../../src/config/chaincodeConfig.js';
+import { executeTimeoutMs, keepaliveSeconds, runtimeParams, startupTimeoutMs, viperUint32 } from '../../src/config/chaincodeConfig.js';
 import { readPeerBuilderSetup } from '../../src/builder/peerConfig.js';
 
 /** core/chaincode/config.go Config.load for the handler's settings: keepalive, executetimeout, runtimeParams. */
@@ -47,5 +47,17 @@ describe('the peer\'s chaincode settings (core.yaml, CORE_* variables)', () => {
     const overridden = readPeerBuilderSetup(yaml, { CORE_CHAINCODE_KEEPALIVE: '2', CORE_CHAINCODE_RUNTIMEPARAMS_USEWRITEBATCH: 'true' }).settings;
     assert.equal(keepaliveSeconds(overridden), 2);
     assert.equal(runtimeParams(overridden)?.useWriteBatch, true);
+  });
+
+  it('chaincode.startuptimeout is a viper duration with a 5 s floor, from core.yaml or CORE_CHAINCODE_STARTUPTIMEOUT', () => {
+    assert.equal(startupTimeoutMs({}), null);
+    assert.equal(startupTimeoutMs({ 'chaincode.startuptimeout': '300s' }), 300_000);
+    assert.equal(startupTimeoutMs({ 'chaincode.startuptimeout': '1s' }), 5_000);
+    assert.equal(startupTimeoutMs({ 'chaincode.startuptimeout': 'soon' }), 5_000);
+    assert.equal(startupTimeoutMs({ 'chaincode.startuptimeout': '1m30s' }), 90_000);
+    const yaml = 'chaincode:\n  startuptimeout: 20s\n  externalBuilders: []\n';
+    assert.equal(startupTimeoutMs(readPeerBuilderSetup(yaml, {}).settings), 20_000);
+    assert.equal(startupTimeoutMs(readPeerBuilderSetup(yaml, { CORE_CHAINCODE_STARTUPTIMEOUT: '45s' }).settings), 45_000);
+    assert.equal(startupTimeoutMs(readPeerBuilderSetup(null, { CORE_CHAINCODE_STARTUPTIMEOUT: '10s' }).settings), 10_000);
   });
 });

@@ -21,4 +21,10 @@ describe('connection.json beyond the reference vectors (J1-J22 are features/vect
     assert.equal(failure('{"address":"h:1","dial_timeout":1e400}').peerError,
       malformed('json: cannot unmarshal number 1e400 into Go struct field ChaincodeServerUserData.dial_timeout of type float64'));
   });
+  it('domain becomes the TLS server name with client auth on 3.x; a 2.5 peer has no domain field', () => {
+    const doc = Buffer.from(JSON.stringify({ address: 'h:1', domain: 'cc.example.com', tls_required: true, client_auth_required: true, client_cert: 'C', client_key: 'K', root_cert: 'R' }), 'utf8');
+    assert.equal(readConnection(doc, P).info?.tls?.client?.serverNameOverride, 'cc.example.com');
+    assert.equal(readConnection(doc, P, '3.1').info?.tls?.client?.serverNameOverride, 'cc.example.com');
+    assert.equal(readConnection(doc, P, '2.5').info?.tls?.client?.serverNameOverride, '');
+  });
 });

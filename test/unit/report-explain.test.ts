@@ -26,6 +26,12 @@ const CASES: ReadonlyArray<[string, string, RegExp]> = [
   ['Error: chaincode install failed with status: 500 - failed to invoke backing implementation of \'InstallChaincode\': could not build chaincode: docker build failed: docker image inspection failed: Get "http://unix.sock/images/dev-peer0.org1.example.com-basic_1.0-4ec191e793b27e953ff2ede5a8bcc63152cecb1e4c3f301a26e22692c61967ad-42f57faac8360472e47cbbbf3940e81bba83439702d085878d148089a1b213ca/json": dial unix /host/var/run/docker.sock: connect: no such file or directory', 'BLD-06', /^The peer cannot reach Docker at its vm\.endpoint \(\/host\/var\/run\/docker\.sock: no such file or directory\)/],
   ['could not build chaincode: docker build failed: docker image inspection failed: failed to connect to the docker API at unix:///var/run/docker.sock; check if the path is correct and if the daemon is running: dial unix /var/run/docker.sock: connect: no such file or directory', 'BLD-06', /^The peer cannot reach Docker at its vm\.endpoint \(\/var\/run\/docker\.sock: no such file or directory\)/],
   ['could not build chaincode: docker build failed: docker image inspection failed: permission denied while trying to connect to the docker API at unix:///var/run/docker.sock', 'BLD-06', /^The peer cannot reach the Docker API at its vm\.endpoint unix:\/\/\/var\/run\/docker\.sock:/],
+  // DIAL-12: the server is not running; the peer's refused dial names DIAL-12 beside DIAL-03, and the server's own bind/lookup errors name DIAL-12 first.
+  ['listen tcp 0.0.0.0:9999: bind: address already in use', 'DIAL-12', /cannot bind its CHAINCODE_SERVER_ADDRESS 0\.0\.0\.0:9999 \(address already in use/],
+  ['panic: listen tcp: lookup cc.org1.svc.cluster.local on 10.96.0.10:53: no such host', 'DIAL-12', /cannot resolve the host of its CHAINCODE_SERVER_ADDRESS \(cc\.org1\.svc\.cluster\.local\)/],
+  // PKG-17: the label becomes file names (install: the saved package; build: the build context's temp dir).
+  [`Error: chaincode install failed with status: 500 - failed to invoke backing implementation of 'InstallChaincode': could not save cc install package: error writing chaincode install package to /var/hyperledger/production/lifecycle/chaincodes/${'l'.repeat(190)}.${'3f'.repeat(32)}.tar.gz: error renaming temp file '/var/hyperledger/production/lifecycle/chaincodes/chaincodeInstallPackage-1': rename /var/hyperledger/production/lifecycle/chaincodes/chaincodeInstallPackage-1 /var/hyperledger/production/lifecycle/chaincodes/${'l'.repeat(190)}.${'3f'.repeat(32)}.tar.gz: file name too long`, 'PKG-17', /label is too long .*lifecycle\/chaincodes\/l{190}\./],
+  [`could not build chaincode: external builder failed: could not create build context: could not create temp dir: mkdir /tmp/fabric-${'l'.repeat(175)}_${'3f'.repeat(32)}123456789: file name too long`, 'PKG-17', /label is too long .*\/tmp\/fabric-l{175}/],
   ['::Error: Failed to parse the Address field template: template: :1:2: executing "" at <.peername>: map has no entry for key "peername"', 'CONN-10', /the key peername is missing from it on this peer .*\{"peername":"peer0org1"\}/],
 ];
 
@@ -48,6 +54,14 @@ describe('explain: peer log lines to rules, causes and checks', () => {
     assert.equal(best?.pattern, 'docker-endpoint');
     assert.match(best?.causes[0] ?? '', /^The peer cannot reach Docker at its vm\.endpoint \(\/host\/var\/run\/docker\.sock: no such file or directory\)/);
     assert.match(best?.causes[1] ?? '', /only because no external builder built the package/);
+  });
+
+  it('a refused dial also names DIAL-12 (the server is not running) and suggests the --command check', () => {
+    const line = CASES.find(([l]) => l.includes('connect: connection refused'))?.[0] ?? '';
+    const best = explainLine(line)[0];
+    assert.deepEqual(best?.rules.map((r) => r.id), ['DIAL-03', 'DIAL-12']);
+    assert.ok(best?.causes.some((c) => /server exited/.test(c)), best?.causes.join('\n'));
+    assert.ok(best?.checks.some((c) => /--command .*--run DIAL-12,DIAL-03/.test(c)), best?.checks.join('\n'));
   });
 
   it('every pattern names rules of the catalogue and offers causes', () => {

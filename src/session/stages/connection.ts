@@ -1,3 +1,4 @@
+import type { FabricRelease } from '../../catalogue/releases.js';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readConnection } from '../../connection/index.js';
@@ -19,20 +20,21 @@ export async function connectionStage(s: SessionContext): Promise<ConnectionStag
   const b = await s.build();
   const ccid = await s.packageId();
   if (b.failure || !b.outcome?.releaseDir || !ccid) return { findings: [], failure: b.failure, info: null, connectionJson: null };
-  const primary = await judgeRelease(b.outcome, ccid);
+  const release = s.config.peer?.fabricRelease;
+  const primary = await judgeRelease(b.outcome, ccid, release);
   // --peer/--builder-config: every peer's released connection.json is read as that peer reads it.
   const others = (b as Partial<BuildStageWithDetail>).peerOutcomes ?? [];
   if (others.length === 0) return primary;
   const perPeer: PeerFindings[] = [{ peer: (b as Partial<BuildStageWithDetail>).primaryPeer ?? '', findings: primary.findings }];
   for (const p of others) {
     if (!p.outcome.releaseDir) continue;
-    perPeer.push({ peer: p.name, findings: (await judgeRelease(p.outcome, ccid)).findings });
+    perPeer.push({ peer: p.name, findings: (await judgeRelease(p.outcome, ccid, release)).findings });
   }
   return { ...primary, findings: foldPerPeer(perPeer) };
 }
 
 /** One peer's launch: connection.json from its durable release, as the peer reads it. */
-async function judgeRelease(outcome: BuildOutcome, ccid: string): Promise<ConnectionStage> {
+async function judgeRelease(outcome: BuildOutcome, ccid: string, release: FabricRelease | undefined): Promise<ConnectionStage> {
   const b = { outcome };
   const file = join(outcome.releaseDir ?? '', 'chaincode', 'server', 'connection.json');
   const exists = await stat(file).then(
@@ -49,7 +51,7 @@ async function judgeRelease(outcome: BuildOutcome, ccid: string): Promise<Connec
   }
   const bytes = await readFile(file);
   learnPrivateKeys(bytes.toString('utf8'));
-  const r = readConnection(bytes, peerConnectionJsonPath(ccid));
+  const r = readConnection(bytes, peerConnectionJsonPath(ccid), release);
   const findings: Finding[] = [passed('CONN-01', `the release holds chaincode/server/connection.json (${bytes.length} bytes)`), ...r.findings];
   // Lint rules (SHOULD, doc drift) that found nothing pass.
   for (const rule of CONNECTION_LINT_RULES) if (!r.findings.some((f) => f.rule === rule)) findings.push(passed(rule, 'no issue found in connection.json'));

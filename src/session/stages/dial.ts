@@ -2,13 +2,16 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { certLint, type ServerTlsFiles } from '../../connection/certlint.js';
 import { decodeUserData, type ChaincodeServerInfo } from '../../connection/index.js';
+import { domainUsed } from '../../connection/serverInfo.js';
 import { sourceConnection } from '../../connection/source.js';
 import { authorityHost, dial, type DialTarget, type Dialed } from '../../dial/connect.js';
 import { peerTlsConfig } from '../../dial/gotls.js';
 import { DEADLINE, type PeerView } from '../../dial/grpcgo.js';
 import { probe, summaryJson, type ProbeClass, type ProbeReport } from '../../dial/probe.js';
 import { failed, passed, type Finding, type Json, type PeerFailure } from '../../findings.js';
-import { chains } from '../../peer/chains.js';
+import { PEER } from '../../config/defaults.js';
+import { DEFAULT_FABRIC_RELEASE, type FabricRelease } from '../../catalogue/releases.js';
+import { chains, goStatusError, streamEndError } from '../../peer/chains.js';
 import type { DialStage, SessionContext } from '../types.js';
 
 /**
@@ -51,12 +54,22 @@ export function ruleFor(c: ProbeClass): string {
 }
 
 /** The peer's full launch error for a probe's view of the failure. */
-export function peerChain(ccid: string, address: string, v: PeerView): string {
+export function peerChain(ccid: string, address: string, v: PeerView, release: FabricRelease = DEFAULT_FABRIC_RELEASE): string {
   if (v.streamError !== null) {
-    // runtime_launcher.go Launch → extcc_handler.go Stream → handler.go ProcessStream (errors.Wrap).
-    return chains.launch(ccid, `connection to ${ccid} failed: error handling chaincode stream for ${ccid}: receive from chaincode support stream failed: ${v.streamError}`);
+    // runtime_launcher.go Launch → extcc_handler.go Stream → handler.go ProcessStream (errors.Wrap); 2.5's Stream drops the error.
+    return chains.launch(ccid, chains.streamEnded(ccid, release, streamEndError(v.streamError)));
   }
   return chains.launch(ccid, chains.connection(ccid, address, v.dialError ?? DEADLINE));
+}
+
+/**
+ * Whether the peer reports its startup timeout instead of the dial's failure: Launch arms the
+ * chaincode.startuptimeout timer before it builds and dials (runtime_launcher.go), and the two
+ * waits run concurrently, so a dial that fails only at dial_timeout loses to a startup timeout no
+ * longer than dial_timeout. Failures known at once (refused, unresolvable, a stream error) win.
+ */
+export function startupTimeoutWins(v: PeerView, dialTimeoutMs: number, startupTimeoutMs: number): boolean {
+  return v.when === 'after dial_timeout' && dialTimeoutMs >= startupTimeoutMs;
 }
 
 function probeEvidence(p: ProbeReport, extra: { [k: string]: Json } = {}): { [k: string]: Json } {
@@ -121,6 +134,8 @@ export async function dialStage(s: SessionContext): Promise<DialStage> {
   const decoded = decodeUserData(Buffer.from(c.connectionJson, 'utf8'));
   if (decoded.kind !== 'ok') return { findings: [], failure: c.failure, ...none };
   const userData = decoded.userData;
+  const release = s.config.peer?.fabricRelease ?? DEFAULT_FABRIC_RELEASE;
+  const launcher = { release, startupTimeoutMs: s.config.peer?.startupTimeoutMs ?? PEER.startupTimeoutMs };
   const findings: Finding[] = [];
   const now = new Date();
 
@@ -155,6 +170,7 @@ export async function dialStage(s: SessionContext): Promise<DialStage> {
     releaseFiles: await releaseFiles(b.outcome?.releaseDir ?? null),
     server: await serverFiles(s),
     now,
+    domainUsed: domainUsed(release),
   };
   const lint = (presented: ProbeReport['chain'] | null): Finding[] => {
     const out = certLint({ ...lintBase, presented });
@@ -187,22 +203,22 @@ export async function dialStage(s: SessionContext): Promise<DialStage> {
     ac.abort();
     const r = await dialing;
     if (r.ok) r.dialed.close();
-    return failure(ccid, info, target, report, r.ok ? null : r.grpcError, [...findings, ...lint(report.chain), drift04(info, report)]);
+    return failure(launcher, ccid, info, target, report, r.ok ? null : r.grpcError, [...findings, ...lint(report.chain), drift04(info, report)]);
   }
   const r = await dialing;
   if (!r.ok) {
     // The probe got through but grpc-js did not within dial_timeout (a server at the edge of the timeout).
     const full = await probe(target, Math.max(info.dialTimeoutMs, 1_000), { now });
-    return failure(ccid, info, target, full.classification === 'ok' ? { ...full, classification: 'timeout', explanation: `grpc-js did not get a ready connection within dial_timeout ${info.dialTimeoutMs} ms (${r.grpcError}), although a second probe connected: the server is at the edge of dial_timeout`, remedy: 'Raise dial_timeout, or make the server accept connections faster.', peer: { dialError: DEADLINE, streamError: null, log: null, logger: null, when: 'after dial_timeout', certainty: 'settled' } } : full, r.grpcError, [...findings, ...lint(report.chain), drift04(info, report)]);
+    return failure(launcher, ccid, info, target, full.classification === 'ok' ? { ...full, classification: 'timeout', explanation: `grpc-js did not get a ready connection within dial_timeout ${info.dialTimeoutMs} ms (${r.grpcError}), although a second probe connected: the server is at the edge of dial_timeout`, remedy: 'Raise dial_timeout, or make the server accept connections faster.', peer: { dialError: DEADLINE, streamError: null, log: null, logger: null, when: 'after dial_timeout', certainty: 'settled' } } : full, r.grpcError, [...findings, ...lint(report.chain), drift04(info, report)]);
   }
   s.adoptDialed(r.dialed);
   const answer = await r.dialed.firstAnswer(Math.min(FIRST_ANSWER_MS, s.config.registerTimeoutMs));
   if (answer.kind === 'error' && answer.code !== 1) {
     const full = await probe(target, Math.max(1_000, Math.min(info.dialTimeoutMs, 3_000)), { now });
     const rep: ProbeReport = full.classification === 'ok'
-      ? { ...full, classification: 'connect-refused', explanation: `the server answered /protos.Chaincode/Connect with an error: ${answer.code} ${answer.details}`, remedy: 'Check the chaincode server\'s logs.', peer: { dialError: null, streamError: `rpc error: code = ${answer.code} desc = ${answer.details}`, log: null, logger: null, when: 'on the stream', certainty: 'inferred' } }
+      ? { ...full, classification: 'connect-refused', explanation: `the server answered /protos.Chaincode/Connect with an error: ${answer.code} ${answer.details}`, remedy: 'Check the chaincode server\'s logs.', peer: { dialError: null, streamError: goStatusError(answer.code, answer.details), log: null, logger: null, when: 'on the stream', certainty: 'inferred' } }
       : full;
-    const out = await failure(ccid, info, target, rep, `${answer.code}: ${answer.details}`, [...findings, ...lint(report.chain), drift04(info, report)]);
+    const out = await failure(launcher, ccid, info, target, rep, `${answer.code}: ${answer.details}`, [...findings, ...lint(report.chain), drift04(info, report)]);
     return { ...out, dialed: r.dialed };
   }
   const mode = target.tls ? (target.tls.client ? 'mutual TLS' : 'TLS') : 'plaintext';
@@ -233,16 +249,18 @@ function drift04(info: ChaincodeServerInfo, report: ProbeReport | null): Finding
   return passed('DRIFT-04', report?.classification === 'ok' ? 'root_cert verifies the chaincode server\'s certificate' : 'root_cert is used as the CA of the chaincode server\'s certificate');
 }
 
-async function failure(ccid: string, info: ChaincodeServerInfo, target: DialTarget, report: ProbeReport, grpcJs: string | null, findings: Finding[]): Promise<DialStage> {
+async function failure(release: { readonly release: FabricRelease; readonly startupTimeoutMs: number }, ccid: string, info: ChaincodeServerInfo, target: DialTarget, report: ProbeReport, grpcJs: string | null, findings: Finding[]): Promise<DialStage> {
   const rule = ruleFor(report.classification);
   const v: PeerView = report.peer ?? { dialError: DEADLINE, streamError: null, log: null, logger: null, when: 'after dial_timeout', certainty: 'inferred' };
-  const when = v.when === 'immediately' ? 'at once' : v.when === 'after dial_timeout' ? `after dial_timeout (${info.dialTimeoutMs} ms)` : 'as soon as the stream opens';
+  const startupMs = release.startupTimeoutMs;
+  const timedOut = startupTimeoutWins(v, info.dialTimeoutMs, startupMs);
+  const when = timedOut ? `after chaincode.startuptimeout (${startupMs / 1000} s)` : v.when === 'immediately' ? 'at once' : v.when === 'after dial_timeout' ? `after dial_timeout (${info.dialTimeoutMs} ms)` : 'as soon as the stream opens';
   const f: PeerFailure = {
     rule,
-    peerError: peerChain(ccid, info.address, v),
-    message: `the peer cannot connect (${report.classification}): ${report.explanation}. The peer fails the launch ${when}${v.log ? `; its log says: ${v.log}` : ''}.${target.connectTo ? ` (The harness connected to ${target.connectTo} in place of ${info.address}; the quoted peer error is the peer's view of ${info.address}.)` : ''}`,
+    peerError: timedOut ? chains.launch(ccid, chains.startupTimeout(ccid)) : peerChain(ccid, info.address, v, release.release),
+    message: `the peer cannot connect (${report.classification}): ${report.explanation}. The peer fails the launch ${when}${v.log ? `; its log says: ${v.log}` : ''}.${timedOut ? ` dial_timeout (${info.dialTimeoutMs / 1000} s) is not shorter than chaincode.startuptimeout (${startupMs / 1000} s), and the peer runs both waits at once: it reports \`${chains.startupTimeout(ccid)}\` after ${startupMs / 1000} s, not the dial error (${v.dialError ?? DEADLINE}).` : ''}${v.streamError !== null && release.release === '2.5' ? ` (Fabric 2.5's peer drops the stream's error, ${v.streamError}, and reports only that the connection terminated; the cause is in its debug log.)` : ''}${target.connectTo ? ` (The harness connected to ${target.connectTo} in place of ${info.address}; the quoted peer error is the peer's view of ${info.address}.)` : ''}`,
     remedy: report.remedy,
-    evidence: probeEvidence(report, { grpcJs: grpcJs ?? null, dialTimeoutMs: info.dialTimeoutMs }),
+    evidence: probeEvidence(report, { grpcJs: grpcJs ?? null, dialTimeoutMs: info.dialTimeoutMs, startupTimeoutMs: startupMs, startupTimeoutWins: timedOut }),
   };
   const out: Finding[] = [...findings, failed(f)];
   const reached = new Set(report.stages.filter((st) => st.ok).map((st) => st.name));

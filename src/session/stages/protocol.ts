@@ -1,6 +1,7 @@
 import { PEER } from '../../config/defaults.js';
 import { failed, passed, type Finding, type PeerFailure } from '../../findings.js';
-import { chains } from '../../peer/chains.js';
+import { DEFAULT_FABRIC_RELEASE, type FabricRelease } from '../../catalogue/releases.js';
+import { chains, goErrorOfStreamEnd, streamEndError } from '../../peer/chains.js';
 import { ERROR_EXECUTION_TIMEOUT, PeerHandler, type MisroutedCompletion, type RegisterOutcome } from '../../peer/handler.js';
 import type { RegisterStage, SessionContext, StageResult, TransactionStage } from '../types.js';
 import { serverChecks } from './serverChecks.js';
@@ -25,11 +26,11 @@ export async function registerStage(s: SessionContext): Promise<RegisterStage> {
   define(peer, s.config, pkg.inspected.label ?? ccid, ccid);
   const handler = peer.attach(d.dialed.stream, ccid);
   const outcome = await handler.awaitRegister(s.config.registerTimeoutMs);
-  return { ...registerFindings(outcome, ccid, s.config.registerTimeoutMs), outcome, handler };
+  return { ...registerFindings(outcome, ccid, s.config.registerTimeoutMs, s.config.peer?.fabricRelease ?? DEFAULT_FABRIC_RELEASE, s.config.peer?.startupTimeoutMs), outcome, handler };
 }
 
-function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number): StageResult {
-  const never = `the peer would wait chaincode.startuptimeout (${PEER.startupTimeoutMs / 1000} s) and fail the launch`;
+export function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number, release: FabricRelease = DEFAULT_FABRIC_RELEASE, startupTimeoutMs: number = PEER.startupTimeoutMs): StageResult {
+  const never = `the peer would wait chaincode.startuptimeout (${startupTimeoutMs / 1000} s) and fail the launch`;
   const timeoutChain = chains.launch(ccid, chains.startupTimeout(ccid));
   switch (o.kind) {
     case 'registered':
@@ -71,7 +72,13 @@ function registerFindings(o: RegisterOutcome, ccid: string, timeoutMs: number): 
       return { failure: f, findings: [failed(f)] };
     }
     case 'ended': {
-      const f: PeerFailure = { rule: 'PROTO-17', peerError: timeoutChain, message: `the server ended the stream before REGISTER (${o.reason ?? 'EOF'})` };
+      // The launch fails at once: Stream returns (3.x: with HandleChaincodeStream's error; 2.5: nil, "terminated"), no startup timeout.
+      const goError = goErrorOfStreamEnd(o.reason);
+      const f: PeerFailure = {
+        rule: 'PROTO-17',
+        peerError: chains.launch(ccid, chains.streamEnded(ccid, release, streamEndError(goError))),
+        message: `the server ended the stream before REGISTER (${goError ?? 'EOF'}): the peer fails the launch at once${release === '2.5' ? ' (Fabric 2.5 drops the stream\'s error and reports only that the connection terminated)' : ''}`,
+      };
       return { failure: f, findings: [failed(f)] };
     }
     case 'violation': {
