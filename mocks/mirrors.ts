@@ -214,43 +214,64 @@ function holderAlive(lock: string): boolean {
 }
 
 /**
- * Runs `body` holding a directory lock shared by the test processes that prepare the same files.
- * Acquiring is one rename of a directory that already holds our pid, so a lock never exists
+ * One attempt at a directory lock shared by the test processes that prepare the same files:
+ * acquiring is one rename of a directory that already holds our pid, so a lock never exists
  * without its holder's pid; a dead holder's lock is moved aside by one rename, which only one
- * waiter can win.
+ * waiter can win. 'retry' means try again at once (a stale lock was moved aside).
  */
-export function withLock<T>(lock: string, body: () => T): T {
-  const deadline = Date.now() + LOCK_DEADLINE_MS;
+function tryLock(lock: string): 'acquired' | 'held' | 'retry' {
   const mine = `${lock}.acquire-${process.pid}`;
-  for (;;) {
-    rmSync(mine, { recursive: true, force: true });
-    mkdirSync(mine, { recursive: true });
-    writeFileSync(join(mine, 'pid'), String(process.pid));
-    try {
-      renameSync(mine, lock);
-      break;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
-    }
-    if (!holderAlive(lock)) {
-      const aside = `${lock}.stale-${process.pid}`;
-      try {
-        renameSync(lock, aside);
-        rmSync(aside, { recursive: true, force: true });
-      } catch {
-        /* another waiter moved it first */
-      }
-      continue;
-    }
-    if (Date.now() > deadline) {
-      rmSync(mine, { recursive: true, force: true });
-      throw new Error(`${lock} was held by another process for more than ${LOCK_DEADLINE_MS} ms`);
-    }
+  rmSync(mine, { recursive: true, force: true });
+  mkdirSync(mine, { recursive: true });
+  writeFileSync(join(mine, 'pid'), String(process.pid));
+  try {
+    renameSync(mine, lock);
+    return 'acquired';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+  }
+  rmSync(mine, { recursive: true, force: true });
+  if (holderAlive(lock)) return 'held';
+  const aside = `${lock}.stale-${process.pid}`;
+  try {
+    renameSync(lock, aside);
+    rmSync(aside, { recursive: true, force: true });
+  } catch {
+    /* another waiter moved it first */
+  }
+  return 'retry';
+}
+
+function lockTimedOut(lock: string, deadlineMs: number): Error {
+  return new Error(`${lock} was held by another process for more than ${deadlineMs} ms`);
+}
+
+/** Runs `body` holding the directory lock `lock` (see tryLock), waiting at most `deadlineMs` for it. */
+export function withLock<T>(lock: string, body: () => T, deadlineMs = LOCK_DEADLINE_MS): T {
+  const deadline = Date.now() + deadlineMs;
+  for (let got = tryLock(lock); got !== 'acquired'; got = tryLock(lock)) {
+    if (got === 'retry') continue;
+    if (Date.now() > deadline) throw lockTimedOut(lock, deadlineMs);
     sleepSync(200);
   }
   try {
     return body();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** withLock for an asynchronous body: waits without blocking the event loop. */
+export async function withLockAsync<T>(lock: string, body: () => Promise<T>, deadlineMs = LOCK_DEADLINE_MS): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (let got = tryLock(lock); got !== 'acquired'; got = tryLock(lock)) {
+    if (got === 'retry') continue;
+    if (Date.now() > deadline) throw lockTimedOut(lock, deadlineMs);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  try {
+    return await body();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FABRIC_RELEASES, type FabricRelease, type FabricReleasePin } from '../../src/catalogue/releases.js';
 import { run } from './proc.js';
+import { withLockAsync } from '../../mocks/mirrors.js';
 
 /**
  * The Fabric binaries of a real peer network, built from source at a pinned release: peer,
@@ -84,59 +85,6 @@ function made(pin: FabricReleasePin, dir: string, ms: number, cached: boolean): 
   };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
-/** A directory lock holding its owner's pid; a dead owner's lock is taken over. */
-async function withLock<T>(lock: string, body: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + LOCK_DEADLINE_MS;
-  const mine = `${lock}.acquire-${process.pid}`;
-  for (;;) {
-    rmSync(mine, { recursive: true, force: true });
-    mkdirSync(mine, { recursive: true });
-    writeFileSync(join(mine, 'pid'), String(process.pid));
-    try {
-      renameSync(mine, lock);
-      break;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
-    }
-    let holder = NaN;
-    try {
-      holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
-    } catch {
-      /* being released */
-    }
-    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) {
-      const aside = `${lock}.stale-${process.pid}`;
-      try {
-        renameSync(lock, aside);
-        rmSync(aside, { recursive: true, force: true });
-      } catch {
-        /* another waiter moved it first */
-      }
-      continue;
-    }
-    if (Date.now() > deadline) {
-      rmSync(mine, { recursive: true, force: true });
-      throw new Error(`${lock} was held by another process for more than ${LOCK_DEADLINE_MS} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-  try {
-    return await body();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 async function extract(src: { readonly mirror: string } | { readonly archive: string }, pin: FabricReleasePin, into: string): Promise<void> {
   mkdirSync(into, { recursive: true });
   if ('mirror' in src) {
@@ -173,7 +121,7 @@ export async function fabricBuild(release: FabricRelease, log: (line: string) =>
   const go = await run('go', ['version'], { timeoutMs: 60_000 });
   if (go.code !== 0) return { skip: `go is not available: the Fabric ${pin.tag} binaries cannot be built` };
   mkdirSync(root, { recursive: true });
-  return withLock(`${dir}.lock`, async () => {
+  return withLockAsync(`${dir}.lock`, async () => {
     if (ready(dir, pin.commit)) return made(pin, dir, Math.round(performance.now() - started), true);
     const work = `${dir}.tmp-${process.pid}`;
     rmSync(work, { recursive: true, force: true });
@@ -198,5 +146,5 @@ export async function fabricBuild(release: FabricRelease, log: (line: string) =>
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
-  });
+  }, LOCK_DEADLINE_MS);
 }

@@ -182,15 +182,6 @@ async function onPeer(c: Case, o: RunnerOptions, pkgFile: string, packageId: str
   return finish({ step: invokeStep(error), install: 'ok', approveCommit: 'ok', invoke: 'failed', status: invokeStatus(out), error, waitedMs: inv.ms });
 }
 
-interface ResultRule {
-  readonly id: string;
-  readonly level: string;
-  readonly status: string;
-  readonly stage: string;
-  readonly peerError: string | null;
-  readonly message: string;
-}
-
 /**
  * Runs the harness CLI on the package (its server, if any, is already listening); for a case that
  * resolves service names, with the peer's own /etc/hosts (the same mount-namespace wrapper).
@@ -209,7 +200,7 @@ async function onHarness(c: Case, pkgFile: string, reportDir: string, net: Netwo
   try {
     const res = JSON.parse(readFileSync(join(reportDir, 'result.json'), 'utf8')) as { verdict: string; rules: unknown };
     verdict = res.verdict;
-    rules = (res.rules as readonly ResultRule[]).map((x) => ({ id: x.id, level: x.level, status: x.status, stage: RULE_STAGE[x.id] ?? x.stage, peerError: x.peerError, message: x.message }));
+    rules = (res.rules as readonly HarnessRule[]).map((x) => ({ id: x.id, level: x.level, status: x.status, stage: RULE_STAGE[x.id] ?? x.stage, peerError: x.peerError, message: x.message }));
   } catch (e) {
     verdict = `no result.json (${e instanceof Error ? e.message : String(e)})`;
   }
