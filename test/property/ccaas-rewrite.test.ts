@@ -17,17 +17,24 @@ describe('ccaas builder rewrite agrees with Go', () => {
 
   it(`${RUNS} generated connection.json × builder config: same output bytes or exact error`, { skip: skip ?? false, timeout: 900_000 }, async () => {
     const seed = propertySeed('ccaas-rewrite');
-    const tally = { ok: 0, failed: 0 };
+    const tally = { ok: 0, failed: 0, unsupported: 0 };
     await fc.assert(fc.asyncProperty(ccaasConnectionDoc, builderConfig, async (doc, cfg) => {
       const v = await oracle!.ask({ mode: 'ccaas-build-connection', input: doc, args: cfg === undefined ? {} : { config: cfg } });
       const r = rewriteConnection(doc, cfg);
+      // As in ccaas-template.test.ts: the one construct generated on purpose that the twin cannot
+      // reproduce is a slice that cuts a UTF-8 sequence (Go strings hold any bytes, JS strings
+      // cannot); the twin says so (preflight turns it into a CONN-10 note, never a verdict).
+      if (!r.ok && r.unsupported && /slice that cuts a UTF-8 sequence/.test(r.stderrError)) {
+        tally.unsupported++;
+        return;
+      }
       assert.ok(r.ok || !r.unsupported, `generated a construct we do not reproduce: ${!r.ok ? r.stderrError : ''}`);
       const mine = r.ok ? `ok: ${r.output.toString('utf8')}` : `error: ${r.stderrError}`;
       const want = v.ok ? `ok: ${String(v.result?.['output'])}` : `error: ${v.error}`;
       assert.equal(mine, want, `document ${JSON.stringify(doc.toString('latin1'))} config ${JSON.stringify(cfg)}`);
       tally[v.ok ? 'ok' : 'failed']++;
     }), { seed, numRuns: RUNS });
-    process.stdout.write(`# ccaas-rewrite: ${RUNS} agreed (${tally.ok} rewritten, ${tally.failed} build failures)\n`);
+    process.stdout.write(`# ccaas-rewrite: ${RUNS} agreed (${tally.ok} rewritten, ${tally.failed} build failures, ${tally.unsupported} slices cutting UTF-8 left to Go)\n`);
     assert.ok(tally.ok > RUNS / 10 && tally.failed > RUNS / 10, 'generator covers both verdicts');
   });
 });
