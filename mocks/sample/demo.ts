@@ -1,5 +1,5 @@
 import { join, relative } from 'node:path';
-import { main } from '../../src/cli/main.js';
+import { main } from '../../src/cli/cli.js';
 import { PROJECT_ROOT } from '../../src/cli/commands/check.js';
 import { NODE_FIXTURE, nodeServerCommand } from '../chaincode/node/launch.js';
 import { writeSamplePackage } from './sample.js';

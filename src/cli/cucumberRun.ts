@@ -8,13 +8,15 @@ import type { Json } from '../findings.js';
  * `loadConfiguration({ file: false, provided })` returns for the same options with no
  * CUCUMBER_PUBLISH_* variables (never publishing: the reports stay on this machine);
  * test/unit/cli-cucumber-config.test.ts keeps the two equal.
+ *
+ * Cucumber writes nothing itself: the CLI discards its console output, so the console formatter
+ * is `rerun` (the one that does no work per step), and cucumber.html is written after the run
+ * from the redacted envelopes (src/report/cucumberHtml.ts).
  */
 
 export interface CheckRun {
   readonly paths: readonly string[];
   readonly require: readonly string[];
-  /** Where Cucumber's own HTML report goes. */
-  readonly htmlFile: string;
   readonly worldParameters: { readonly [key: string]: Json };
   readonly tags: string;
 }
@@ -24,7 +26,7 @@ export function checkRunConfiguration(r: CheckRun): IRunConfiguration {
     sources: { paths: [...r.paths], defaultDialect: 'en', names: [], tagExpression: r.tags, order: 'defined', shard: '' },
     support: { requireModules: [], requirePaths: [...r.require], importPaths: [], loaders: [] },
     runtime: { dryRun: false, failFast: false, filterStacktraces: true, parallel: 0, retry: 0, retryTagFilter: '', strict: true, worldParameters: { ...r.worldParameters } },
-    formats: { stdout: 'progress', files: { [r.htmlFile]: 'html' }, publish: false, options: {} },
+    formats: { stdout: 'rerun', files: {}, publish: false, options: {} },
     plugins: { specifiers: [], options: {} },
   };
 }

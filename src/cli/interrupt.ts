@@ -14,6 +14,8 @@ type Sig = keyof typeof SIGNAL_EXIT;
 const SIGNALS: readonly Sig[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** Cleanup that takes longer than this is cut short (the groups are already SIGKILLed). */
 const CLEANUP_DEADLINE_MS = 3_000;
+/** How long file operations already under way get to finish before the second removal. */
+const AFTERMATH_MS = 50;
 
 export interface InterruptScope {
   /** Temporary directories to remove. */
@@ -43,12 +45,9 @@ export function onInterrupt(): InterruptScope {
     killGroupsNow();
     const code = SIGNAL_EXIT[sig];
     let finalised = false;
-    // Synchronously, right before exiting: the run's own steps (still going) cannot write into
-    // a directory while it is being removed, and nothing is added after.
-    const finalise = (): void => {
-      if (finalised) return;
-      finalised = true;
-      killGroupsNow();
+    // Synchronously: the run's own steps (still going) cannot write into a directory while it is
+    // being removed.
+    const removeAll = (): void => {
       for (const d of scope.temp) {
         try {
           rmSync(d, { recursive: true, force: true, maxRetries: 3 });
@@ -61,6 +60,12 @@ export function onInterrupt(): InterruptScope {
       } catch {
         // idem
       }
+    };
+    const finalise = (): void => {
+      if (finalised) return;
+      finalised = true;
+      killGroupsNow();
+      removeAll();
     };
     const force = setTimeout(() => {
       finalise();
@@ -75,6 +80,11 @@ export function onInterrupt(): InterruptScope {
         // best effort: the deadline above still ends the process
       }
       finalise();
+      // A file operation the run handed to libuv's threads before the removal (an extraction's
+      // mkdir) can still create a directory again: give those threads a moment, with this one
+      // blocked so that none of the run's own steps goes on meanwhile, then remove once more.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, AFTERMATH_MS);
+      removeAll();
       const procs = killed.strays > 0 ? `, and ${killed.strays} process(es) that had left their group` : '';
       // the live progress line (a terminal only) is cleared first, so the one line stands alone
       if (process.stdout.isTTY) process.stdout.write('\r\x1b[2K');

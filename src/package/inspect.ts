@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rule as catalogueRule } from '../catalogue/index.js';
 import { blocked, failed, passed, type Finding, type Json, type PeerFailure, type Status } from '../findings.js';
@@ -85,7 +85,6 @@ async function cleanup(work: string, keep: string | null): Promise<void> {
     await rm(work, { recursive: true, force: true });
     return;
   }
-  const { readdir } = await import('node:fs/promises');
   for (const n of await readdir(work)) {
     const p = join(work, n);
     if (p !== keep) await rm(p, { recursive: true, force: true });

@@ -25,6 +25,12 @@ const DEC_W = 24;
 const hexWindows = new Set<string>();
 const b64Windows = new Set<string>();
 const decWindows = new Set<string>();
+/** Every half-window (w/2 characters) of the secrets behind each set: the prefilter of `hits`. */
+const HALVES = new Map<Set<string>, Set<string>>([
+  [hexWindows, new Set<string>()],
+  [b64Windows, new Set<string>()],
+  [decWindows, new Set<string>()],
+]);
 const seen = new Set<string>();
 /** Bumped whenever the set of known keys changes: text redacted at one generation is final until the next. */
 let generation = 0;
@@ -109,6 +115,7 @@ export function rememberPrivateKey(input: string | Buffer | KeyObject): boolean 
     if (b.length > 0) windows(BigInt(`0x${b.toString('hex')}`).toString(10), DEC_W, pubDec);
   }
   const add = (s: string, w: number, into: Set<string>, not: Set<string>): void => {
+    windows(s, w / 2, HALVES.get(into) as Set<string>);
     for (let i = 0; i + w <= s.length; i++) {
       const x = s.slice(i, i + w);
       if (!not.has(x)) into.add(x);
@@ -153,6 +160,7 @@ export function forgetPrivateKeys(): void {
   hexWindows.clear();
   b64Windows.clear();
   decWindows.clear();
+  for (const h of HALVES.values()) h.clear();
   seen.clear();
 }
 
@@ -163,8 +171,13 @@ export const KNOWN_KEY_REDACTED = '[REDACTED PRIVATE KEY]';
 // digits; captured lines quoted as `a | b | c` are runs too.
 const HEX_RUN = /(?:(?<![0-9A-Za-z])|(?<=\\[nrt]))[0-9A-Fa-f]{2,}(?:(?:[:|\s]|\\+[nrt]|"\s*,\s*"|&quot;\s*,\s*&quot;)+[0-9A-Fa-f]{2,})*(?![0-9A-Za-z])/g;
 // (Separators are written so that a text can be split into them one way only: no backtracking blow-up on hostile output.)
-const B64_RUN = /[A-Za-z0-9+/_-]{8,}={0,2}(?:(?:[ \t]*(?:\r?\n|\\+[nrt]|\||"\s*,\s*"|&quot;\s*,\s*&quot;))+[ \t]*[A-Za-z0-9+/_-]{4,}={0,2})*/g;
-const DEC_RUN = /[0-9]{24,}/g;
+// (The lookbehinds start a match only where a run starts, where the leftmost match starts anyway,
+// so that the engine does not rescan a word once per character.)
+const B64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{8,}={0,2}(?:(?:[ \t]*(?:\r?\n|\\+[nrt]|\||"\s*,\s*"|&quot;\s*,\s*&quot;))+[ \t]*[A-Za-z0-9+/_-]{4,}={0,2})*/g;
+const DEC_RUN = /(?<![0-9])[0-9]{24,}/g;
+
+/** The run patterns, for test/property/redact-patterns.test.ts. */
+export const RUN_PATTERNS = { hex: HEX_RUN, base64: B64_RUN, decimal: DEC_RUN } as const;
 
 /**
  * The part of `run` to redact: from the first to the last character that falls in a window of a
@@ -214,7 +227,9 @@ function secretSpan(run: string, token: RegExp, w: number, set: Set<string>, nor
 
 function redactRuns(text: string, runs: RegExp, token: RegExp, w: number, set: Set<string>, norm: (c: string) => string, quick: (run: string) => string): string {
   return text.replace(runs, (run) => {
-    // the common case first: nothing of a known key in this run
+    // the common cases first: a run too short to hold a window (normalising only drops
+    // characters), or nothing of a known key in it
+    if (run.length < w) return run;
     const n = quick(run);
     if (n.length < w || !hits(n, w, set)) return run;
     const span = secretSpan(run, token, w, set, norm);
@@ -223,6 +238,13 @@ function redactRuns(text: string, runs: RegExp, token: RegExp, w: number, set: S
 }
 
 function hits(n: string, w: number, set: Set<string>): boolean {
+  // A stretch of w characters shared with a secret holds an aligned half-window (one starting at
+  // a multiple of w/2) that is a substring of the secret: look those up first, a tenth of the work.
+  const half = w / 2;
+  const pre = HALVES.get(set);
+  let maybe = pre === undefined;
+  for (let i = 0; !maybe && i + half <= n.length; i += half) maybe = (pre as Set<string>).has(n.slice(i, i + half));
+  if (!maybe) return false;
   for (let i = 0; i + w <= n.length; i++) if (set.has(n.slice(i, i + w))) return true;
   return false;
 }

@@ -55,7 +55,9 @@ function envValueIsKey(value: string): boolean {
   return !(PATH_LIKE.test(value) && !value.split('/').some((seg) => seg.length >= 64));
 }
 
-const BASE64_BLOCK = /[A-Za-z0-9+/]{40,}={0,2}(?:(?:[ \t\r\n]|\\+[nrt]|"\s*,\s*"|&quot;\s*,\s*&quot;)+[A-Za-z0-9+/]{4,}={0,2})*/g;
+// The lookbehind starts a match only where a run of base64 characters starts (where the leftmost
+// match starts anyway): without it the engine rescans every shorter word once per character.
+export const BASE64_BLOCK = /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40,}={0,2}(?:(?:[ \t\r\n]|\\+[nrt]|"\s*,\s*"|&quot;\s*,\s*&quot;)+[A-Za-z0-9+/]{4,}={0,2})*/g;
 
 interface Span {
   start: number;

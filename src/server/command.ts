@@ -19,6 +19,8 @@ export interface ServerLaunch {
   readonly cwd: string;
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly startTimeoutMs?: number;
+  /** Called once the command's process exists (before it listens): a caller may go on meanwhile. */
+  readonly onSpawn?: () => void;
 }
 
 export interface RunningServer {
@@ -107,6 +109,7 @@ export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
   const marker = newMarker();
   const child = spawn('/bin/sh', ['-c', l.command], { cwd: l.cwd, env: markedEnv(env, marker), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   trackGroup(child.pid);
+  l.onSpawn?.();
   child.stdout?.on('data', out.data);
   child.stderr?.on('data', err.data);
   child.stdout?.on('end', out.flush);

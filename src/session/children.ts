@@ -45,6 +45,15 @@ export function trackGroup(pgid: number | undefined | null): void {
   if (typeof pgid !== 'number' || pgid <= 0) return;
   groups.add(pgid);
   if (refusing) killGroupsNow();
+  for (const notify of waiting.splice(0)) notify();
+}
+
+/** Callers of `nextChild`, told at the next start. */
+const waiting: Array<() => void> = [];
+
+/** Resolves when the next child starts (a scheduling hint: callers race it with what starts it). */
+export function nextChild(): Promise<void> {
+  return new Promise((resolve) => waiting.push(resolve));
 }
 
 /** From now on every child is killed as soon as it starts (the run is being interrupted). */

@@ -4,14 +4,14 @@ import { blocked, failed, type Finding } from '../findings.js';
 import { WorldState } from '../ledger/worldState.js';
 import { TestMsp } from '../peer/identity.js';
 import { launchServer, type RunningServer } from '../server/command.js';
+import { nextChild } from './children.js';
 import { placeServer, type Placement } from '../server/placement.js';
 import type { RunConfig } from './config.js';
-import { BUILD_RULES, buildStage } from './stages/build.js';
-import { CONNECTION_RULES, connectionStage } from './stages/connection.js';
-import { DIAL_RULES, dialStage } from './stages/dial.js';
-import { PACKAGE_RULES, packageStage } from './stages/package.js';
-import { REGISTER_RULES, TRANSACTION_RULES, registerStage, transactionStage } from './stages/protocol.js';
-import { SERVER_RULES, serverStage } from './stages/server.js';
+import { buildStage } from './stages/build.js';
+import { connectionStage } from './stages/connection.js';
+import { packageStage } from './stages/package.js';
+import { RULE_STAGE } from './stages/rules.js';
+import { serverStage } from './stages/server.js';
 import type {
   BuildStage,
   ConnectionStage,
@@ -34,20 +34,18 @@ export type { StageName, StageResult } from './types.js';
  * blocked, and its rules are reported as skipped with the blocking rule named.
  */
 
-function rulesOf(stage: StageName, ids: readonly string[]): Array<[string, StageName]> {
-  return ids.map((id) => [id, stage]);
-}
+export { RULE_STAGE } from './stages/rules.js';
 
-/** Which stage judges which rule (the checks side of "one rule, one place"). */
-export const RULE_STAGE: Readonly<Record<string, StageName>> = Object.fromEntries([
-  ...rulesOf('package', PACKAGE_RULES),
-  ...rulesOf('build', BUILD_RULES),
-  ...rulesOf('connection', CONNECTION_RULES),
-  ...rulesOf('server', SERVER_RULES),
-  ...rulesOf('dial', DIAL_RULES),
-  ...rulesOf('register', REGISTER_RULES),
-  ...rulesOf('transaction', TRANSACTION_RULES),
-]);
+/**
+ * The dial and protocol stages bring gRPC and the Fabric protos (about a hundred modules): they
+ * load when a run first needs them, after the package stage has started the --command server.
+ */
+function dialStages(): typeof import('./stages/dial.js') {
+  return require('./stages/dial.js') as typeof import('./stages/dial.js');
+}
+function protocolStages(): typeof import('./stages/protocol.js') {
+  return require('./stages/protocol.js') as typeof import('./stages/protocol.js');
+}
 
 /** Several findings on one rule become one: the worst status, every message of that status. */
 const SEVERITY: Readonly<Record<Finding['status'], number>> = { error: 5, failed: 4, skipped: 3, 'expected-failure': 2, disabled: 1, passed: 0 };
@@ -140,11 +138,15 @@ export class PeerSession implements SessionContext {
   /**
    * Runs the package stage and resolves once a --command server that need not wait for the
    * builders has been spawned (or it is clear none will be): the CLI lets it boot while it loads
-   * the Cucumber runtime.
+   * the Cucumber runtime. With `build`, the build stage (the builder processes) starts as soon as
+   * the package is installed, without waiting for the caller.
    */
-  serverStarting(): Promise<void> {
-    void this.package();
-    return this.earlyStarting;
+  async serverStarting(o: { readonly build?: boolean } = {}): Promise<void> {
+    // The builders need no Cucumber either: they run while it loads, judged by the steps as before.
+    const build = this.package().then((r) => (o.build === true && !r.failure && !this.closed ? this.build() : null));
+    await this.earlyStarting;
+    // Once the first builder process exists, the caller may block the event loop (loading Cucumber).
+    if (o.build === true) await Promise.race([nextChild(), build]);
   }
 
   /**
@@ -162,12 +164,18 @@ export class PeerSession implements SessionContext {
     const address = c.address !== null ? ANY_ADDRESS : source;
     // the server stage already started one, the run is over, or the address is for a builder to fill in
     if (!address || address.includes('{{') || this.memo.has('server') || this.closed) return;
+    let spawned = (): void => undefined;
+    const spawning = new Promise<void>((resolve) => {
+      spawned = resolve;
+    });
     const started = (async () => {
       const placement = await placeServer(source ?? c.address ?? '', { address: c.address, resolve: c.resolve ?? [], command: true });
-      const server = await launchServer({ command: c.command ?? '', packageId, address: placement.listen, cwd: process.cwd(), baseEnv: process.env });
+      const server = await launchServer({ command: c.command ?? '', packageId, address: placement.listen, cwd: process.cwd(), baseEnv: process.env, onSpawn: spawned });
       return { server, placement };
     })().catch(() => null);
     this.early = { address, started };
+    // The process exists before the caller goes on (a synchronous module load would hold the spawn back).
+    await Promise.race([spawning, started]);
   }
 
   async takeEarlyServer(address: string): Promise<{ readonly server: RunningServer; readonly placement: Placement } | null> {
@@ -189,13 +197,13 @@ export class PeerSession implements SessionContext {
     return this.once('server', serverStage);
   }
   dial(): Promise<DialStage> {
-    return this.once('dial', dialStage);
+    return this.once('dial', (s) => dialStages().dialStage(s));
   }
   register(): Promise<RegisterStage> {
-    return this.once('register', registerStage);
+    return this.once('register', (s) => protocolStages().registerStage(s));
   }
   transaction(): Promise<TransactionStage> {
-    return this.once('transaction', transactionStage);
+    return this.once('transaction', (s) => protocolStages().transactionStage(s));
   }
 
   /** The package ID the peer computed, once the package stage got that far. */

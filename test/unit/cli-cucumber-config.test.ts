@@ -9,14 +9,13 @@ describe('the Cucumber run configuration of a check', () => {
     const options = {
       paths: ['/p/features/conformance/*.feature', '/home/me/features'],
       require: ['/p/dist/steps/*.js'],
-      htmlFile: '/tmp/r/cucumber.html',
       worldParameters: { config: { packagePath: '/x.tgz', offline: false, builders: [] }, run: { level: 'must' } },
       tags: '(@PKG-01 or @DIAL-03) and not @network',
     };
     const { runConfiguration } = await loadConfiguration(
       {
         file: false,
-        provided: { paths: [...options.paths], require: [...options.require], format: [`html:${options.htmlFile}`], worldParameters: options.worldParameters, tags: options.tags },
+        provided: { paths: [...options.paths], require: [...options.require], format: ['rerun'], worldParameters: options.worldParameters, tags: options.tags },
       },
       { cwd: process.cwd(), env: {} },
     );

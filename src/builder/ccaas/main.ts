@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { build, detect, release, type ProgramResult } from './programs.js';
+import { enableCompileCache } from '../../cli/compileCache.js';
+import type { ProgramResult } from './programs.js';
+
+// The peer runs this three times per package: its modules compile once, not at every run.
+enableCompileCache();
+const { build, detect, release } = require('./programs.js') as typeof import('./programs.js');
 
 /**
  * Entry point of the bundled ccaas builder twin: `node main.js <detect|build|release> <peer args...>`.

@@ -1,7 +1,5 @@
 import { open, stat, writeFile } from 'node:fs/promises';
-import { CCAAS_CONNECTION, rewriteConnection } from '../../connection/ccaasRewrite.js';
 import { unmarshal, unmarshalStringMap, type GoStructType } from '../../gojson/index.js';
-import { execTemplate } from '../../gotemplate/index.js';
 import { GoError, errnoCode, pathError } from '../goerr.js';
 import { goClean, goJoin } from '../../gopath/filepath.js';
 import { mkdirAll, treeCopy } from './treeCopy.js';
@@ -27,6 +25,11 @@ const METADATA: GoStructType = { name: 'chaincodeMetadata', pkg: 'main', fields:
 
 /** Marks an error of the twin itself: a template construct the TS template engine does not reproduce. */
 export const TWIN_CANNOT_REPRODUCE = 'ccaas twin cannot reproduce';
+
+/** The connection.json rewrite and its template engine: only `build` uses them, so only it loads them. */
+function rewriting(): typeof import('../../connection/ccaasRewrite.js') & Pick<typeof import('../../gotemplate/index.js'), 'execTemplate'> {
+  return { ...(require('../../connection/ccaasRewrite.js') as typeof import('../../connection/ccaasRewrite.js')), execTemplate: (require('../../gotemplate/index.js') as typeof import('../../gotemplate/index.js')).execTemplate };
+}
 
 function fsErr(op: string, path: string, e: unknown): GoError {
   return new GoError(pathError(op, path, e));
@@ -123,6 +126,7 @@ function templateParseStdout(connection: Buffer, config: string | undefined, std
   const m = /^Failed to parse the (Address|DialTimeout|RootCert|ClientKey|ClientCert) field template: /.exec(stderrError);
   if (!m) return '';
   const key = FIELD_KEYS[m[1] as string] as string;
+  const { CCAAS_CONNECTION, execTemplate } = rewriting();
   const d = unmarshal(connection, CCAAS_CONNECTION, 'value');
   const text = (d.values.get(key) as string | undefined) ?? '';
   const cfg = config === undefined || config === '' ? null : unmarshalStringMap(Buffer.from(config, 'utf8'));
@@ -162,7 +166,7 @@ export function build(args: readonly string[], env: Readonly<Record<string, stri
     }
     const contents = await goReadFile(connectionSrcFile);
     const config = env['CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG'];
-    const rewritten = rewriteConnection(contents, config);
+    const rewritten = rewriting().rewriteConnection(contents, config);
     if (!rewritten.ok) {
       if (rewritten.unsupported) throw new GoError(`${TWIN_CANNOT_REPRODUCE}: ${rewritten.stderrError}`);
       out.stdout = templateParseStdout(contents, config, rewritten.stderrError);

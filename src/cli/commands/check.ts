@@ -6,6 +6,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Json } from '../../findings.js';
 import { toConsole } from '../../report/console.js';
+import { writeCucumberHtml } from '../../report/cucumberHtml.js';
 import { toHtml } from '../../report/html.js';
 import { toJunit } from '../../report/junit.js';
 import { buildModel, parseEnvelopes, type ComplianceModel, type GateLevel, type RunInfo } from '../../report/model.js';
@@ -16,6 +17,7 @@ import { toResultJson } from '../../report/result.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
 import { closeSessions, sessionFor } from '../../session/registry.js';
+import { RULE_STAGE } from '../../session/stages/rules.js';
 import { readPeerBuilderSetup, STOCK_VM_ENDPOINT } from '../../builder/peerConfig.js';
 import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
 import { CHECK_OPTIONS } from '../flags.js';
@@ -51,6 +53,8 @@ export interface ReportOptions {
   readonly run: RunInfo;
   /** The Cucumber tag expression: --tags joined with the --run/--skip selection. */
   readonly tags: string;
+  /** The rules --run/--skip select (every rule with a scenario when neither is given). */
+  readonly selected: readonly string[];
 }
 
 function toolVersion(): string {
@@ -70,9 +74,10 @@ export async function buildReportOptions(p: Parsed, argv: readonly string[], con
   const skipPatterns = splitPatterns(list(p, 'skip'));
   let expectedFailures: RunInfo['expectedFailures'] = null;
   let tagExpression: string | null = null;
+  let selected: readonly string[] = [];
   try {
     const all = featureRuleIds(join(PROJECT_ROOT, 'features', 'conformance'));
-    tagExpression = selectRules(all, runPatterns, skipPatterns).tagExpression;
+    ({ tagExpression, selected } = selectRules(all, runPatterns, skipPatterns));
     const file = str(p, 'expected-failures');
     if (file !== null) {
       const text = await readFile(resolve(file), 'utf8').catch(async () => {
@@ -100,7 +105,7 @@ export async function buildReportOptions(p: Parsed, argv: readonly string[], con
       peers: peersOf(config),
     },
   };
-  return { run, tags: combineTags(userTags, tagExpression) };
+  return { run, tags: combineTags(userTags, tagExpression), selected };
 }
 
 /** The peers a run renders for, when the configuration names several; else the one mock peer. */
@@ -237,19 +242,20 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     interrupt.discard = () => discardStagingSync(t);
     interrupt.reportNote = t.previous ? `the previous report in ${reportDir} is untouched` : `no report was written to ${reportDir}`;
     const messagesFile = join(t.staging, 'messages.ndjson');
-    const htmlFile = join(t.staging, 'cucumber.html');
-    // The peer's install parse, and a --command server's start once the package ID is known, need
-    // no Cucumber: begin them now, so the server boots while the Cucumber runtime loads. The
-    // session keeps the stage for the steps, which judge it as before.
-    await sessionFor(config).serverStarting();
+    // The peer's install parse, a --command server's start once the package ID is known, and the
+    // builders need no Cucumber: begin them now, so that they run while the Cucumber runtime
+    // loads. The session keeps each stage for the steps, which judge it as before.
+    await sessionFor(config).serverStarting({ build: report.selected.some((id) => RULE_STAGE[id] !== 'package') });
     // Only the runner: Cucumber's api index also loads its configuration loader (see cucumberRun.ts).
     const { runCucumber } = require('@cucumber/cucumber/lib/api/run_cucumber') as Pick<typeof import('@cucumber/cucumber/api'), 'runCucumber'>;
     const features = join(PROJECT_ROOT, 'features', 'conformance');
     const steps = join(PROJECT_ROOT, 'dist', 'steps');
+    const userFeatures = await userFeaturePaths(argv);
     const runConfiguration = checkRunConfiguration({
-      paths: [join(features, '*.feature'), ...(await userFeaturePaths(argv))],
-      require: [join(steps, '*.js')],
-      htmlFile,
+      paths: [join(features, '*.feature'), ...userFeatures],
+      // The users' step library only with users' features: Cucumber tries every step of a run
+      // against every definition, so the conformance steps alone match in a quarter of the time.
+      require: userFeatures.length > 0 ? [join(steps, '*.js')] : [join(steps, 'world.js'), join(steps, 'conformance.steps.js')],
       worldParameters: JSON.parse(JSON.stringify({ config, run: report.run })) as { [key: string]: Json },
       tags: report.tags,
     });
@@ -282,14 +288,10 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     // (redact is idempotent: a line redacted with today's keys is final, test/unit/report-known-keys.test.ts)
     const finalKeys = knownKeysGeneration();
     for (let i = 0; i < lines.length; i++) if (redactedAt[i] !== finalKeys) lines[i] = redact(lines[i] as string);
-    await writeFile(messagesFile, lines.length > 0 ? `${lines.join('\n')}\n` : '');
-    // Cucumber's own HTML report embeds the same envelopes: redact it as well.
-    const cucumberHtml = await readFile(htmlFile, 'utf8').catch(() => null);
-    if (cucumberHtml !== null) {
-      const clean = redact(cucumberHtml);
-      if (clean !== cucumberHtml) await writeFile(htmlFile, clean);
-    }
-    const envelopes = parseEnvelopes(lines.join('\n'));
+    const stream = lines.join('\n');
+    const envelopes = parseEnvelopes(stream);
+    // Cucumber's own HTML report embeds the same (redacted) envelopes.
+    await Promise.all([writeFile(messagesFile, lines.length > 0 ? `${stream}\n` : ''), writeCucumberHtml(join(t.staging, 'cucumber.html'), envelopes)]);
     const built = buildModel(envelopes);
     // Cucumber names feature files relative to the project; the user's own are shown from where they ran it.
     const model = { ...built, ownScenarios: built.ownScenarios.map((sc) => ({ ...sc, uri: userPath(resolve(PROJECT_ROOT, sc.uri)) })) };

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ccaasTwinFor, STOCK_CCAAS_PATH } from '../../builder/bundled.js';
-import { BUILD_JUDGED, judgeBuild, type PeerBuild, type RestartView } from '../../builder/judge.js';
+import { judgeBuild, type PeerBuild, type RestartView } from '../../builder/judge.js';
 import { lintBuilder, type LintNote } from '../../builder/lint.js';
 import { SAMPLE_BUILDERS, STOCK_VM_ENDPOINT, type ExternalBuilderConf, type PeerBuilderSetup } from '../../builder/peerConfig.js';
 import { restoreCachedBuild, runExternalBuild, type BuildOutcome, type BuilderSpec } from '../../builder/runner.js';
@@ -23,8 +23,6 @@ import type { BuildStage, SessionContext } from '../types.js';
  * one package rendered for several peers. CODE-01..03 (extraction) are judged by the package
  * stage's extraction and reported here, where the peer's build hits them.
  */
-
-export const BUILD_RULES = ['CODE-01', 'CODE-02', 'CODE-03', 'CODE-04', 'CODE-05', 'CODE-06', 'CODE-07', ...BUILD_JUDGED] as const;
 
 type SetupView = Pick<PeerBuilderSetup, 'source' | 'startError' | 'startErrorInexact' | 'notes' | 'vmEndpoint' | 'settings'>;
 

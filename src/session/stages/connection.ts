@@ -9,13 +9,9 @@ import type { BuildOutcome } from '../../builder/runner.js';
 import { foldPerPeer, type PeerFindings } from '../perPeer.js';
 import type { ConnectionStage, SessionContext } from '../types.js';
 import type { BuildStageWithDetail } from './build.js';
-
-/** Lint-style rules of the connection stage: no finding means nothing wrong was seen. */
-const CONNECTION_LINT_RULES = ['CONN-04', 'DRIFT-01', 'DRIFT-02', 'DRIFT-03', 'DRIFT-05'] as const;
+import { CONNECTION_LINT_RULES } from './rules.js';
 
 /** Launch: connection.json from the durable release, as the peer reads it (CONN-*, doc drift). */
-export const CONNECTION_RULES = ['CONN-01', 'CONN-02', 'CONN-03', 'CONN-05', 'CONN-06', 'CONN-07', ...CONNECTION_LINT_RULES] as const;
-
 export async function connectionStage(s: SessionContext): Promise<ConnectionStage> {
   const b = await s.build();
   const ccid = await s.packageId();

@@ -22,7 +22,6 @@ import type { DialStage, SessionContext } from '../types.js';
  * dial_timeout: the probe's verdict is final as soon as it is known (a listener that never answers
  * is reported at dial_timeout, as the peer would fail it, not after a second wait).
  */
-export const DIAL_RULES = ['CONN-08', 'CONN-09', 'DIAL-03', 'DIAL-04', 'DIAL-05', 'DIAL-06', 'DIAL-09', 'DIAL-10', 'DIAL-11', 'DRIFT-04', 'DRIFT-07'] as const;
 
 const LINT_RULES = ['DIAL-09', 'DIAL-10', 'DIAL-11', 'CONN-09', 'DRIFT-07'] as const;
 

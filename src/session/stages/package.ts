@@ -6,11 +6,6 @@ import type { PackageStage, SessionContext } from '../types.js';
 import { builderSpecs, setupOf } from './build.js';
 
 /** Install: the peer's package parse (PKG-*), judged by src/package. */
-export const PACKAGE_RULES = [
-  'PKG-01', 'PKG-02', 'PKG-03', 'PKG-04', 'PKG-05', 'PKG-06', 'PKG-07', 'PKG-08',
-  'PKG-09', 'PKG-10', 'PKG-11', 'PKG-12', 'PKG-13', 'PKG-15', 'PKG-16', 'PKG-17',
-] as const;
-
 export async function packageStage(s: SessionContext): Promise<PackageStage> {
   const inspected = await inspectPackage(s.config.packagePath, s.config.workDir, s.config.packageLimits ?? DEFAULT_PACKAGE_LIMITS);
   // PKG-17: the package ID as file names on the peer (the stored package, the build's scratch dir).

@@ -13,8 +13,6 @@ import { define, ruleOfPeerError, sessionPeer, settings, smoke } from './session
  * itself (PROTO-*): the smoke transaction, then the server checks (serverChecks.ts), peer
  * KEEPALIVE when configured, and whether every message echoed its transaction's txid.
  */
-export const REGISTER_RULES = ['PROTO-02', 'PROTO-03', 'PROTO-04', 'PROTO-05', 'PROTO-17'] as const;
-export const TRANSACTION_RULES = ['PROTO-01', 'PROTO-07', 'PROTO-08', 'PROTO-14', 'PROTO-15', 'PROTO-16', 'PROTO-18', 'PROTO-19'] as const;
 
 export async function registerStage(s: SessionContext): Promise<RegisterStage> {
   const d = await s.dial();

@@ -11,7 +11,6 @@ import type { ServerStage, SessionContext } from '../types.js';
  * Where it listens and where the harness connects come from src/server/placement.ts; a
  * --command server that exits or never listens is DIAL-12, with its exit status and last lines.
  */
-export const SERVER_RULES = ['DIAL-12'] as const;
 
 /** How many of the server's last output lines a DIAL-12 failure quotes. */
 const LAST_LINES = 12;
