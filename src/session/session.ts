@@ -40,6 +40,8 @@ export { RULE_STAGE } from './stages/rules.js';
  * The dial and protocol stages bring gRPC and the Fabric protos (about a hundred modules): they
  * load when a run first needs them, after the package stage has started the --command server.
  */
+/** Those modules, for a caller that can load them while it waits (src/cli/warmUp.ts). */
+export const LATER_STAGES: readonly string[] = [require.resolve('./stages/dial.js'), require.resolve('./stages/protocol.js')];
 function dialStages(): typeof import('./stages/dial.js') {
   return require('./stages/dial.js') as typeof import('./stages/dial.js');
 }

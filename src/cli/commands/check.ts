@@ -18,6 +18,8 @@ import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, Select
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
 import { closeSessions, sessionFor } from '../../session/registry.js';
 import { RULE_STAGE } from '../../session/stages/rules.js';
+import { LATER_STAGES } from '../../session/session.js';
+import { CUCUMBER_SLICES, requireInTurns } from '../warmUp.js';
 import { readPeerBuilderSetup, STOCK_VM_ENDPOINT } from '../../builder/peerConfig.js';
 import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
 import { CHECK_OPTIONS } from '../flags.js';
@@ -246,6 +248,8 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     // builders need no Cucumber: begin them now, so that they run while the Cucumber runtime
     // loads. The session keeps each stage for the steps, which judge it as before.
     await sessionFor(config).serverStarting({ build: report.selected.some((id) => RULE_STAGE[id] !== 'package') });
+    // Cucumber and the later stages load in slices while the builders and the server run.
+    await requireInTurns([...CUCUMBER_SLICES, ...LATER_STAGES], require);
     // Only the runner: Cucumber's api index also loads its configuration loader (see cucumberRun.ts).
     const { runCucumber } = require('@cucumber/cucumber/lib/api/run_cucumber') as Pick<typeof import('@cucumber/cucumber/api'), 'runCucumber'>;
     const features = join(PROJECT_ROOT, 'features', 'conformance');
