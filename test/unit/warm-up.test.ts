@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CUCUMBER_SLICES, requireInTurns } from '../../src/cli/warmUp.js';
+
+describe('loading in slices (src/cli/warmUp.ts)', () => {
+  it('loads each module in order, and the event loop turns between two of them', async () => {
+    const seen: string[] = [];
+    const load = (id: string): void => {
+      seen.push(`load ${id}`);
+      // work queued while one module loads runs before the next one loads
+      setImmediate(() => seen.push(`turn after ${id}`));
+    };
+    await requireInTurns(['a', 'b', 'c'], load);
+    assert.deepEqual(seen, ['load a', 'turn after a', 'load b', 'turn after b', 'load c', 'turn after c']);
+  });
+
+  it('passes over a module that does not resolve, and fails on any other error', async () => {
+    const loaded: string[] = [];
+    await requireInTurns(['x', 'missing', 'y'], (id) => {
+      if (id === 'missing') throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
+      loaded.push(id);
+    });
+    assert.deepEqual(loaded, ['x', 'y']);
+    await assert.rejects(requireInTurns(['broken'], () => {
+      throw new SyntaxError('Unexpected token');
+    }), SyntaxError);
+  });
+
+  it('names modules of the installed Cucumber: what its runner loads, then the entry the steps import', () => {
+    require('@cucumber/cucumber/lib/api/run_cucumber');
+    const runnerSlices = CUCUMBER_SLICES.slice(0, -1);
+    for (const id of runnerSlices) assert.ok(require.cache[require.resolve(id)], `${id} is loaded by Cucumber's runner`);
+    assert.equal(require.resolve(CUCUMBER_SLICES.at(-1) as string), require.resolve('@cucumber/cucumber'));
+  });
+});
