@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,7 +20,8 @@ import { Script } from 'node:vm';
  *
  * The cache lives in the user's own cache directory ($XDG_CACHE_HOME or ~/.cache, then
  * ccaas-conformance/compile-cache/<node version>), created 0700: bytecode is code, so it is never
- * read from a directory others can write. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as for Node's
+ * read from a directory others can write (one that is not this user's, or is group- or
+ * world-writable, turns the cache off). NODE_DISABLE_COMPILE_CACHE=1 turns it off, as for Node's
  * own cache, and so does coverage (NODE_V8_COVERAGE). Any failure (a read-only home, a full disk)
  * leaves the run exactly as without it.
  */
@@ -60,6 +61,9 @@ export function enableCompileCache(dir: string = compileCacheDir(), env: NodeJS.
   const M = Module as unknown as CjsInternals;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Bytecode is code: only from a directory of this user's that nobody else can write to.
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || (typeof process.getuid === 'function' && st.uid !== process.getuid()) || (st.mode & 0o022) !== 0) return false;
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -71,6 +71,15 @@ describe('the compile cache', () => {
     writeModules(2);
     assert.deepEqual(run(dir), { ...want, value: 2 }, 'an edited module is compiled again');
     assert.ok(readdirSync(dir).length > first.length, 'with an entry of its own');
+  });
+
+  it('is off in a directory others can write to', () => {
+    writeModules(1);
+    const dir = join(work, 'shared');
+    mkdirSync(dir, { mode: 0o777 });
+    chmodSync(dir, 0o777);
+    assert.equal(run(dir)['on'], false);
+    assert.deepEqual(readdirSync(dir), []);
   });
 
   it('is off with NODE_DISABLE_COMPILE_CACHE=1, and under coverage (NODE_V8_COVERAGE)', () => {
