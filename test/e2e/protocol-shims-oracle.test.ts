@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { goFixtureSkip, goServerCommand } from '../../mocks/chaincode/go/launch.js';
@@ -11,7 +12,7 @@ import { ROOT } from '../support/cli.js';
 import { assetScenarios } from '../support/assetFeature.js';
 import { protocolOracleBinary, ProtocolOracle } from '../support/protocolOracle.js';
 import { encodeQueryResponse, encodeQueryStateId } from '../../src/peer/codec.js';
-import { comparable, firstTranscriptDifference, onFabric, onMockPeer, prepare, type WireEntry } from '../support/shimTranscripts.js';
+import { comparable, firstTranscriptDifference, onFabric, onMockPeer, prepare, type CalleeServer, type WireEntry } from '../support/shimTranscripts.js';
 
 /**
  * Issue 14 item 4: features/examples/asset.feature's transactions (read from the feature file)
@@ -19,7 +20,8 @@ import { comparable, firstTranscriptDifference, onFabric, onMockPeer, prepare, t
  * Handler (3.1 and 2.5, each with the mock peer set to that release) (test/oracle-protocol, recording on the peer's side) and once by the mock peer: every
  * ChaincodeMessage sent and received must be the same, after the normalisations named in
  * test/support/shimTranscripts.ts (comparable). One shim server per shim, one stream per scenario
- * and peer. Without go, java/mvn or the Fabric mirror this skips with the reason; with CI=true it runs.
+ * and peer; a second chaincode ("Calling a second chaincode") is the same shim's server started
+ * again under its own package ID, as the feature's step starts it (src/session/stages/secondChaincode.ts). Without go, java/mvn or the Fabric mirror this skips with the reason; with CI=true it runs.
  */
 
 /** Each shim server is started once; each scenario runs through both releases' Handlers and the mock peer set to that release. */
@@ -52,14 +54,21 @@ const SHIMS: ReadonlyArray<{ readonly name: string; readonly skip: () => string 
 ];
 
 const scenarios = assetScenarios();
+/** The second chaincodes the scenarios call, each started once per shim. */
+const CALLEES = [...new Set(scenarios.flatMap((s) => s.callees))];
 const inScope = scenarios.filter((s) => s.outOfScope === null);
 
 describe('asset.feature: the scenarios read from the feature file', () => {
   it('are parsed with their transactions, and the ones left out say why', () => {
-    assert.ok(inScope.length >= 7, `only ${inScope.length} scenarios in scope`);
+    assert.equal(inScope.length, scenarios.length, `left out: ${scenarios.filter((s) => s.outOfScope).map((s) => s.name).join(', ')}`);
     assert.ok(inScope.every((s) => s.txs.length > 0), 'a scenario in scope has no transaction');
     const range = scenarios.find((s) => s.name === 'Range query over seeded state');
     assert.deepEqual(range?.seed.map((e) => e.key), ['a1', 'a2', 'a3', 'b1']);
+    assert.equal(scenarios.find((s) => s.name === 'Rich query with a Mango selector on CouchDB')?.stateDb, 'couchdb');
+    assert.deepEqual(scenarios.find((s) => s.name === 'A non-member cannot read the collection')?.collections, [{ name: 'assetCollection', members: ['Org1MSP'] }]);
+    const call = scenarios.find((s) => s.name === 'Calling a second chaincode');
+    assert.deepEqual(call?.callees, ['other']);
+    assert.deepEqual(call?.seed.map((e) => [e.namespace, e.key]), [['other', 'o1']]);
     assert.deepEqual(range?.txs[0], { kind: 'query', fn: 'GetAssetsByRange', args: ['a', 'b'], transient: {}, mspId: 'Org1MSP', user: 'User1' });
     assert.equal(scenarios.find((s) => s.name === 'The client identity reaches the contract')?.txs[0]?.mspId, 'Org2MSP');
     assert.equal(scenarios.find((s) => s.name === 'Rich queries need CouchDB')?.txs[0]?.args[0], '{"selector":{"value":"blue"}}');
@@ -92,6 +101,8 @@ for (const shim of SHIMS) {
     if (!skip) skip = shim.skip() ?? false;
     if (skip && process.env['CI'] === 'true') it('runs in CI', () => assert.fail(skip as string));
     let server: RunningServer | null = null;
+    const calleeServers: RunningServer[] = [];
+    const callees = new Map<string, CalleeServer>();
     const oracles = new Map<FabricRelease, ProtocolOracle>();
     let serverAddress = '';
     const msps = new Map<string, TestMsp>();
@@ -106,11 +117,20 @@ for (const shim of SHIMS) {
       serverAddress = address;
       server = await launchServer({ command: shim.command(), packageId: PACKAGE_ID, address, cwd: ROOT, baseEnv: process.env, startTimeoutMs: 120_000 });
       if (server.problem) throw new Error(`the ${shim.name} server did not start: ${server.problem}\n${server.output().join('\n')}`);
+      for (const name of CALLEES) {
+        const packageId = `${name}:${createHash('sha256').update(name).digest('hex')}`;
+        const calleeAddress = `127.0.0.1:${await freePort()}`;
+        const c = await launchServer({ command: shim.command(), packageId, address: calleeAddress, cwd: ROOT, baseEnv: process.env, startTimeoutMs: 120_000 });
+        calleeServers.push(c);
+        if (c.problem) throw new Error(`the ${shim.name} server for the second chaincode '${name}' did not start: ${c.problem}\n${c.output().join('\n')}`);
+        callees.set(name, { packageId, address: calleeAddress });
+      }
       for (const b of bins) if ('bin' in b) oracles.set(b.release, new ProtocolOracle(b.bin));
     });
     after(async () => {
       for (const o of oracles.values()) await o.stop();
       await server?.stop();
+      await Promise.all(calleeServers.map((c) => c.stop()));
     });
     for (const s of inScope) {
       it(s.name, { skip, timeout: 300_000 }, async () => {
@@ -118,8 +138,8 @@ for (const shim of SHIMS) {
           const oracle = oracles.get(release);
           assert.ok(oracle, `no oracle for Fabric ${release}`);
           const txs = prepare(s, msp);
-          const f = await onFabric(oracle, serverAddress, PACKAGE_ID, s, txs, release);
-          const m = await onMockPeer(serverAddress, PACKAGE_ID, s, txs, release);
+          const f = await onFabric(oracle, serverAddress, PACKAGE_ID, s, txs, release, callees);
+          const m = await onMockPeer(serverAddress, PACKAGE_ID, s, txs, release, callees);
           assert.equal(f.fault, null, `Fabric ${release}'s side: ${f.fault ?? ''}`);
           assert.equal(m.fault, null, `the mock peer's side (${release}): ${m.fault ?? ''}`);
           const a = comparable(f.transcript);

@@ -1,0 +1,52 @@
+//go:build fabric25
+
+// The protos the issue-14 extensions (private.go, mango.go, history.go) use, from Fabric 2.5's
+// fabric-protos-go: the other files name them only through these aliases.
+package main
+
+import (
+	"github.com/hyperledger/fabric-protos-go/ledger/queryresult"
+	mspproto "github.com/hyperledger/fabric-protos-go/msp"
+	pb "github.com/hyperledger/fabric-protos-go/peer"
+)
+
+type (
+	staticCollectionConfig   = pb.StaticCollectionConfig
+	collectionConfigPackage  = pb.CollectionConfigPackage
+	mspPrincipal             = mspproto.MSPPrincipal
+	kvResult                 = queryresult.KV
+	keyModification          = queryresult.KeyModification
+	mspSerializedIdentityArg = mspproto.SerializedIdentity
+)
+
+const principalRole = mspproto.MSPPrincipal_ROLE
+
+func newCollectionConfigPackage(statics []*pb.StaticCollectionConfig) *pb.CollectionConfigPackage {
+	p := &pb.CollectionConfigPackage{}
+	for _, s := range statics {
+		p.Config = append(p.Config, &pb.CollectionConfig{Payload: &pb.CollectionConfig_StaticCollectionConfig{StaticCollectionConfig: s}})
+	}
+	return p
+}
+
+func memberOrgsPolicy(orgs []string) *pb.CollectionPolicyConfig {
+	return &pb.CollectionPolicyConfig{Payload: &pb.CollectionPolicyConfig_SignaturePolicy{SignaturePolicy: signedByAnyMember(orgs)}}
+}
+
+// creatorOf: the MSP ID and certificate of a serialized identity.
+func creatorOf(b []byte) (string, []byte, error) {
+	sid := &mspproto.SerializedIdentity{}
+	if err := unmarshal(b, sid); err != nil {
+		return "", nil, err
+	}
+	return sid.Mspid, sid.IdBytes, nil
+}
+
+// memberRoleOf: the MSP ID of a ROLE principal naming the MEMBER (or PEER/CLIENT...) role.
+func roleOf(p *mspproto.MSPPrincipal) (string, string, error) {
+	r := &mspproto.MSPRole{}
+	if err := unmarshal(p.Principal, r); err != nil {
+		return "", "", err
+	}
+	return r.MspIdentifier, r.Role.String(), nil
+}
