@@ -11,7 +11,7 @@ import type { FabricRelease } from '../../src/catalogue/releases.js';
 import { ROOT } from '../support/cli.js';
 import { assetScenarios } from '../support/assetFeature.js';
 import { protocolOracleBinary, ProtocolOracle } from '../support/protocolOracle.js';
-import { encodeQueryResponse, encodeQueryStateId } from '../../src/peer/codec.js';
+import { decodeQueryResponse, decodeResponse, encodeQueryResponse, encodeQueryStateId } from '../../src/peer/codec.js';
 import { comparable, firstTranscriptDifference, onFabric, onMockPeer, prepare, type CalleeServer, type WireEntry } from '../support/shimTranscripts.js';
 
 /**
@@ -53,6 +53,41 @@ const SHIMS: ReadonlyArray<{ readonly name: string; readonly skip: () => string 
   { name: 'Java (fabric-chaincode-shim)', skip: javaSkip, command: javaServerCommand },
 ];
 
+/**
+ * What Fabric's side must show for the scenarios the oracle runs with its extensions (collections,
+ * CouchDB fake, history, a second chaincode), so that agreement is never agreement on a failure:
+ * the feature's own Then steps, checked on Fabric's transcript.
+ */
+const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+const completed = (t: readonly WireEntry[]): Array<{ status: number; payload: string }> =>
+  t.filter((m) => m.dir === 'cc→peer' && m.type === 'COMPLETED').map((m) => decodeResponse(m.payload)).map((r) => ({ status: r?.status ?? -1, payload: text(r?.payload ?? new Uint8Array()) }));
+const EXPECTED: Readonly<Record<string, (t: readonly WireEntry[]) => void>> = {
+  'Rich query with a Mango selector on CouchDB': (t) => {
+    assert.deepEqual(JSON.parse(completed(t)[0]?.payload ?? 'null'), [{ key: 'c3', value: '{"id":"c3","owner":"o2"}' }, { key: 'c1', value: '{"id":"c1","owner":"o1"}' }]);
+  },
+  'History of a key': (t) => {
+    const i = t.findIndex((m) => m.type === 'GET_HISTORY_FOR_KEY');
+    const r = t.slice(i).find((m) => m.type === 'RESPONSE');
+    assert.equal(decodeQueryResponse(r?.payload ?? new Uint8Array())?.results.length, 2, 'two modifications of h1');
+    assert.equal(JSON.parse(completed(t)[2]?.payload ?? '[]').length, 2);
+  },
+  'Private data with transient input and its hash': (t) => {
+    assert.deepEqual(completed(t).map((r) => r.status), [200, 200, 200]);
+    assert.equal(completed(t)[1]?.payload, 'secret');
+    assert.equal(completed(t)[2]?.payload, '2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b');
+  },
+  'A non-member cannot read the collection': (t) => {
+    const e = t.find((m) => m.dir === 'peer→cc' && m.type === 'ERROR');
+    assert.match(text(e?.payload ?? new Uint8Array()), /tx creator does not have read access permission on privatedata in chaincodeName:asset collectionName: assetCollection/);
+    assert.equal(completed(t)[1]?.status, 500);
+  },
+  'Calling a second chaincode': (t) => {
+    const r = completed(t)[0];
+    assert.equal(r?.status, 200);
+    assert.deepEqual(JSON.parse(r?.payload ?? 'null'), { id: 'o1', value: 'green', owner: 'Org1MSP' });
+  },
+};
+
 const scenarios = assetScenarios();
 /** The second chaincodes the scenarios call, each started once per shim. */
 const CALLEES = [...new Set(scenarios.flatMap((s) => s.callees))];
@@ -68,6 +103,7 @@ describe('asset.feature: the scenarios read from the feature file', () => {
     assert.deepEqual(scenarios.find((s) => s.name === 'A non-member cannot read the collection')?.collections, [{ name: 'assetCollection', members: ['Org1MSP'] }]);
     const call = scenarios.find((s) => s.name === 'Calling a second chaincode');
     assert.deepEqual(call?.callees, ['other']);
+    for (const name of Object.keys(EXPECTED)) assert.ok(scenarios.some((x) => x.name === name), `no scenario named '${name}'`);
     assert.deepEqual(call?.seed.map((e) => [e.namespace, e.key]), [['other', 'o1']]);
     assert.deepEqual(range?.txs[0], { kind: 'query', fn: 'GetAssetsByRange', args: ['a', 'b'], transient: {}, mspId: 'Org1MSP', user: 'User1' });
     assert.equal(scenarios.find((s) => s.name === 'The client identity reaches the contract')?.txs[0]?.mspId, 'Org2MSP');
@@ -147,6 +183,7 @@ for (const shim of SHIMS) {
           assert.ok(a.length >= 3 + 2 * s.txs.length, `Fabric ${release}'s transcript has only ${a.length} messages`);
           // the SignedProposal reached the chaincode on Fabric's side (Handler.Execute sets it)
           assert.ok(a.some((x) => (x as { type: string; proposal?: string }).type === 'TRANSACTION' && (x as { proposal?: string }).proposal), 'no TRANSACTION carried the proposal');
+          EXPECTED[s.name]?.(f.transcript);
           const d = firstTranscriptDifference(a, b);
           assert.equal(d, null, `Fabric ${release}: ${d ?? ''}`);
           process.stdout.write(`# ${shim.name} · Fabric ${release} · ${s.name}: ${a.length} messages agree (${[...new Set(a.map((x) => (x as { type: string }).type))].join(' ')})\n`);
