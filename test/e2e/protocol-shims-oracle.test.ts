@@ -11,7 +11,7 @@ import type { FabricRelease } from '../../src/catalogue/releases.js';
 import { ROOT } from '../support/cli.js';
 import { assetScenarios } from '../support/assetFeature.js';
 import { protocolOracleBinary, ProtocolOracle } from '../support/protocolOracle.js';
-import { decodeQueryResponse, decodeResponse, encodeQueryResponse, encodeQueryStateId } from '../../src/peer/codec.js';
+import { decodeKeyModification, decodeQueryResponse, decodeResponse, encodeQueryResponse, encodeQueryStateId } from '../../src/peer/codec.js';
 import { comparable, firstTranscriptDifference, onFabric, onMockPeer, prepare, type CalleeServer, type WireEntry } from '../support/shimTranscripts.js';
 
 /**
@@ -68,7 +68,10 @@ const EXPECTED: Readonly<Record<string, (t: readonly WireEntry[]) => void>> = {
   'History of a key': (t) => {
     const i = t.findIndex((m) => m.type === 'GET_HISTORY_FOR_KEY');
     const r = t.slice(i).find((m) => m.type === 'RESPONSE');
-    assert.equal(decodeQueryResponse(r?.payload ?? new Uint8Array())?.results.length, 2, 'two modifications of h1');
+    const mods = (decodeQueryResponse(r?.payload ?? new Uint8Array())?.results ?? []).map((b) => decodeKeyModification(b));
+    const txids = t.filter((m) => m.type === 'TRANSACTION').map((m) => m.txid);
+    assert.deepEqual(mods.map((m) => m?.txId), [txids[1], txids[0]], 'the two modifications of h1, newest first');
+    assert.ok(mods.every((m) => m?.timestamp instanceof Date), 'each with its transaction\'s timestamp');
     assert.equal(JSON.parse(completed(t)[2]?.payload ?? '[]').length, 2);
   },
   'Private data with transient input and its hash': (t) => {

@@ -2,7 +2,7 @@ package main
 
 // What a Run may ask for beyond the generated scripts, for the asset feature's scenarios
 // (issue 14 item 4): the chaincode definition's private data collections (private.go), a
-// CouchDB state database (mango.go, a fake), a history database (history.go, a fake), and
+// CouchDB state database (mango.go, a fake), a history database (history.go), and
 // second chaincodes for INVOKE_CHAINCODE. A second chaincode runs behind its own Fabric Handler
 // on its own stream, registered in the same HandlerRegistry, and the calling Handler's Invoker is
 // Fabric's own ChaincodeSupport (Invoke: CheckInvocation, Launch finding the registered handler,
@@ -53,7 +53,7 @@ const calleeExecuteTimeout = 20 * time.Second
 
 type runExtras struct {
 	ext     *Extensions
-	history *historyLog
+	history *historyDB
 	mgr     committedReader
 	closers []func()
 }
@@ -93,7 +93,12 @@ func (noLauncher) Stop(string) error { return nil }
 func extend(h *chaincode.Handler, registry *chaincode.HandlerRegistry, r *Run, mgr committedReader) (*runExtras, string) {
 	x := &runExtras{ext: &r.Extensions, mgr: mgr}
 	if r.History {
-		x.history = newHistoryLog()
+		hdb, err := newHistoryDB()
+		if err != nil {
+			return nil, "history database: " + err.Error()
+		}
+		x.history = hdb
+		x.closers = append(x.closers, hdb.close)
 	}
 	if len(r.Collections) > 0 {
 		ccInfo := &ledgermock.DeployedChaincodeInfoProvider{}
@@ -162,23 +167,26 @@ func extend(h *chaincode.Handler, registry *chaincode.HandlerRegistry, r *Run, m
 // prepare: the transaction's parameters as the extensions' peer would give them.
 func (x *runExtras) prepare(params *ccprovider.TransactionParams) {
 	if x.history != nil {
-		params.HistoryQueryExecutor = x.history
+		params.HistoryQueryExecutor = x.history.qe
 	}
 	if x.ext.StateDatabase == "couchdb" {
 		params.TXSimulator = couchSimulator{TxSimulator: params.TXSimulator, committed: x.mgr, txid: params.TxID}
 	}
 }
 
-// committed: after the transaction's writes were committed.
-func (x *runExtras) committed(params *ccprovider.TransactionParams, writes []Write) {
+// committed: after the transaction's writes were committed to the state database (an error text, or "").
+func (x *runExtras) committed(params *ccprovider.TransactionParams, namespace string, res *ledger.TxSimulationResults) string {
 	if x.history == nil {
-		return
+		return ""
 	}
-	var hdr []byte
-	if params.Proposal != nil {
-		hdr = params.Proposal.Header
+	pub, err := res.GetPubSimulationBytes()
+	if err == nil {
+		err = x.history.record(params, namespace, pub)
 	}
-	x.history.record(params.TxID, hdr, writes)
+	if err != nil {
+		return "history: " + err.Error()
+	}
+	return ""
 }
 
 // pvtWrite is one private write as a committed block applies it: the hashed write (from the

@@ -1,75 +1,130 @@
 package main
 
-// The history database for the asset feature's "History of a key" (issue 14 item 4): a small
-// fake of ledger.HistoryQueryExecutor, fed by the oracle's commits. Fabric's own history DB
-// (core/ledger/kvledger/history) indexes committed *blocks* and answers from the block store
-// (common/ledger/blkstorage), reading each modification's value and timestamp back out of the
-// transaction envelope; the oracle commits simulation results straight to the state database
-// and builds no blocks or envelopes, so there is nothing for it to index. The fake answers what
-// that pair answers for a chain of valid endorser transactions: one KeyModification per public
-// write of a committed transaction, newest first, with the transaction's ID, the value as
-// written (none for a delete), IsDelete, and the timestamp of the transaction's channel header
-// (the client's proposal header, which the transaction envelope carries).
+// The history database for the asset feature's "History of a key" (issue 14 item 4): Fabric's
+// own history DB (core/ledger/kvledger/history) over goleveldb, answering from Fabric's own block
+// store (common/ledger/blkstorage), both in a temporary directory of the run. The oracle commits
+// simulation results straight to the state database, so for the history it also builds what a
+// real peer would have committed: for each committed transaction a block holding one endorser
+// transaction, made with Fabric's protoutil as a client and endorser make it
+// (CreateProposalResponse with the simulation's public results, CreateSignedTx over the client's
+// proposal, so the envelope carries the proposal's channel header with its txid and timestamp),
+// marked VALID, chained onto the previous block (block 0 is an empty genesis block), added to the
+// block store and committed to the history DB. The endorser's and the client's signatures on the
+// envelope are placeholders: neither the block store nor the history DB checks them.
 
 import (
-	"sync"
+	"errors"
+	"os"
+	"path/filepath"
 
-	commonledger "github.com/hyperledger/fabric/common/ledger"
+	"github.com/hyperledger/fabric/common/ledger/blkstorage"
+	"github.com/hyperledger/fabric/core/common/ccprovider"
+	"github.com/hyperledger/fabric/core/ledger"
+	"github.com/hyperledger/fabric/core/ledger/kvledger/history"
 	"github.com/hyperledger/fabric/protoutil"
 )
 
-type historyLog struct {
-	mu   sync.Mutex
-	mods map[string][]*keyModification // oldest first
+type historyDB struct {
+	dir      string
+	blocks   *blkstorage.BlockStoreProvider
+	store    *blkstorage.BlockStore
+	dbs      *history.DBProvider
+	db       *history.DB
+	qe       ledger.HistoryQueryExecutor
+	prevHash []byte
+	next     uint64
 }
 
-func newHistoryLog() *historyLog { return &historyLog{mods: map[string][]*keyModification{}} }
-
-// record: the public writes of one committed transaction. proposalHeader: the Proposal's Header
-// bytes (nil when the transaction had no proposal: then no timestamp).
-func (l *historyLog) record(txid string, proposalHeader []byte, writes []Write) {
-	km := func(w Write) *keyModification {
-		m := &keyModification{TxId: txid, IsDelete: w.IsDelete}
-		if !w.IsDelete {
-			m.Value = w.Value
-		}
-		if hdr, err := protoutil.UnmarshalHeader(proposalHeader); err == nil && proposalHeader != nil {
-			if chdr, err := protoutil.UnmarshalChannelHeader(hdr.ChannelHeader); err == nil {
-				m.Timestamp = chdr.Timestamp
-			}
-		}
-		return m
+func newHistoryDB() (*historyDB, error) {
+	dir, err := os.MkdirTemp("", "oracle-protocol-history-")
+	if err != nil {
+		return nil, err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, w := range writes {
-		k := w.Namespace + "\x00" + w.Key
-		l.mods[k] = append(l.mods[k], km(w))
+	h := &historyDB{dir: dir}
+	fail := func(err error) (*historyDB, error) {
+		h.close()
+		return nil, err
 	}
+	index := &blkstorage.IndexConfig{AttrsToIndex: []blkstorage.IndexableAttr{
+		blkstorage.IndexableAttrBlockHash, blkstorage.IndexableAttrBlockNum, blkstorage.IndexableAttrTxID, blkstorage.IndexableAttrBlockNumTranNum,
+	}}
+	if h.blocks, err = blkstorage.NewProvider(blkstorage.NewConf(filepath.Join(dir, "chains"), 64*1024*1024), index, disabledMetrics()); err != nil {
+		return fail(err)
+	}
+	if h.store, err = h.blocks.Open("history"); err != nil {
+		return fail(err)
+	}
+	if h.dbs, err = history.NewDBProvider(filepath.Join(dir, "historyLeveldb")); err != nil {
+		return fail(err)
+	}
+	h.db = h.dbs.GetDBHandle("history")
+	if h.qe, err = h.db.NewQueryExecutor(h.store); err != nil {
+		return fail(err)
+	}
+	if err := h.add(nil); err != nil {
+		return fail(err)
+	}
+	return h, nil
 }
 
-// GetHistoryForKey implements ledger.HistoryQueryExecutor.
-func (l *historyLog) GetHistoryForKey(namespace, key string) (commonledger.ResultsIterator, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	mods := l.mods[namespace+"\x00"+key]
-	out := make([]*keyModification, 0, len(mods))
-	for i := len(mods) - 1; i >= 0; i-- {
-		out = append(out, mods[i])
+func (h *historyDB) close() {
+	if h.blocks != nil {
+		h.blocks.Close()
 	}
-	return &kmIterator{mods: out}, nil
+	if h.dbs != nil {
+		h.dbs.Close()
+	}
+	os.RemoveAll(h.dir)
 }
 
-type kmIterator struct {
-	mods []*keyModification
-	i    int
+// add commits the next block with these envelopes, every one VALID.
+func (h *historyDB) add(envelopes [][]byte) error {
+	b := protoutil.NewBlock(h.next, h.prevHash)
+	b.Data.Data = envelopes
+	b.Header.DataHash = blockDataHash(b.Data)
+	b.Metadata.Metadata[txFilterIndex] = make([]byte, len(envelopes)) // 0: TxValidationCode VALID
+	if err := h.store.AddBlock(b); err != nil {
+		return err
+	}
+	if err := h.db.Commit(b); err != nil {
+		return err
+	}
+	h.prevHash = protoutil.BlockHeaderHash(b.Header)
+	h.next++
+	return nil
 }
 
-func (it *kmIterator) Next() (commonledger.QueryResult, error) {
-	if it.i >= len(it.mods) {
-		return nil, nil
+// placeholderSigner stands for the client and the endorser: it serializes as the proposal's creator.
+type placeholderSigner struct{ creator []byte }
+
+func (s placeholderSigner) Sign([]byte) ([]byte, error) { return []byte("signature"), nil }
+func (s placeholderSigner) Serialize() ([]byte, error)  { return s.creator, nil }
+
+// record commits the transaction (its client's proposal and its public simulation results) as the next block.
+func (h *historyDB) record(params *ccprovider.TransactionParams, namespace string, pubResults []byte) error {
+	if params.Proposal == nil {
+		return errors.New("the history database needs the transaction's proposal")
 	}
-	it.i++
-	return it.mods[it.i-1], nil
+	hdr, err := protoutil.UnmarshalHeader(params.Proposal.Header)
+	if err != nil {
+		return err
+	}
+	shdr, err := protoutil.UnmarshalSignatureHeader(hdr.SignatureHeader)
+	if err != nil {
+		return err
+	}
+	signer := placeholderSigner{creator: shdr.Creator}
+	resp, err := protoutil.CreateProposalResponse(params.Proposal.Header, params.Proposal.Payload, &pbResponse{Status: 200}, pubResults, nil, &pbChaincodeID{Name: namespace}, signer)
+	if err != nil {
+		return err
+	}
+	env, err := protoutil.CreateSignedTx(params.Proposal, signer, resp)
+	if err != nil {
+		return err
+	}
+	b, err := marshal(env)
+	if err != nil {
+		return err
+	}
+	return h.add([][]byte{b})
 }
-func (it *kmIterator) Close() {}

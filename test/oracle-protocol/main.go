@@ -428,8 +428,8 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabled
 		}
 		if err := db.ApplyPrivacyAwareUpdates(batch, version.NewHeight(block, uint64(len(o.Writes)))); err != nil {
 			o.Error = "commit: " + err.Error()
-		} else {
-			x.committed(params, o.Writes)
+		} else if e := x.committed(params, namespace, res); e != "" {
+			o.Error = "commit: " + e
 		}
 	}
 	return o

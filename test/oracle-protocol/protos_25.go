@@ -5,9 +5,11 @@
 package main
 
 import (
+	cb "github.com/hyperledger/fabric-protos-go/common"
 	"github.com/hyperledger/fabric-protos-go/ledger/queryresult"
 	mspproto "github.com/hyperledger/fabric-protos-go/msp"
 	pb "github.com/hyperledger/fabric-protos-go/peer"
+	"github.com/hyperledger/fabric/protoutil"
 )
 
 type (
@@ -16,10 +18,17 @@ type (
 	mspPrincipal             = mspproto.MSPPrincipal
 	kvResult                 = queryresult.KV
 	keyModification          = queryresult.KeyModification
+	pbResponse               = pb.Response
+	pbChaincodeID            = pb.ChaincodeID
 	mspSerializedIdentityArg = mspproto.SerializedIdentity
 )
 
 const principalRole = mspproto.MSPPrincipal_ROLE
+
+// txFilterIndex: the block metadata slot of the transactions' validation codes.
+const txFilterIndex = cb.BlockMetadataIndex_TRANSACTIONS_FILTER
+
+func blockDataHash(d *cb.BlockData) []byte { return protoutil.BlockDataHash(d) }
 
 func newCollectionConfigPackage(statics []*pb.StaticCollectionConfig) *pb.CollectionConfigPackage {
 	p := &pb.CollectionConfigPackage{}
