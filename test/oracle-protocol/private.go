@@ -6,7 +6,8 @@ package main
 // the Handler's collection store (Fabric's privdata.SimpleCollectionStore, built by
 // Handler.Execute) evaluates the collection's member policy with (Fabric's cauthdsl evaluation).
 // The deserializer is a small fake, as Fabric's privdata tests use one: it reads the
-// SerializedIdentity, verifies ECDSA signatures with the certificate's key, and satisfies a ROLE
+// SerializedIdentity, verifies ECDSA signatures with the certificate's key (low-S only, as
+// bccsp's verifier), and satisfies a ROLE
 // principal when the identity's MSP ID is the principal's (what an MSP without NodeOUs answers
 // for MEMBER); it does not validate the certificate chain.
 
@@ -14,9 +15,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/hyperledger/fabric/common/policydsl"
@@ -114,6 +117,14 @@ func (i *identity) Verify(msg, sig []byte) error {
 	key, ok := i.cert.PublicKey.(*ecdsa.PublicKey)
 	if !ok {
 		return fmt.Errorf("not an ECDSA key")
+	}
+	// as bccsp/sw verifyECDSA: only low-S signatures
+	var rs struct{ R, S *big.Int }
+	if _, err := asn1.Unmarshal(sig, &rs); err != nil || rs.S == nil {
+		return fmt.Errorf("failed unmashalling signature")
+	}
+	if rs.S.Cmp(new(big.Int).Rsh(key.Curve.Params().N, 1)) > 0 {
+		return fmt.Errorf("Invalid S. Must be smaller than half the order")
 	}
 	d := sha256.Sum256(msg)
 	if !ecdsa.VerifyASN1(key, d[:], sig) {
