@@ -29,7 +29,10 @@ export class TestMsp {
   user(name: string): Identity {
     const existing = this.users.get(name);
     if (existing) return existing;
-    const credential = issue(this.ca, { commonName: name, organization: this.mspId, organizationalUnit: 'client', extendedKeyUsage: ['clientAuth'] });
+    // As cryptogen issues an MSP signing certificate: keyUsage digitalSignature, no extendedKeyUsage.
+    // Fabric's MSP validates the creator's chain with Go's default key usage (serverAuth), so a
+    // clientAuth-only certificate is "not valid: x509: certificate specifies an incompatible key usage".
+    const credential = issue(this.ca, { commonName: name, organization: this.mspId, organizationalUnit: 'client' });
     const key = createPrivateKey(credential.keyPem);
     const id: Identity = { mspId: this.mspId, name, credential, sign: (data) => signLowS(data, key) };
     this.users.set(name, id);

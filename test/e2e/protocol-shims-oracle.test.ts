@@ -177,7 +177,7 @@ for (const shim of SHIMS) {
           const oracle = oracles.get(release);
           assert.ok(oracle, `no oracle for Fabric ${release}`);
           const txs = prepare(s, msp);
-          const f = await onFabric(oracle, serverAddress, PACKAGE_ID, s, txs, release, callees);
+          const f = await onFabric(oracle, serverAddress, PACKAGE_ID, s, txs, release, callees, [...msps.values()]);
           const m = await onMockPeer(serverAddress, PACKAGE_ID, s, txs, release, callees);
           assert.equal(f.fault, null, `Fabric ${release}'s side: ${f.fault ?? ''}`);
           assert.equal(m.fault, null, `the mock peer's side (${release}): ${m.fault ?? ''}`);

@@ -19,9 +19,11 @@ import (
 	"github.com/hyperledger/fabric/core/chaincode/lifecycle"
 	"github.com/hyperledger/fabric/core/chaincode/mock"
 	"github.com/hyperledger/fabric/core/common/ccprovider"
+	"github.com/hyperledger/fabric/core/common/privdata"
 	"github.com/hyperledger/fabric/core/ledger"
 	"github.com/hyperledger/fabric/core/ledger/kvledger/txmgmt/rwsetutil"
 	ledgermock "github.com/hyperledger/fabric/core/ledger/mock"
+	"github.com/hyperledger/fabric/msp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 )
@@ -34,6 +36,9 @@ type Extensions struct {
 	StateDatabase string `json:"stateDatabase,omitempty"`
 	// History: a history database (the fake), fed by the Run's commits.
 	History bool `json:"history,omitempty"`
+	// MSPs: the channel's organisations; with none, collection membership is judged by the
+	// identity fake of private.go.
+	MSPs []MSPDef `json:"msps,omitempty"`
 	// Callees: other chaincodes defined on the channel, each a running server.
 	Callees []Callee `json:"callees,omitempty"`
 }
@@ -105,6 +110,14 @@ func extend(h *chaincode.Handler, registry *chaincode.HandlerRegistry, r *Run, m
 		configureCollections(ccInfo, r.Namespace, r.Collections)
 		h.DeployedCCInfoProvider = ccInfo
 		h.IDDeserializerFactory = identityDeserializers()
+		if len(r.MSPs) > 0 {
+			mgr, err := channelMSPs(r.MSPs)
+			if err != nil {
+				x.close()
+				return nil, "channel MSPs: " + err.Error()
+			}
+			h.IDDeserializerFactory = privdata.IdentityDeserializerFactoryFunc(func(string) msp.IdentityDeserializer { return mgr })
+		}
 	}
 	if len(r.Callees) == 0 {
 		return x, ""

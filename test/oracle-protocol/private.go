@@ -20,6 +20,8 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/hyperledger/fabric/common/policydsl"
@@ -148,4 +150,60 @@ func (i *identity) SatisfiesPrincipal(p *mspPrincipal) error {
 		return fmt.Errorf("this fake satisfies only MEMBER roles, not %s", role)
 	}
 	return nil
+}
+
+// MSPDef is an organisation of the channel: its MSP ID, its root CA certificate and an admin's
+// certificate (PEM; a channel MSP without NodeOUs must declare its administrators).
+type MSPDef struct {
+	ID        string `json:"id"`
+	RootCert  string `json:"rootCert"`
+	AdminCert string `json:"adminCert"`
+}
+
+// channelMSPs: the channel's MSP manager, Fabric's own (msp.NewMSPManager over bccsp MSPs set up
+// from each organisation's root CA as a verifying MSP, version 1.4.3, no NodeOUs), as the
+// channel config would give it; the identity deserializer of the channel.
+func channelMSPs(defs []MSPDef) (msp.MSPManager, error) {
+	dir, err := os.MkdirTemp("", "oracle-protocol-msp-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	csp, err := cryptoProvider()
+	if err != nil {
+		return nil, err
+	}
+	msps := []msp.MSP{}
+	for i, d := range defs {
+		orgDir := filepath.Join(dir, fmt.Sprintf("org%d", i))
+		if err := os.MkdirAll(filepath.Join(orgDir, "cacerts"), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(orgDir, "cacerts", "ca.pem"), []byte(d.RootCert), 0o644); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Join(orgDir, "admincerts"), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(orgDir, "admincerts", "admin.pem"), []byte(d.AdminCert), 0o644); err != nil {
+			return nil, err
+		}
+		conf, err := msp.GetVerifyingMspConfig(orgDir, d.ID, "bccsp")
+		if err != nil {
+			return nil, fmt.Errorf("MSP %s: %w", d.ID, err)
+		}
+		m, err := msp.New(&msp.BCCSPNewOpts{NewBaseOpts: msp.NewBaseOpts{Version: msp.MSPv1_4_3}}, csp)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.Setup(conf); err != nil {
+			return nil, fmt.Errorf("MSP %s: %w", d.ID, err)
+		}
+		msps = append(msps, m)
+	}
+	mgr := msp.NewMSPManager()
+	if err := mgr.Setup(msps); err != nil {
+		return nil, err
+	}
+	return mgr, nil
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/hyperledger/fabric-protos-go/ledger/queryresult"
 	mspproto "github.com/hyperledger/fabric-protos-go/msp"
 	pb "github.com/hyperledger/fabric-protos-go/peer"
+	"github.com/hyperledger/fabric/bccsp"
+	"github.com/hyperledger/fabric/bccsp/sw"
 	"github.com/hyperledger/fabric/protoutil"
 )
 
@@ -58,4 +60,9 @@ func roleOf(p *mspproto.MSPPrincipal) (string, string, error) {
 		return "", "", err
 	}
 	return r.MspIdentifier, r.Role.String(), nil
+}
+
+// cryptoProvider: the software BCCSP an MSP verifies with (no keys of its own).
+func cryptoProvider() (bccsp.BCCSP, error) {
+	return sw.NewDefaultSecurityLevelWithKeystore(sw.NewDummyKeyStore())
 }

@@ -5,6 +5,8 @@
 package main
 
 import (
+	"github.com/hyperledger/fabric-lib-go/bccsp"
+	"github.com/hyperledger/fabric-lib-go/bccsp/sw"
 	cb "github.com/hyperledger/fabric-protos-go-apiv2/common"
 	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/queryresult"
 	mspproto "github.com/hyperledger/fabric-protos-go-apiv2/msp"
@@ -58,4 +60,9 @@ func roleOf(p *mspproto.MSPPrincipal) (string, string, error) {
 		return "", "", err
 	}
 	return r.MspIdentifier, r.Role.String(), nil
+}
+
+// cryptoProvider: the software BCCSP an MSP verifies with (no keys of its own).
+func cryptoProvider() (bccsp.BCCSP, error) {
+	return sw.NewDefaultSecurityLevelWithKeystore(sw.NewDummyKeyStore())
 }

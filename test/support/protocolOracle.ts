@@ -110,6 +110,8 @@ export interface OracleRun {
   readonly stateDatabase?: 'leveldb' | 'couchdb';
   /** A history database (history.go), fed by the run's commits. */
   readonly history?: boolean;
+  /** The channel's organisations (MSP ID, root CA and an admin's certificate, PEM): Fabric's MSP manager judges collection membership. */
+  readonly msps?: ReadonlyArray<{ readonly id: string; readonly rootCert: string; readonly adminCert: string }>;
   /** Second chaincodes for INVOKE_CHAINCODE, each a running server (extensions.go). */
   readonly callees?: ReadonlyArray<{ readonly name: string; readonly packageId: string; readonly address: string; readonly seed: ReadonlyArray<{ readonly namespace: string; readonly key: string; readonly value: string }> }>;
 }

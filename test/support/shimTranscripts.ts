@@ -71,7 +71,11 @@ export function prepare(s: AssetScenario, msps: (mspId: string) => TestMsp): Pre
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
-export async function onFabric(oracle: ProtocolOracle, address: string, packageId: string, s: AssetScenario, txs: readonly PreparedTx[], release: FabricRelease, callees: ReadonlyMap<string, CalleeServer> = new Map()): Promise<{ transcript: WireEntry[]; fault: string | null }> {
+/**
+ * `msps`: the channel's organisations (the TestMsps the transactions' creators come from); Fabric's
+ * side judges collection membership with its own MSPs set up from their root CAs.
+ */
+export async function onFabric(oracle: ProtocolOracle, address: string, packageId: string, s: AssetScenario, txs: readonly PreparedTx[], release: FabricRelease, callees: ReadonlyMap<string, CalleeServer> = new Map(), msps: readonly TestMsp[] = []): Promise<{ transcript: WireEntry[]; fault: string | null }> {
   const run: OracleRun & { record: boolean } = {
     address,
     packageId,
@@ -86,6 +90,7 @@ export async function onFabric(oracle: ProtocolOracle, address: string, packageI
     record: true,
     collections: collectionsOf(s).map((c) => ({ name: c.name, members: c.memberOrgs, memberOnlyRead: c.memberOnlyRead, memberOnlyWrite: c.memberOnlyWrite })),
     stateDatabase: s.stateDb,
+    msps: msps.map((m) => ({ id: m.mspId, rootCert: m.caCertPem, adminCert: m.user('Admin').credential.certPem })),
     // core.yaml's ledger.history.enableHistoryDatabase: true, as on the mock peer's side
     history: true,
     callees: s.callees.map((name) => ({

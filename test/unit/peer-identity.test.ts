@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { lowSDer, TestMsp } from '../../src/peer/identity.js';
 
@@ -24,6 +24,12 @@ describe('TestMsp signatures (issue 14: a real peer verifies the proposal\'s sig
       assert.ok(verify('sha256', data, pub, sig), `signature ${i} verifies`);
       assert.ok(sOf(sig) <= N >> 1n, `signature ${i} is low-S`);
     }
+  });
+
+  it('a user certificate is an MSP signing certificate as cryptogen issues it: no extendedKeyUsage (Fabric\'s MSP validates with Go\'s default serverAuth; clientAuth alone is "incompatible key usage")', () => {
+    const cert = new X509Certificate(new TestMsp('Org1MSP').user('User1').credential.certPem);
+    assert.equal(cert.keyUsage, undefined, `extendedKeyUsage ${JSON.stringify(cert.keyUsage)}`);
+    assert.equal(cert.ca, false);
   });
 
   it('lowSDer turns a high s into N - s and encodes integers minimally with a sign byte', () => {
