@@ -137,9 +137,25 @@ func extend(h *chaincode.Handler, registry *chaincode.HandlerRegistry, r *Run, m
 	h.Invoker = cs
 	for _, c := range r.Callees {
 		launch, _ := registry.Launching(c.PackageID)
-		callee := *h // a Handler not yet started: the same configuration, its own state
-		callee.TXContexts = chaincode.NewTransactionContexts()
-		callee.ActiveTransactions = chaincode.NewActiveTransactions()
+		// the callee's Handler: the caller's configuration, its own transaction state
+		callee := &chaincode.Handler{
+			Keepalive:              h.Keepalive,
+			TotalQueryLimit:        h.TotalQueryLimit,
+			Invoker:                cs,
+			Registry:               registry,
+			ACLProvider:            h.ACLProvider,
+			TXContexts:             chaincode.NewTransactionContexts(),
+			ActiveTransactions:     chaincode.NewActiveTransactions(),
+			BuiltinSCCs:            h.BuiltinSCCs,
+			QueryResponseBuilder:   h.QueryResponseBuilder,
+			LedgerGetter:           h.LedgerGetter,
+			IDDeserializerFactory:  h.IDDeserializerFactory,
+			DeployedCCInfoProvider: h.DeployedCCInfoProvider,
+			UUIDGenerator:          h.UUIDGenerator,
+			AppConfig:              h.AppConfig,
+			Metrics:                h.Metrics,
+		}
+		setRuntimeParams(callee, r)
 		conn, err := grpc.NewClient(c.Address, grpc.WithTransportCredentials(insecure.NewCredentials()))
 		if err != nil {
 			x.close()
