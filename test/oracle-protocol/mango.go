@@ -13,7 +13,9 @@ package main
 // The fake's subset of CouchDB: selectors with implicit equality, $eq $ne $gt $gte $lt $lte
 // $exists $in $nin on (dotted) fields, $and $or $nor; "fields" (projection), "sort" (as if an
 // index covered the sort fields: CouchDB itself answers "No index exists for this sort" without
-// one), "skip"; "limit" is accepted and, as statecouchdb does, overridden. Strings compare by code point, not by CouchDB's ICU collation. Anything
+// one), "skip"; "limit" is accepted and, as statecouchdb does, overridden. Values that are
+// not JSON objects are documents with only _id (CouchDB stores them as attachments). Range operators compare across types by CouchDB's collation, as
+// its matcher does. Strings compare by code point, not by CouchDB's ICU collation. Anything
 // else is an error naming the fake. Pagination (bookmarks) is not modelled.
 
 import (
@@ -159,6 +161,7 @@ func (s couchSimulator) run(namespace, query string) ([]*kvResult, error) {
 	type doc struct {
 		key    string
 		fields map[string]interface{}
+		raw    []byte // a value stored as an attachment (not a JSON object)
 	}
 	docs := []doc{}
 	for {
@@ -173,8 +176,10 @@ func (s couchSimulator) run(namespace, query string) ([]*kvResult, error) {
 		fields := map[string]interface{}{}
 		d := json.NewDecoder(bytes.NewReader(kv.Value))
 		d.UseNumber()
-		if d.Decode(&fields) != nil {
-			continue // stored as an attachment: no selector field matches it
+		var raw []byte
+		if d.Decode(&fields) != nil || d.More() {
+			// stored as an attachment: a document with only CouchDB's fields
+			fields, raw = map[string]interface{}{}, kv.Value
 		}
 		withID := map[string]interface{}{"_id": kv.Key}
 		for k, v := range fields {
@@ -185,7 +190,7 @@ func (s couchSimulator) run(namespace, query string) ([]*kvResult, error) {
 			return nil, err
 		}
 		if ok {
-			docs = append(docs, doc{kv.Key, withID})
+			docs = append(docs, doc{kv.Key, withID, raw})
 		}
 	}
 	if len(q.Sort) > 0 {
@@ -208,6 +213,12 @@ func (s couchSimulator) run(namespace, query string) ([]*kvResult, error) {
 	}
 	out := []*kvResult{}
 	for _, d := range docs {
+		if d.raw != nil && q.Fields == nil {
+			// statecouchdb re-reads a row with _attachments and returns the attachment's bytes;
+			// under a fields projection the row has no _attachments and the value is "{}"
+			out = append(out, &kvResult{Namespace: namespace, Key: d.key, Value: d.raw})
+			continue
+		}
 		value := map[string]interface{}{}
 		if q.Fields != nil {
 			for _, f := range q.Fields {
@@ -330,13 +341,13 @@ func matchValue(cond, v interface{}, present bool) (bool, error) {
 		case "$ne":
 			ok = present && collate(v, arg) != 0
 		case "$gt":
-			ok = present && sameKind(v, arg) && collate(v, arg) > 0
+			ok = present && collate(v, arg) > 0
 		case "$gte":
-			ok = present && sameKind(v, arg) && collate(v, arg) >= 0
+			ok = present && collate(v, arg) >= 0
 		case "$lt":
-			ok = present && sameKind(v, arg) && collate(v, arg) < 0
+			ok = present && collate(v, arg) < 0
 		case "$lte":
-			ok = present && sameKind(v, arg) && collate(v, arg) <= 0
+			ok = present && collate(v, arg) <= 0
 		case "$exists":
 			ok = present == (arg == true)
 		case "$in", "$nin":
@@ -378,8 +389,6 @@ func rank(v interface{}) int {
 		return 6
 	}
 }
-
-func sameKind(a, b interface{}) bool { return rank(a) == rank(b) }
 
 func collate(a, b interface{}) int {
 	ra, rb := rank(a), rank(b)
