@@ -269,7 +269,11 @@ export function runMango(q: MangoQuery, docs: readonly MangoDoc[]): MangoHit[] {
   for (const d of docs) {
     const asDoc: Obj = { ...(d.fields ?? {}), _id: d.key };
     if (!matchSelector(q.selector, asDoc)) continue;
-    hits.push({ key: d.key, fields: d.fields ? (q.fields ? project(d.fields, q.fields) : d.fields) : null, value: d.value });
+    // A value stored as an attachment (not a JSON object) comes back as its bytes only when CouchDB's
+    // row carries `_attachments` (statecouchdb queryDocuments re-reads the document); a `fields`
+    // projection drops it (Fabric adds only _id and ~version), so the row is {_id, ~version} and
+    // couchDocToKeyValue gives "{}".
+    hits.push({ key: d.key, fields: d.fields ? (q.fields ? project(d.fields, q.fields) : d.fields) : q.fields ? {} : null, value: d.value });
   }
   if (q.sort.length > 0) {
     const full = new Map(docs.map((d) => [d.key, { ...(d.fields ?? {}), _id: d.key } as Obj]));

@@ -170,12 +170,14 @@ export class WorldState {
   /**
    * Commits a transaction's results as one block: public writes (a stored value is what the
    * state database gives back: CouchDB re-marshals JSON objects), metadata, private writes and
-   * purges, history entries and the chaincode event.
+   * purges, history entries and the chaincode event. `timestamp`: the transaction's channel header
+   * timestamp (the client's proposal's), which Fabric's history database returns for each
+   * modification (it reads it back from the transaction envelope); the commit time otherwise.
    */
-  commit(r: SimulationResults, event?: Omit<ChaincodeEventRecord, 'channelId' | 'txId'>): void {
+  commit(r: SimulationResults, event?: Omit<ChaincodeEventRecord, 'channelId' | 'txId'>, timestamp?: Date): void {
     this.height += 1;
     const version: Version = { block: this.height, tx: 0 };
-    const now = new Date();
+    const now = timestamp ?? new Date();
     for (const [ns, writes] of r.writes) {
       const s = this.space(this.spaces, nsKey(r.channel, ns));
       for (const [key, value] of writes) {

@@ -727,6 +727,8 @@ export interface ProposalView {
   readonly channelId: string;
   readonly txId: string;
   readonly transient: ReadonlyMap<string, Uint8Array>;
+  /** The channel header's timestamp (the transaction's, in the block and the history database); null when absent. */
+  readonly timestamp: Date | null;
 }
 
 export function decodeSignedProposal(b: Uint8Array): ProposalView | null {
@@ -740,6 +742,7 @@ export function decodeSignedProposal(b: Uint8Array): ProposalView | null {
     const ccpp = peer.ChaincodeProposalPayload.deserializeBinary(prop.getPayload_asU8());
     const transient = new Map<string, Uint8Array>();
     ccpp.getTransientmapMap().forEach((v, k) => transient.set(k, typeof v === 'string' ? Buffer.from(v, 'base64') : v));
-    return { mspId: sid.getMspid(), creator: sh.getCreator_asU8(), channelId: ch.getChannelId(), txId: ch.getTxId(), transient };
+    const ts = ch.getTimestamp();
+    return { mspId: sid.getMspid(), creator: sh.getCreator_asU8(), channelId: ch.getChannelId(), txId: ch.getTxId(), transient, timestamp: ts ? ts.toDate() : null };
   });
 }

@@ -88,7 +88,7 @@ export class Endorser {
     const event = endorsed && r.event ? { name: r.event.eventName, payload: r.event.payload } : null;
     let committed = false;
     if (endorsed && req.commit) {
-      this.ledger.commit(simulator.results(), r.event ? { chaincodeId: req.chaincodeName, eventName: r.event.eventName, payload: r.event.payload } : undefined);
+      this.ledger.commit(simulator.results(), r.event ? { chaincodeId: req.chaincodeName, eventName: r.event.eventName, payload: r.event.payload } : undefined, params.proposal?.timestamp ?? undefined);
       committed = true;
     }
     return { txId, simulator, response, endorsed, peerError: null, event, committed, ms: elapsed() };

@@ -113,6 +113,7 @@ type Run struct {
 	} `json:"runtimeParams"`
 	// Record: keep the stream's transcript in the Outcome.
 	Record bool `json:"record,omitempty"`
+	Extensions
 }
 
 // Write is one entry of a transaction's public write set.
@@ -188,6 +189,7 @@ func (e *env) ledgerFor(r *Run) (*txmgr.LockBasedTxMgr, *privacyenabledstate.DB,
 	// CollConfigNotDefinedError: the fake answers an empty, non-nil package.
 	ccInfo := &ledgermock.DeployedChaincodeInfoProvider{}
 	noExplicitCollections(ccInfo)
+	configureLedgerCollections(ccInfo, r)
 	mgr, err := txmgr.NewLockBasedTxMgr(&txmgr.Initializer{
 		LedgerID:            id,
 		DB:                  db,
@@ -198,12 +200,12 @@ func (e *env) ledgerFor(r *Run) (*txmgr.LockBasedTxMgr, *privacyenabledstate.DB,
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(r.Seed) > 0 {
+	if seed := extendedSeed(r); len(seed) > 0 {
 		batch := privacyenabledstate.NewUpdateBatch()
-		for i, s := range r.Seed {
+		for i, s := range seed {
 			batch.PubUpdates.Put(s.Namespace, s.Key, s.Value, version.NewHeight(1, uint64(i)))
 		}
-		if err := db.ApplyPrivacyAwareUpdates(batch, version.NewHeight(1, uint64(len(r.Seed)))); err != nil {
+		if err := db.ApplyPrivacyAwareUpdates(batch, version.NewHeight(1, uint64(len(seed)))); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -247,6 +249,12 @@ func (e *env) run(r *Run) (out Outcome) {
 		Invoker:                &mock.Invoker{},
 	}
 	setRuntimeParams(h, r)
+	x, fault := extend(h, registry, r, mgr)
+	if fault != "" {
+		out.Fault = fault
+		return out
+	}
+	defer x.close()
 
 	conn, err := grpc.NewClient(r.Address, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
@@ -316,7 +324,7 @@ func (e *env) run(r *Run) (out Outcome) {
 			continue
 		}
 		block++
-		o := execute(h, mgr, db, block, r.Namespace, tx)
+		o := execute(h, mgr, db, block, r.Namespace, tx, x)
 		terminated = terminated || o.Error == chaincode.ErrorStreamTerminated
 		out.Txs = append(out.Txs, o)
 	}
@@ -337,7 +345,7 @@ func (e *env) run(r *Run) (out Outcome) {
 	return out
 }
 
-func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabledstate.DB, block uint64, namespace string, tx Tx) TxOutcome {
+func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabledstate.DB, block uint64, namespace string, tx Tx, x *runExtras) TxOutcome {
 	o := TxOutcome{Txid: tx.Txid, Writes: []Write{}, MetadataWrites: []Write{}}
 	sim, err := mgr.NewTxSimulator(tx.Txid)
 	if err != nil {
@@ -352,6 +360,7 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabled
 			return o
 		}
 	}
+	x.prepare(params)
 	timeout := time.Duration(tx.TimeoutMs) * time.Millisecond
 	if timeout <= 0 {
 		timeout = 5 * time.Second
@@ -398,8 +407,29 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabled
 				batch.PubUpdates.Put(w.Namespace, w.Key, w.Value, version.NewHeight(block, uint64(i)))
 			}
 		}
+		pvt, err := privateWrites(res)
+		if err != nil {
+			o.Error = "commit: " + err.Error()
+			return o
+		}
+		for i, w := range pvt {
+			v := version.NewHeight(block, uint64(len(o.Writes)+i))
+			switch {
+			case w.IsDelete:
+				batch.HashUpdates.Delete(w.Namespace, w.Collection, w.KeyHash, v)
+			default:
+				batch.HashUpdates.Put(w.Namespace, w.Collection, w.KeyHash, w.ValueHash, v)
+			}
+			if w.HasPrivate && w.IsDelete {
+				batch.PvtUpdates.Delete(w.Namespace, w.Collection, w.Key, v)
+			} else if w.HasPrivate {
+				batch.PvtUpdates.Put(w.Namespace, w.Collection, w.Key, w.Value, v)
+			}
+		}
 		if err := db.ApplyPrivacyAwareUpdates(batch, version.NewHeight(block, uint64(len(o.Writes)))); err != nil {
 			o.Error = "commit: " + err.Error()
+		} else if e := x.committed(params, namespace, res); e != "" {
+			o.Error = "commit: " + e
 		}
 	}
 	return o

@@ -104,6 +104,16 @@ export interface OracleRun {
   readonly runtimeParams: { readonly useWriteBatch: boolean; readonly maxSizeWriteBatch: number; readonly useGetMultipleKeys: boolean; readonly maxSizeGetMultipleKeys: number };
   /** Keep every ChaincodeMessage of the stream in the outcome's transcript. */
   readonly record?: boolean;
+  /** The definition's private data collections (test/oracle-protocol/private.go). */
+  readonly collections?: ReadonlyArray<{ readonly name: string; readonly members: readonly string[]; readonly memberOnlyRead: boolean; readonly memberOnlyWrite: boolean }>;
+  /** 'couchdb': rich queries answered by the oracle's CouchDB fake (mango.go). */
+  readonly stateDatabase?: 'leveldb' | 'couchdb';
+  /** A history database (history.go), fed by the run's commits. */
+  readonly history?: boolean;
+  /** The channel's organisations (MSP ID, root CA and an admin's certificate, PEM): Fabric's MSP manager judges collection membership. */
+  readonly msps?: ReadonlyArray<{ readonly id: string; readonly rootCert: string; readonly adminCert: string }>;
+  /** Second chaincodes for INVOKE_CHAINCODE, each a running server (extensions.go). */
+  readonly callees?: ReadonlyArray<{ readonly name: string; readonly packageId: string; readonly address: string; readonly seed: ReadonlyArray<{ readonly namespace: string; readonly key: string; readonly value: string }> }>;
 }
 
 /** One ChaincodeMessage as the oracle's peer side sent or received it (bytes as base64). */

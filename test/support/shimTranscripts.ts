@@ -5,6 +5,8 @@ import { PeerHandler } from '../../src/peer/handler.js';
 import type { TestMsp } from '../../src/peer/identity.js';
 import { buildProposal } from '../../src/peer/proposal.js';
 import { ChaincodeRegistry } from '../../src/peer/registry.js';
+import { ChaincodeSupport } from '../../src/peer/support.js';
+import type { CollectionConfig } from '../../src/ledger/worldState.js';
 import type { ChaincodeStream } from '../../src/peer/stream.js';
 import { WorldState } from '../../src/ledger/worldState.js';
 import type { FabricRelease } from '../../src/catalogue/releases.js';
@@ -41,6 +43,23 @@ export interface PreparedTx {
   readonly commit: boolean;
 }
 
+/** A second chaincode's server: the package ID it registers with and its address. */
+export interface CalleeServer {
+  readonly packageId: string;
+  readonly address: string;
+}
+
+/** The scenario's collections as the chaincode definition declares them (the steps' member-only read and write). */
+function collectionsOf(s: AssetScenario): CollectionConfig[] {
+  return s.collections.map((c) => ({ name: c.name, memberOrgs: [...c.members], memberOnlyRead: true, memberOnlyWrite: true }));
+}
+
+function calleeOf(callees: ReadonlyMap<string, CalleeServer>, name: string): CalleeServer {
+  const c = callees.get(name);
+  if (!c) throw new Error(`no server for the second chaincode '${name}'`);
+  return c;
+}
+
 export function prepare(s: AssetScenario, msps: (mspId: string) => TestMsp): PreparedTx[] {
   return s.txs.map((t) => {
     const args = [t.fn, ...t.args].map((a) => Buffer.from(a, 'utf8'));
@@ -52,12 +71,16 @@ export function prepare(s: AssetScenario, msps: (mspId: string) => TestMsp): Pre
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64');
 
-export async function onFabric(oracle: ProtocolOracle, address: string, packageId: string, s: AssetScenario, txs: readonly PreparedTx[], release: FabricRelease): Promise<{ transcript: WireEntry[]; fault: string | null }> {
+/**
+ * `msps`: the channel's organisations (the TestMsps the transactions' creators come from); Fabric's
+ * side judges collection membership with its own MSPs set up from their root CAs.
+ */
+export async function onFabric(oracle: ProtocolOracle, address: string, packageId: string, s: AssetScenario, txs: readonly PreparedTx[], release: FabricRelease, callees: ReadonlyMap<string, CalleeServer> = new Map(), msps: readonly TestMsp[] = []): Promise<{ transcript: WireEntry[]; fault: string | null }> {
   const run: OracleRun & { record: boolean } = {
     address,
     packageId,
     namespace: ASSET_NAMESPACE,
-    seed: s.seed.map((e) => ({ namespace: ASSET_NAMESPACE, key: e.key, value: b64(Buffer.from(e.value, 'utf8')) })),
+    seed: s.seed.filter((e) => e.namespace === null).map((e) => ({ namespace: ASSET_NAMESPACE, key: e.key, value: b64(Buffer.from(e.value, 'utf8')) })),
     txs: txs.map((t) => ({ txid: t.txId, channel: ASSET_CHANNEL, init: false, args: t.args.map(b64), timeoutMs: TX_TIMEOUT_MS, signedProposal: b64(t.signedProposal), commit: t.commit })),
     registerTimeoutMs: 20_000,
     totalQueryLimit: TOTAL_QUERY_LIMIT,
@@ -65,6 +88,16 @@ export async function onFabric(oracle: ProtocolOracle, address: string, packageI
     purgePvtData: true,
     runtimeParams: PEER.runtimeParams,
     record: true,
+    collections: collectionsOf(s).map((c) => ({ name: c.name, members: c.memberOrgs, memberOnlyRead: c.memberOnlyRead, memberOnlyWrite: c.memberOnlyWrite })),
+    stateDatabase: s.stateDb,
+    msps: msps.map((m) => ({ id: m.mspId, rootCert: m.caCertPem, adminCert: m.user('Admin').credential.certPem })),
+    // core.yaml's ledger.history.enableHistoryDatabase: true, as on the mock peer's side
+    history: true,
+    callees: s.callees.map((name) => ({
+      name,
+      ...calleeOf(callees, name),
+      seed: s.seed.filter((e) => e.namespace === name).map((e) => ({ namespace: name, key: e.key, value: b64(Buffer.from(e.value, 'utf8')) })),
+    })),
   };
   const o = await oracle.run(run);
   if (o.release !== release) throw new Error(`the oracle is Fabric ${o.release}, not ${release}`);
@@ -90,38 +123,52 @@ function recordingStream(inner: ChaincodeStream, out: WireEntry[]): ChaincodeStr
   };
 }
 
-export async function onMockPeer(address: string, packageId: string, s: AssetScenario, txs: readonly PreparedTx[], release: FabricRelease): Promise<{ transcript: WireEntry[]; fault: string | null }> {
-  const ledger = new WorldState({ historyEnabled: false });
-  for (const e of s.seed) ledger.seed(ASSET_CHANNEL, ASSET_NAMESPACE, e.key, Buffer.from(e.value, 'utf8'));
+export async function onMockPeer(address: string, packageId: string, s: AssetScenario, txs: readonly PreparedTx[], release: FabricRelease, callees: ReadonlyMap<string, CalleeServer> = new Map()): Promise<{ transcript: WireEntry[]; fault: string | null }> {
+  const ledger = new WorldState({ historyEnabled: true, stateDb: s.stateDb });
+  for (const e of s.seed) ledger.seed(ASSET_CHANNEL, e.namespace ?? ASSET_NAMESPACE, e.key, Buffer.from(e.value, 'utf8'));
   const registry = new ChaincodeRegistry();
   registry.launch(packageId);
-  const d = await dial({ address, dialTimeoutMs: 20_000, tls: null });
-  if (!d.ok) return { transcript: [], fault: `dial: ${d.grpcError}` };
-  const transcript: WireEntry[] = [];
-  const h = new PeerHandler(recordingStream(d.dialed.stream, transcript), {
-    packageId,
-    runtimeParams: PEER.runtimeParams,
-    ledger,
-    registry,
-    totalQueryLimit: TOTAL_QUERY_LIMIT,
-    applicationCapability: 2.5,
-    fabricRelease: release,
-  });
-  try {
+  const collections = collectionsOf(s);
+  registry.define({ name: ASSET_NAMESPACE, packageId, version: '1.0', initRequired: false, collections });
+  ledger.defineCollections(ASSET_CHANNEL, ASSET_NAMESPACE, collections);
+  const support = new ChaincodeSupport(registry, ledger, { executeTimeoutMs: TX_TIMEOUT_MS, channels: [ASSET_CHANNEL] });
+  const options = (id: string) => ({ packageId: id, runtimeParams: PEER.runtimeParams, ledger, registry, totalQueryLimit: TOTAL_QUERY_LIMIT, applicationCapability: 2.5, fabricRelease: release, invoker: support });
+  const opened: Array<{ h: PeerHandler; close: () => void }> = [];
+  const ready = async (h: PeerHandler): Promise<boolean> => {
     const deadline = Date.now() + 20_000;
     while (h.state !== 'ready' && !h.isEnded && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    if (h.state !== 'ready') return { transcript, fault: `register: ${h.isEnded ? 'ended' : 'timeout'}` };
+    return h.state === 'ready';
+  };
+  const transcript: WireEntry[] = [];
+  try {
+    for (const name of s.callees) {
+      const c = calleeOf(callees, name);
+      registry.launch(c.packageId);
+      registry.define({ name, packageId: c.packageId, version: '1.0', initRequired: false, collections: [] });
+      const dc = await dial({ address: c.address, dialTimeoutMs: 20_000, tls: null });
+      if (!dc.ok) return { transcript: [], fault: `dial ${name}: ${dc.grpcError}` };
+      const hc = new PeerHandler(dc.dialed.stream, options(c.packageId));
+      opened.push({ h: hc, close: () => dc.dialed.close() });
+      if (!(await ready(hc))) return { transcript: [], fault: `register ${name}: ${hc.isEnded ? 'ended' : 'timeout'}` };
+    }
+    const d = await dial({ address, dialTimeoutMs: 20_000, tls: null });
+    if (!d.ok) return { transcript: [], fault: `dial: ${d.grpcError}` };
+    const h = new PeerHandler(recordingStream(d.dialed.stream, transcript), options(packageId));
+    opened.push({ h, close: () => d.dialed.close() });
+    if (!(await ready(h))) return { transcript, fault: `register: ${h.isEnded ? 'ended' : 'timeout'}` };
     for (const t of txs) {
       const sim = ledger.newTxSimulator(ASSET_CHANNEL, t.txId);
       const r = await h.execute({ txId: t.txId, channelId: ASSET_CHANNEL, signedProposal: t.signedProposal, proposal: decodeSignedProposal(t.signedProposal), simulator: sim }, ASSET_NAMESPACE, 'TRANSACTION', t.args, TX_TIMEOUT_MS);
       if (!r.ok) return { transcript, fault: r.error };
       const status = typeName(r.message.type) === 'COMPLETED' ? (decodeResponse(r.message.payload)?.status ?? 500) : 500;
-      if (t.commit && status < 400) ledger.commit(sim.results());
+      if (t.commit && status < 400) ledger.commit(sim.results(), undefined, decodeSignedProposal(t.signedProposal)?.timestamp ?? undefined);
     }
     return { transcript, fault: null };
   } finally {
-    h.close();
-    d.dialed.close();
+    for (const o of opened.reverse()) {
+      o.h.close();
+      o.close();
+    }
   }
 }
 

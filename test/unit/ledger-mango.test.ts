@@ -63,6 +63,19 @@ describe('Mango queries', () => {
     }
   });
 
+  it('a value stored as an attachment matches on _id, comes back as its bytes, and as {} under a fields projection (issue 14, statecouchdb queryDocuments)', () => {
+    const all = parseMango('{"selector":{"_id":{"$gt":"a3"}}}');
+    assert.ok(all.ok);
+    assert.deepEqual(runMango(all.value, DOCS).map((h) => [h.key, h.fields]), [['b1', null]]);
+    const projected = parseMango('{"selector":{"_id":{"$gt":"a3"}},"fields":["color"]}');
+    assert.ok(projected.ok);
+    assert.deepEqual(runMango(projected.value, DOCS).map((h) => [h.key, h.fields]), [['b1', {}]]);
+  });
+
+  it('compares across types by collation, as CouchDB\'s matcher does ($gt 2 matches a string)', () => {
+    assert.deepEqual(runMango((parseMango('{"selector":{"v":{"$gt":2}}}') as { ok: true; value: Parameters<typeof runMango>[0] }).value, [doc('n', { v: 3 }), doc('s', { v: '1' }), doc('m', { v: 1 })]).map((h) => h.key), ['n', 's']);
+  });
+
   it('collates like CouchDB: null < false < true < numbers < strings < arrays < objects', () => {
     const ordered = [null, false, true, -1, 2, 'a', 'b', 'B', [1], { a: 1 }];
     for (let i = 0; i + 1 < ordered.length; i++) assert.ok(collate(ordered[i], ordered[i + 1]) < 0, `${JSON.stringify(ordered[i])} < ${JSON.stringify(ordered[i + 1])}`);

@@ -14,7 +14,9 @@ import {
   encodeResponse,
   encodeWriteBatchState,
   type ChaincodeMsg,
+  decodeSignedProposal,
 } from '../../src/peer/codec.js';
+import { buildProposal } from '../../src/peer/proposal.js';
 import { MockPeer, type MockPeerConfig } from '../../src/peer/mockPeer.js';
 import { MISROUTED_GRACE_MS } from '../../src/peer/handler.js';
 import { memoryStreams, type MemoryChaincodeEnd } from '../../src/peer/stream.js';
@@ -124,6 +126,20 @@ describe('peer handler (in-process chaincode)', () => {
     done(cc, tx);
     assert.ok((await p).committed);
     assert.equal(txt(peer.ledger.getPrivate(CH, 'cc', 'c1', 'p')?.value ?? new Uint8Array()), 'secret');
+  });
+
+  it('keeps the transaction\'s channel header timestamp in the key history, not the commit time (issue 14: Fabric\'s history reads it from the envelope)', async () => {
+    const { peer, cc } = await setup();
+    const when = new Date('2021-02-03T04:05:06.789Z');
+    const signed = buildProposal({ channelId: CH, chaincodeName: 'cc', args: [enc('f')], isInit: false, creator: peer.msp.user('U') }, when);
+    assert.equal(decodeSignedProposal(signed.signedProposal)?.timestamp?.toISOString(), when.toISOString());
+    const p = peer.propose({ channelId: CH, chaincodeName: 'cc', args: [enc('f')], creator: peer.msp.user('U'), commit: true, signed });
+    const tx = await cc.next();
+    assert.ok(tx);
+    assert.equal((await ask(cc, tx, T.PUT_STATE, encodePutState('h', enc('v')))).type, T.RESPONSE);
+    done(cc, tx);
+    assert.ok((await p).committed);
+    assert.deepEqual(peer.ledger.historyOf(CH, 'cc', 'h').map((m) => [m.txId, m.timestamp.toISOString()]), [[signed.txId, when.toISOString()]]);
   });
 
   it('refuses private data to a non-member, but serves the hash', async () => {
