@@ -6,7 +6,7 @@
  * Only the order of loading changes: each module is the one the run would load anyway.
  */
 
-/** Cucumber's runner in the order `lib/api/run_cucumber` imports it, then the entry the step definitions import. */
+/** Cucumber's runner in the order `lib/api/run_cucumber` imports it, then what the step definitions import (steps/cucumber.ts). */
 export const CUCUMBER_SLICES: readonly string[] = [
   '@cucumber/messages',
   '@cucumber/cucumber/lib/environment/index',
@@ -19,7 +19,9 @@ export const CUCUMBER_SLICES: readonly string[] = [
   '@cucumber/cucumber/lib/api/plugins',
   '@cucumber/cucumber/lib/api/support',
   '@cucumber/cucumber/lib/api/run_cucumber',
-  '@cucumber/cucumber',
+  '@cucumber/cucumber/lib/support_code_library_builder/index',
+  '@cucumber/cucumber/lib/support_code_library_builder/world',
+  '@cucumber/cucumber/lib/models/data_table',
 ];
 
 /**
