@@ -36,7 +36,6 @@ import (
 	"github.com/hyperledger/fabric/core/ledger/kvledger/txmgmt/privacyenabledstate"
 	"github.com/hyperledger/fabric/core/ledger/kvledger/txmgmt/rwsetutil"
 	"github.com/hyperledger/fabric/core/ledger/kvledger/txmgmt/txmgr"
-	"github.com/hyperledger/fabric/core/ledger/internal/version"
 	ledgermock "github.com/hyperledger/fabric/core/ledger/mock"
 	"github.com/hyperledger/fabric/core/scc"
 	"google.golang.org/grpc"
@@ -203,9 +202,9 @@ func (e *env) ledgerFor(r *Run) (*txmgr.LockBasedTxMgr, *privacyenabledstate.DB,
 	if seed := extendedSeed(r); len(seed) > 0 {
 		batch := privacyenabledstate.NewUpdateBatch()
 		for i, s := range seed {
-			batch.PubUpdates.Put(s.Namespace, s.Key, s.Value, version.NewHeight(1, uint64(i)))
+			batch.PubUpdates.Put(s.Namespace, s.Key, s.Value, rwsetutil.NewVersion(&kvVersion{BlockNum: 1, TxNum: uint64(i)}))
 		}
-		if err := db.ApplyPrivacyAwareUpdates(batch, version.NewHeight(1, uint64(len(seed)))); err != nil {
+		if err := db.ApplyPrivacyAwareUpdates(batch, rwsetutil.NewVersion(&kvVersion{BlockNum: 1, TxNum: uint64(len(seed))})); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -402,9 +401,9 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabled
 		batch := privacyenabledstate.NewUpdateBatch()
 		for i, w := range o.Writes {
 			if w.IsDelete {
-				batch.PubUpdates.Delete(w.Namespace, w.Key, version.NewHeight(block, uint64(i)))
+				batch.PubUpdates.Delete(w.Namespace, w.Key, rwsetutil.NewVersion(&kvVersion{BlockNum: block, TxNum: uint64(i)}))
 			} else {
-				batch.PubUpdates.Put(w.Namespace, w.Key, w.Value, version.NewHeight(block, uint64(i)))
+				batch.PubUpdates.Put(w.Namespace, w.Key, w.Value, rwsetutil.NewVersion(&kvVersion{BlockNum: block, TxNum: uint64(i)}))
 			}
 		}
 		pvt, err := privateWrites(res)
@@ -413,7 +412,7 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabled
 			return o
 		}
 		for i, w := range pvt {
-			v := version.NewHeight(block, uint64(len(o.Writes)+i))
+			v := rwsetutil.NewVersion(&kvVersion{BlockNum: block, TxNum: uint64(len(o.Writes) + i)})
 			switch {
 			case w.IsDelete:
 				batch.HashUpdates.Delete(w.Namespace, w.Collection, w.KeyHash, v)
@@ -426,7 +425,7 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabled
 				batch.PvtUpdates.Put(w.Namespace, w.Collection, w.Key, w.Value, v)
 			}
 		}
-		if err := db.ApplyPrivacyAwareUpdates(batch, version.NewHeight(block, uint64(len(o.Writes)))); err != nil {
+		if err := db.ApplyPrivacyAwareUpdates(batch, rwsetutil.NewVersion(&kvVersion{BlockNum: block, TxNum: uint64(len(o.Writes))})); err != nil {
 			o.Error = "commit: " + err.Error()
 		} else if e := x.committed(params, namespace, res); e != "" {
 			o.Error = "commit: " + e

@@ -1,4 +1,4 @@
-//go:build !fabric25
+//go:build !fabric2_5
 
 // The protos the issue-14 extensions (private.go, mango.go, history.go) use, from Fabric 3.x's
 // fabric-protos-go-apiv2: the other files name them only through these aliases.
@@ -12,6 +12,7 @@ import (
 	mspproto "github.com/hyperledger/fabric-protos-go-apiv2/msp"
 	pb "github.com/hyperledger/fabric-protos-go-apiv2/peer"
 	"github.com/hyperledger/fabric/protoutil"
+	"github.com/hyperledger/fabric-protos-go-apiv2/ledger/rwset/kvrwset"
 )
 
 type (
@@ -66,3 +67,8 @@ func roleOf(p *mspproto.MSPPrincipal) (string, string, error) {
 func cryptoProvider() (bccsp.BCCSP, error) {
 	return sw.NewDefaultSecurityLevelWithKeystore(sw.NewDummyKeyStore())
 }
+
+// kvVersion: the rwset proto's version (block, transaction); rwsetutil.NewVersion, Fabric's public
+// conversion, turns it into the committed height a batch takes (its type lives in an internal
+// package, so the oracle never names it).
+type kvVersion = kvrwset.Version

@@ -1,4 +1,4 @@
-//go:build fabric25
+//go:build fabric2_5
 
 // What differs in Fabric 2.5 (v2.5.16): protos from fabric-protos-go, loggers and metrics from
 // fabric's own common/ packages, and no runtime parameters (READY has no payload).

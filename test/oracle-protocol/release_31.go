@@ -1,4 +1,4 @@
-//go:build !fabric25
+//go:build !fabric2_5
 
 // What differs in Fabric 3.x (v3.1.5): protos from fabric-protos-go-apiv2, loggers and metrics
 // from fabric-lib-go, and the Handler's runtime parameters sent in READY.

@@ -1,37 +1,36 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { goSync, MIRRORS, mirrorRepo, resolveCommit, withLock, type HyperledgerMirror } from '../../mocks/mirrors.js';
+import { fabricGoEnv, fabricModule, fabricModuleVersion, goSync, withLock } from '../../mocks/mirrors.js';
 import { FABRIC_RELEASES, type FabricRelease } from '../../src/catalogue/releases.js';
 import { ROOT } from './cli.js';
 
 /**
- * The protocol oracle (test/oracle-protocol): Fabric's own chaincode Handler, built per release
- * inside Fabric's source tree at the release tag, against the dependencies that tree vendors
- * (`go build -mod=vendor`). This module is the one place that knows how the oracle gets Fabric's
- * code: today a local mirror of hyperledger/fabric (FABRIC_MIRROR), extracted with its vendor/
- * folder into the git-ignored test/oracle-protocol/.mirror/fabric-<release>. Nothing of Fabric is
- * committed; the oracle's own .go files are copied into the extracted tree for the build only.
+ * The protocol oracle (test/oracle-protocol): Fabric's own chaincode Handler, built per release as
+ * a Go module that requires github.com/hyperledger/fabric at the release's commit (go.mod for 3.1,
+ * go.2.5.mod with the build tag fabric2_5 for 2.5, their go.sum files committed), the way a Go
+ * user gets Fabric: through the module proxy, or through local mirrors turned into a file-based
+ * proxy when the *_MIRROR variables name them (mocks/mirrors.ts fabricGoEnv). This module is the
+ * one place that knows how the oracle is built; nothing of Fabric is in the repository.
  */
 
 const ORACLE_DIR = join(ROOT, 'test', 'oracle-protocol');
-/** Where the oracle's main package sits inside the Fabric tree (core/ledger/internal is importable from there). */
-const PACKAGE_IN_TREE = join('core', 'ledger', 'ccaasprotocoloracle');
 
 export type ProtocolOracleBinary = { readonly bin: string; readonly release: FabricRelease; readonly commit: string } | { readonly skip: string };
 
-function sourcesDigest(): { files: string[]; digest: string } {
-  const files = readdirSync(ORACLE_DIR).filter((f) => f.endsWith('.go')).sort();
+/** The oracle's sources and module files: a change to any of them is a new binary. */
+function sourcesDigest(): string {
+  const files = readdirSync(ORACLE_DIR).filter((f) => f.endsWith('.go') || /^go(\.[0-9.]+)?\.(mod|sum)$/.test(f)).sort();
   const h = createHash('sha256');
   for (const f of files) h.update(f).update(readFileSync(join(ORACLE_DIR, f)));
-  return { files, digest: h.digest('hex').slice(0, 12) };
+  return h.digest('hex').slice(0, 12);
 }
 
 const built = new Map<FabricRelease, ProtocolOracleBinary>();
 
-/** Builds (once per release, commit and source digest) the oracle binary, or says why it cannot. */
+/** Builds (once per release and source digest) the oracle binary, or says why it cannot. */
 export function protocolOracleBinary(release: FabricRelease): ProtocolOracleBinary {
   const have = built.get(release);
   if (have) return have;
@@ -41,52 +40,25 @@ export function protocolOracleBinary(release: FabricRelease): ProtocolOracleBina
 }
 
 function build(release: FabricRelease): ProtocolOracleBinary {
-  const mirror = MIRRORS['fabric'] as HyperledgerMirror;
-  const repo = mirrorRepo(mirror);
   const pin = FABRIC_RELEASES[release];
-  if (!existsSync(repo)) return { skip: `the ${mirror.module} mirror is missing: no ${repo} (set ${mirror.env}): the protocol oracle for Fabric ${release} cannot be built` };
-  const commit = resolveCommit(repo, pin.commit);
-  if (!commit) return { skip: `the ${mirror.module} mirror at ${repo} lacks ${pin.tag} (${pin.commit}): the protocol oracle for Fabric ${release} cannot be built` };
-  const { files, digest } = sourcesDigest();
+  const m = fabricModule(ORACLE_DIR, release);
+  // the module files pin the release's commit (a pseudo-version ending in it)
+  if (fabricModuleVersion(release, m.modfile.replace(/\.mod$/, '.sum')) === null) throw new Error(`${m.modfile} does not require github.com/hyperledger/fabric at ${pin.tag} (${pin.commit})`);
+  const go = fabricGoEnv(m);
+  if ('skip' in go) return { skip: `${go.skip}: the protocol oracle for Fabric ${release} cannot be built` };
   const binDir = join(ORACLE_DIR, 'bin');
-  const bin = join(binDir, `oracle-protocol-${release}-${commit.slice(0, 12)}-${digest}`);
-  if (existsSync(bin)) return { bin, release, commit };
+  const bin = join(binDir, `oracle-protocol-${release}-${pin.commit.slice(0, 12)}-${sourcesDigest()}`);
+  if (existsSync(bin)) return { bin, release, commit: pin.commit };
   mkdirSync(binDir, { recursive: true });
-  const tree = join(ORACLE_DIR, '.mirror', `fabric-${release}`);
-  return withLock(`${tree}.lock`, (): ProtocolOracleBinary => {
-    if (existsSync(bin)) return { bin, release, commit };
-    const stamp = join(ORACLE_DIR, '.mirror', `fabric-${release}.commit`);
-    if (!existsSync(join(tree, 'vendor', 'modules.txt')) || !existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== commit) {
-      rmSync(stamp, { force: true });
-      const work = `${tree}.tmp-${process.pid}`;
-      rmSync(work, { recursive: true, force: true });
-      mkdirSync(work, { recursive: true });
-      try {
-        // with vendor/: the tree builds offline against exactly the dependencies the release ships
-        const archive = spawnSync('git', ['-C', repo, 'archive', '--format=tar', commit], { maxBuffer: 1 << 30, timeout: 300_000 });
-        if (archive.status !== 0) throw new Error(`git archive of ${repo} at ${commit} failed: ${archive.stderr.toString().trim() || archive.error?.message}`);
-        const untar = spawnSync('tar', ['-x', '-C', work], { input: archive.stdout, timeout: 300_000 });
-        if (untar.status !== 0) throw new Error(`could not unpack fabric at ${commit}: ${untar.stderr.toString().trim() || untar.error?.message}`);
-        rmSync(tree, { recursive: true, force: true });
-        renameSync(work, tree);
-      } finally {
-        rmSync(work, { recursive: true, force: true });
-      }
-      writeFileSync(stamp, `${commit}\n`);
-    }
-    const pkg = join(tree, PACKAGE_IN_TREE);
-    rmSync(pkg, { recursive: true, force: true });
-    mkdirSync(pkg, { recursive: true });
-    for (const f of files) copyFileSync(join(ORACLE_DIR, f), join(pkg, f));
+  return withLock(`${bin}.lock`, (): ProtocolOracleBinary => {
+    if (existsSync(bin)) return { bin, release, commit: pin.commit };
     const staged = `${bin}.tmp-${process.pid}`;
-    // -trimpath: the build cache then keys Fabric's packages by content, not by this clone's path,
-    // so another checkout (CI's fresh clone) reuses the compiled packages.
-    const tags = release === '2.5' ? ['-tags', 'fabric25'] : [];
-    const go = goSync(['build', '-mod=vendor', '-trimpath', ...tags, '-o', staged, `./${PACKAGE_IN_TREE}`], { cwd: tree, timeoutMs: 1_200_000, env: { ...process.env, GOWORK: 'off', GOFLAGS: '-mod=vendor', GOTOOLCHAIN: 'local' } });
-    if (go.status === 127) return { skip: 'go is not available: the protocol oracle cannot be built' };
-    if (go.status !== 0) throw new Error(`building the protocol oracle for Fabric ${release} (${commit}) failed:\n${go.stderr}`);
+    // -trimpath: the build cache keys Fabric's packages by content, not by this clone's path, so
+    // another checkout (CI's fresh clone) reuses the compiled packages.
+    const r = goSync(['build', '-trimpath', '-o', staged, '.'], { cwd: ORACLE_DIR, timeoutMs: 1_200_000, env: { ...go.env, GOWORK: 'off' } });
+    if (r.status !== 0) throw new Error(`building the protocol oracle for Fabric ${release} (${pin.tag}) failed:\n${r.stderr}`);
     renameSync(staged, bin);
-    return { bin, release, commit };
+    return { bin, release, commit: pin.commit };
   });
 }
 
