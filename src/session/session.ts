@@ -38,9 +38,9 @@ export { RULE_STAGE } from './stages/rules.js';
 
 /**
  * The dial and protocol stages bring gRPC and the Fabric protos (about a hundred modules): they
- * load when a run first needs them, after the package stage has started the --command server.
+ * load when a run first needs them, after the package stage has started the --command server, or
+ * earlier through LATER_STAGES, by a caller that can load them while it waits (src/cli/warmUp.ts).
  */
-/** Those modules, for a caller that can load them while it waits (src/cli/warmUp.ts). */
 export const LATER_STAGES: readonly string[] = [require.resolve('./stages/dial.js'), require.resolve('./stages/protocol.js')];
 function dialStages(): typeof import('./stages/dial.js') {
   return require('./stages/dial.js') as typeof import('./stages/dial.js');
@@ -147,7 +147,9 @@ export class PeerSession implements SessionContext {
     // The builders need no Cucumber either: they run while it loads, judged by the steps as before.
     const build = this.package().then((r) => (o.build === true && !r.failure && !this.closed ? this.build() : null));
     await this.earlyStarting;
-    // Once the first builder process exists, the caller may block the event loop (loading Cucumber).
+    // Once a builder process exists, the caller may block the event loop (loading Cucumber). If the
+    // first one started before this wait began, the next one (or the stage's end) will do: the
+    // builders progress meanwhile either way.
     if (o.build === true) await Promise.race([nextChild(), build]);
   }
 
