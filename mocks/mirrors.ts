@@ -184,13 +184,6 @@ export function mirrorRepo(m: HyperledgerMirror): string {
   return process.env[m.env] ? resolve(process.env[m.env] as string) : '';
 }
 
-/** A commit (full or abbreviated) as the mirror names it in full, or null when it lacks it. */
-export function resolveCommit(repo: string, commit: string): string | null {
-  if (!repo) return null;
-  const r = spawnSync('git', ['--git-dir', repo, 'rev-parse', '--verify', '--quiet', `${commit}^{commit}`], { encoding: 'utf8', timeout: 30_000 });
-  return r.status === 0 ? r.stdout.trim() : null;
-}
-
 const LOCK_DEADLINE_MS = 900_000;
 
 function sleepSync(ms: number): void {
