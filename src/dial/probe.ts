@@ -10,7 +10,7 @@ import type { DialTarget } from './connect.js';
 import { afterTimeout, grpcStatusError, immediate, notGrpcStreamError, onStream, tlsLog, transportLog, type PeerView } from './grpcgo.js';
 import { ERR_NO_ALPN, GO_CLIENT_CIPHERS, goVerifyServer, peerTlsConfig, verifiedName, type PeerTlsConfig } from './gotls.js';
 import { endpointOf, joinHostPort, peerDialed } from './redirect.js';
-import { parseTarget, tcpEndpoint } from './target.js';
+import { parseTarget } from './target.js';
 
 /**
  * The staged probe: grpc-js hides why a connection failed behind "Failed to connect before the
@@ -94,10 +94,7 @@ export interface ProbeOptions {
 }
 
 /** Kept for callers that wait for a `host:port` listener (src/server/command.ts). */
-export function splitAddress(address: string): { host: string; port: number } | null {
-  const e = tcpEndpoint(address);
-  return e && e.port > 0 ? e : null;
-}
+export { splitAddress } from './target.js';
 
 export function summarize(c: CertInfo): CertSummary {
   return {

@@ -66,3 +66,9 @@ export function tcpEndpoint(address: string): { host: string; port: number } | n
   const t = parseTarget(address);
   return t.kind === 'tcp' ? { host: t.host === '' ? '127.0.0.1' : t.host, port: t.port } : null;
 }
+
+/** The TCP host and port of an address, with a port (a starting server is waited for there). */
+export function splitAddress(address: string): { host: string; port: number } | null {
+  const e = tcpEndpoint(address);
+  return e && e.port > 0 ? e : null;
+}

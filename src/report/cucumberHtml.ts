@@ -1,15 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type * as messages from '@cucumber/messages';
 
 /**
  * cucumber.html, Cucumber's own report: what Cucumber's `html` formatter writes (its
- * @cucumber/html-formatter stream, attachments kept inline), made after the run from the
- * envelopes as messages.ndjson holds them, already redacted. The rest of the page is the
- * formatter's own constant template, stylesheet and script, which hold nothing of the run.
+ * @cucumber/html-formatter, attachments kept inline), made after the run from the envelopes as
+ * messages.ndjson holds them, already redacted. The rest of the page is the formatter's own
+ * constant template, stylesheet and script, which hold nothing of the run.
+ *
+ * The formatter's stream fills its template (`index.mustache`) in a fixed order: the title, the
+ * icon, the stylesheet, the envelopes (each JSON.stringify'd with `<` escaped, comma separated)
+ * and the script. The page is filled here in one piece from the same files, byte for byte what
+ * the stream writes (test/unit/cucumber-html.test.ts compares them), without the stream's many
+ * chunked reads and event-loop turns; a template without the expected placeholders (another
+ * formatter version) is written by the formatter's stream itself.
  */
+
+interface Template {
+  /** The text before the envelopes and after them (the script included). */
+  readonly before: string;
+  readonly after: string;
+}
+
+const PLACEHOLDERS = ['{{title}}', '{{icon}}', '{{css}}', '{{custom_css}}', '{{messages}}', '{{script}}', '{{custom_script}}'] as const;
+
+/** The formatter's files, where its stream reads them (its defaults: dist/main.css, dist/main.js, dist/src/icon.url). */
+function formatterFiles(): { template: string; icon: string; css: string; js: string } {
+  const src = dirname(require.resolve('@cucumber/html-formatter'));
+  return {
+    template: join(src, 'index.mustache'),
+    icon: join(src, 'icon.url'),
+    css: join(src, '..', 'main.css'),
+    js: join(src, '..', 'main.js'),
+  };
+}
+
+/** The page around the envelopes, or null when the template is not the one this fill knows. */
+export function fillTemplate(): Template | null {
+  const f = formatterFiles();
+  const t = readFileSync(f.template, 'utf8');
+  const at = PLACEHOLDERS.map((p) => t.indexOf(p));
+  // each placeholder once, in the stream's order
+  if (at.some((i, k) => i < 0 || (k > 0 && i <= (at[k - 1] as number)) || t.indexOf(PLACEHOLDERS[k] as string, i + 1) >= 0)) return null;
+  const between = (k: number): string => t.slice((at[k] as number) + (PLACEHOLDERS[k] as string).length, at[k + 1]);
+  const read = (file: string): string => readFileSync(file, 'utf8');
+  const before = t.slice(0, at[0]) + 'Cucumber' + between(0) + read(f.icon) + between(1) + read(f.css) + between(2) + between(3);
+  const after = between(4) + read(f.js) + between(5) + t.slice((at[6] as number) + (PLACEHOLDERS[6] as string).length);
+  return { before, after };
+}
+
+/** One envelope as the formatter writes it into the page's script element. */
+function envelopeText(e: messages.Envelope): string {
+  // `<` as \x3C, so that no `</script>` in the data ends the element (as the formatter does)
+  return JSON.stringify(e).replace(/</g, '\\x3C');
+}
+
 export async function writeCucumberHtml(file: string, envelopes: readonly messages.Envelope[]): Promise<void> {
-  const { CucumberHtmlStream } = require('@cucumber/html-formatter') as typeof import('@cucumber/html-formatter');
-  await pipeline(Readable.from(envelopes), new CucumberHtmlStream(), createWriteStream(file));
+  const page = fillTemplate();
+  if (page === null) {
+    const { CucumberHtmlStream } = require('@cucumber/html-formatter') as typeof import('@cucumber/html-formatter');
+    await pipeline(Readable.from(envelopes), new CucumberHtmlStream(), createWriteStream(file));
+    return;
+  }
+  await writeFile(file, page.before + envelopes.map(envelopeText).join(',') + page.after);
 }

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import { lookup, type LookupAddress } from 'node:dns';
+import { connect, type LookupFunction } from 'node:net';
 import { HARNESS } from '../config/defaults.js';
-import { splitAddress } from '../dial/probe.js';
+import { splitAddress } from '../dial/target.js';
 import { killAndWait, markedEnv, markedProcesses, newMarker, trackGroup, untrackGroup } from '../session/children.js';
 import { joinHostPort } from '../dial/redirect.js';
 import { groupListeners } from './listening.js';
@@ -49,16 +50,38 @@ export function serverEnvironment(packageId: string, address: string): Record<st
   };
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    const done = (ok: boolean): void => {
+/**
+ * dns.lookup, answered once per name and options for the rest of a wait: the wait for a starting
+ * server tries to connect every 20 ms, and each try would ask the resolver again. A failed lookup
+ * is not kept (the next try asks again).
+ */
+export function lookupOnce(ask: LookupFunction = lookup as LookupFunction): LookupFunction {
+  const answers = new Map<string, Parameters<Parameters<LookupFunction>[2]>>();
+  return (hostname, options, callback) => {
+    const key = `${hostname}\0${JSON.stringify(options)}`;
+    const known = answers.get(key);
+    if (known) {
+      process.nextTick(() => callback(...known));
+      return;
+    }
+    ask(hostname, options, (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
+      const answer = [err, address, family] as Parameters<Parameters<LookupFunction>[2]>;
+      if (!err) answers.set(key, answer);
+      callback(...answer);
+    });
+  };
+}
+
+function canConnect(host: string, port: number, resolve: LookupFunction): Promise<boolean> {
+  return new Promise((done) => {
+    const s = connect({ host, port, lookup: resolve });
+    const end = (ok: boolean): void => {
       s.destroy();
-      resolve(ok);
+      done(ok);
     };
-    s.setTimeout(500, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
+    s.setTimeout(500, () => end(false));
+    s.once('connect', () => end(true));
+    s.once('error', () => end(false));
   });
 }
 
@@ -155,9 +178,10 @@ export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
   // Listening elsewhere, unchanged for WRONG_PORT_STABLE_MS: what and since when (Linux /proc; null elsewhere).
   let elsewhere = null as { readonly ports: string; readonly since: number } | null;
   let nextLook = Date.now() + 250;
+  const resolve = lookupOnce();
   while (Date.now() < deadline) {
     if (exited) return { ...base, listeningMs: null, problem: `the server command ended (${exited}) before listening on ${l.address}`, ended: true };
-    if (await canConnect(hp.host, hp.port)) return { ...base, listeningMs: Math.round(performance.now() - started), problem: null, ended: false };
+    if (await canConnect(hp.host, hp.port, resolve)) return { ...base, listeningMs: Math.round(performance.now() - started), problem: null, ended: false };
     if (child.pid !== undefined && Date.now() >= nextLook) {
       nextLook = Date.now() + 250;
       const ls = await groupListeners(child.pid);

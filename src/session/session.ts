@@ -2,7 +2,7 @@ import { sourceConnection } from '../connection/source.js';
 import type { Dialed } from '../dial/connect.js';
 import { blocked, failed, type Finding } from '../findings.js';
 import { WorldState } from '../ledger/worldState.js';
-import { TestMsp } from '../peer/identity.js';
+import type { TestMsp } from '../peer/identity.js';
 import { launchServer, type RunningServer } from '../server/command.js';
 import { nextChild } from './children.js';
 import { placeServer, type Placement } from '../server/placement.js';
@@ -12,6 +12,7 @@ import { connectionStage } from './stages/connection.js';
 import { packageStage } from './stages/package.js';
 import { RULE_STAGE } from './stages/rules.js';
 import { serverStage } from './stages/server.js';
+import { STAGE_ORDER } from './types.js';
 import type {
   BuildStage,
   ConnectionStage,
@@ -63,7 +64,7 @@ const ANY_ADDRESS = '*';
 
 export class PeerSession implements SessionContext {
   readonly ledger = new WorldState();
-  readonly msp: TestMsp;
+  private mspMade: TestMsp | null = null;
   private readonly memo = new Map<StageName, Promise<StageResult>>();
   private runningServer: RunningServer | null = null;
   private dialed: Dialed | null = null;
@@ -73,8 +74,15 @@ export class PeerSession implements SessionContext {
   private earlyStarting: Promise<void> = Promise.resolve();
   private closed = false;
 
-  constructor(readonly config: RunConfig) {
-    this.msp = new TestMsp(config.mspId);
+  constructor(readonly config: RunConfig) {}
+
+  /** The test MSP (its CA and users), made on first use: a check starts its builders and server first. */
+  get msp(): TestMsp {
+    if (this.mspMade === null) {
+      const { TestMsp: Msp } = require('../peer/identity.js') as typeof import('../peer/identity.js');
+      this.mspMade = new Msp(this.config.mspId);
+    }
+    return this.mspMade;
   }
 
   private once<T extends StageResult>(name: StageName, f: (s: SessionContext) => Promise<T>): Promise<T> {
@@ -140,17 +148,31 @@ export class PeerSession implements SessionContext {
   /**
    * Runs the package stage and resolves once a --command server that need not wait for the
    * builders has been spawned (or it is clear none will be): the CLI lets it boot while it loads
-   * the Cucumber runtime. With `build`, the build stage (the builder processes) starts as soon as
-   * the package is installed, without waiting for the caller.
+   * the Cucumber runtime. With `through`, the later stages up to that one (the builder processes,
+   * the dial, REGISTER, the transaction) then run ahead in the peer's order, each as soon as the
+   * one before it is done, as the peer goes from release straight to the dial. The steps judge
+   * the same memoised stages as before; only their start is earlier.
    */
-  async serverStarting(o: { readonly build?: boolean } = {}): Promise<void> {
-    // The builders need no Cucumber either: they run while it loads, judged by the steps as before.
-    const build = this.package().then((r) => (o.build === true && !r.failure && !this.closed ? this.build() : null));
+  async serverStarting(o: { readonly through?: StageName | null } = {}): Promise<void> {
+    const through = o.through ?? null;
+    // (a stage that throws is the steps' to report: they run it again and report its error)
+    const ahead = this.package()
+      .then((r) => (through !== null && !r.failure ? this.runAhead(through) : null))
+      .catch(() => null);
     await this.earlyStarting;
     // Once a builder process exists, the caller may block the event loop (loading Cucumber). If the
     // first one started before this wait began, the next one (or the stage's end) will do: the
     // builders progress meanwhile either way.
-    if (o.build === true) await Promise.race([nextChild(), build]);
+    if (through !== null && through !== 'package') await Promise.race([nextChild(), ahead]);
+  }
+
+  /** The stages after the package, in order, up to `through`; it stops at the first that fails (the rest are blocked). */
+  private async runAhead(through: StageName): Promise<void> {
+    for (const name of STAGE_ORDER.slice(1, STAGE_ORDER.indexOf(through) + 1)) {
+      if (this.closed) return;
+      const r = await this.stage(name);
+      if (r.failure || r.disabled) return;
+    }
   }
 
   /**
@@ -216,10 +238,19 @@ export class PeerSession implements SessionContext {
   }
 
   adoptServer(server: RunningServer): void {
+    // a stage that ran ahead can finish after the run closed the session: nothing outlives it
+    if (this.closed) {
+      void server.stop();
+      return;
+    }
     this.runningServer = server;
   }
 
   adoptDialed(dialed: Dialed): void {
+    if (this.closed) {
+      dialed.close();
+      return;
+    }
     this.dialed = dialed;
   }
 

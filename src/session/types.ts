@@ -16,6 +16,9 @@ import type { RunConfig } from './config.js';
 /** The stages of the peer's flow, in order, and what each hands to the next. */
 export type StageName = 'package' | 'build' | 'connection' | 'server' | 'dial' | 'register' | 'transaction';
 
+/** The peer's flow in its order: each stage needs the ones before it. */
+export const STAGE_ORDER: readonly StageName[] = ['package', 'build', 'connection', 'server', 'dial', 'register', 'transaction'];
+
 export interface StageResult {
   readonly findings: readonly Finding[];
   /** Set when this stage (or an earlier one) failed so later stages cannot run. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PROJECT_ROOT } from '../../src/cli/commands/check.js';
+import { aheadThrough, PROJECT_ROOT } from '../../src/cli/commands/check.js';
+import { RULE_STAGE } from '../../src/session/stages/rules.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, patternRegExp, selectRules, SelectionError, shellQuote, splitPatterns, withoutSelection } from '../../src/report/selection.js';
 
 /** --run/--skip patterns, --expected-failures files, and the re-run line's command line. */
@@ -60,5 +61,27 @@ describe('the re-run line', () => {
     assert.deepEqual(withoutSelection(['p.tgz', '--run', 'A', '--skip=B', '--offline', '--run=C', '--tags', 'x']), ['p.tgz', '--offline', '--tags', 'x']);
     assert.equal(shellQuote('PKG-01,DIAL-03'), 'PKG-01,DIAL-03');
     assert.equal(shellQuote("node server.js --name 'x'"), `'node server.js --name '\\''x'\\'''`);
+  });
+});
+
+describe('how far the session runs ahead of the steps (aheadThrough)', () => {
+  const byStage = (stage: string): string => Object.keys(RULE_STAGE).find((id) => RULE_STAGE[id] === stage) as string;
+
+  it('to the last stage a selected rule needs, in the peer\'s order', () => {
+    assert.equal(aheadThrough([byStage('package')], false), 'package');
+    assert.equal(aheadThrough([byStage('package'), byStage('build')], false), 'build');
+    assert.equal(aheadThrough([byStage('dial'), byStage('package')], false), 'dial');
+    assert.equal(aheadThrough([byStage('connection'), byStage('transaction'), byStage('register')], false), 'transaction');
+    assert.equal(aheadThrough(Object.keys(RULE_STAGE), false), 'transaction');
+  });
+
+  it('never past the builders when the user\'s --tags may leave a later stage unasked', () => {
+    assert.equal(aheadThrough([byStage('transaction')], true), 'build');
+    assert.equal(aheadThrough([byStage('package')], true), 'package');
+  });
+
+  it('not at all for rules no stage judges', () => {
+    assert.equal(aheadThrough([], false), null);
+    assert.equal(aheadThrough(['NOT-A-RULE'], false), null);
   });
 });

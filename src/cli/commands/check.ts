@@ -5,21 +5,18 @@ import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Json } from '../../findings.js';
-import { toConsole } from '../../report/console.js';
-import { writeCucumberHtml } from '../../report/cucumberHtml.js';
-import { toHtml } from '../../report/html.js';
-import { toJunit } from '../../report/junit.js';
-import { buildModel, parseEnvelopes, type ComplianceModel, type GateLevel, type RunInfo } from '../../report/model.js';
+import type { ComplianceModel, GateLevel, RunInfo } from '../../report/model.js';
 import { Progress } from '../../report/progress.js';
 import { knownKeysGeneration, learnPrivateKeys } from '../../report/knownKeys.js';
 import { redact } from '../../report/redact.js';
-import { toResultJson } from '../../report/result.js';
 import { combineTags, featureRuleIds, parseExpectedFailures, selectRules, SelectionError, splitPatterns, withoutSelection } from '../../report/selection.js';
 import { defaultRunConfig, type RunConfig } from '../../session/config.js';
 import { closeSessions, sessionFor } from '../../session/registry.js';
 import { RULE_STAGE } from '../../session/stages/rules.js';
+import { STAGE_ORDER, type StageName } from '../../session/types.js';
 import { LATER_STAGES } from '../../session/session.js';
 import { CUCUMBER_SLICES, requireInTurns } from '../warmUp.js';
+import { useNativeMatchIndices } from '../matchIndices.js';
 import { readPeerBuilderSetup, STOCK_VM_ENDPOINT } from '../../builder/peerConfig.js';
 import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
 import { CHECK_OPTIONS } from '../flags.js';
@@ -228,6 +225,44 @@ function userPath(abs: string): string {
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
 }
 
+/**
+ * How far the session runs ahead of the steps: to the last stage a selected rule needs. With the
+ * user's own --tags, some of those scenarios may not run, so only the builders run ahead (no
+ * dial or transaction that no step would wait for).
+ */
+export function aheadThrough(selected: readonly string[], userTags: boolean): StageName | null {
+  let last = -1;
+  for (const id of selected) {
+    const stage = RULE_STAGE[id];
+    if (stage !== undefined) last = Math.max(last, STAGE_ORDER.indexOf(stage));
+  }
+  if (last < 0) return null;
+  return STAGE_ORDER[userTags ? Math.min(last, STAGE_ORDER.indexOf('build')) : last] ?? null;
+}
+
+/**
+ * The report writers' modules. The check starts the chaincode server and the builders first and
+ * needs none of them before the run is over: they load in the warm-up's slices.
+ */
+const REPORT_WRITERS: readonly string[] = ['model', 'console', 'cucumberHtml', 'html', 'junit', 'result'].map((m) => require.resolve(`../../report/${m}.js`));
+
+/** The report writers, from the modules REPORT_WRITERS names. */
+function reportWriters(): typeof import('../../report/model.js') &
+  Pick<typeof import('../../report/console.js'), 'toConsole'> &
+  Pick<typeof import('../../report/cucumberHtml.js'), 'writeCucumberHtml'> &
+  Pick<typeof import('../../report/html.js'), 'toHtml'> &
+  Pick<typeof import('../../report/junit.js'), 'toJunit'> &
+  Pick<typeof import('../../report/result.js'), 'toResultJson'> {
+  return {
+    ...(require('../../report/model.js') as typeof import('../../report/model.js')),
+    toConsole: (require('../../report/console.js') as typeof import('../../report/console.js')).toConsole,
+    writeCucumberHtml: (require('../../report/cucumberHtml.js') as typeof import('../../report/cucumberHtml.js')).writeCucumberHtml,
+    toHtml: (require('../../report/html.js') as typeof import('../../report/html.js')).toHtml,
+    toJunit: (require('../../report/junit.js') as typeof import('../../report/junit.js')).toJunit,
+    toResultJson: (require('../../report/result.js') as typeof import('../../report/result.js')).toResultJson,
+  };
+}
+
 /** Runs the conformance features for one package; writes the reports; returns the exit code. */
 export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
   const interrupt = onInterrupt();
@@ -247,9 +282,10 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     // The peer's install parse, a --command server's start once the package ID is known, and the
     // builders need no Cucumber: begin them now, so that they run while the Cucumber runtime
     // loads. The session keeps each stage for the steps, which judge it as before.
-    await sessionFor(config).serverStarting({ build: report.selected.some((id) => RULE_STAGE[id] !== 'package') });
+    await sessionFor(config).serverStarting({ through: aheadThrough(report.selected, report.run.selection.tags !== null) });
     // Cucumber and the later stages load in slices while the builders and the server run.
-    await requireInTurns([...CUCUMBER_SLICES, ...LATER_STAGES], require);
+    useNativeMatchIndices();
+    await requireInTurns([...CUCUMBER_SLICES, ...LATER_STAGES, ...REPORT_WRITERS], require);
     // Only the runner: Cucumber's api index also loads its configuration loader (see cucumberRun.ts).
     const { runCucumber } = require('@cucumber/cucumber/lib/api/run_cucumber') as Pick<typeof import('@cucumber/cucumber/api'), 'runCucumber'>;
     const features = join(PROJECT_ROOT, 'features', 'conformance');
@@ -282,17 +318,22 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
         cb();
       },
     });
+    // The server stops and the connections close while the reports are written: the reports
+    // come from the envelopes alone, all in once Cucumber is done.
+    let closing: Promise<void> = Promise.resolve();
     try {
       await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: silent, stderr: process.stderr, env: process.env }, onMessage);
     } finally {
       progress?.end();
-      await closeSessions();
+      closing = closeSessions();
+      closing.catch(() => undefined);
     }
     // Written once the run is over: a key learnt late (a builder printed it) is redacted in every line.
     // (redact is idempotent: a line redacted with today's keys is final, test/unit/report-known-keys.test.ts)
     const finalKeys = knownKeysGeneration();
     for (let i = 0; i < lines.length; i++) if (redactedAt[i] !== finalKeys) lines[i] = redact(lines[i] as string);
     const stream = lines.join('\n');
+    const { buildModel, parseEnvelopes, toConsole, toHtml, toJunit, toResultJson, writeCucumberHtml } = reportWriters();
     const envelopes = parseEnvelopes(stream);
     // Cucumber's own HTML report embeds the same (redacted) envelopes.
     await Promise.all([writeFile(messagesFile, lines.length > 0 ? `${stream}\n` : ''), writeCucumberHtml(join(t.staging, 'cucumber.html'), envelopes)]);
@@ -304,6 +345,7 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     await writeFile(join(t.staging, 'result.json'), `${resultText}\n`);
     await writeFile(join(t.staging, 'index.html'), redact(toHtml(model)));
     await writeFile(join(t.staging, 'junit.xml'), redact(toJunit(model)));
+    await closing;
     // One short step moves the whole report into place; a signal meanwhile waits for it. A run
     // already being stopped does not start it: its exit comes within the cleanup deadline.
     if (!interrupt.hold()) await new Promise<never>(() => undefined);
