@@ -153,7 +153,7 @@ export class PeerSession implements SessionContext {
    * one before it is done, as the peer goes from release straight to the dial. The steps judge
    * the same memoised stages as before; only their start is earlier.
    */
-  async serverStarting(o: { readonly through?: StageName | null } = {}): Promise<void> {
+  async startRun(o: { readonly through?: StageName | null } = {}): Promise<void> {
     const through = o.through ?? null;
     // (a stage that throws is the steps' to report: they run it again and report its error)
     const ahead = this.package()

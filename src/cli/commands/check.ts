@@ -279,10 +279,11 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     interrupt.discard = () => discardStagingSync(t);
     interrupt.reportNote = t.previous ? `the previous report in ${reportDir} is untouched` : `no report was written to ${reportDir}`;
     const messagesFile = join(t.staging, 'messages.ndjson');
-    // The peer's install parse, a --command server's start once the package ID is known, and the
-    // builders need no Cucumber: begin them now, so that they run while the Cucumber runtime
-    // loads. The session keeps each stage for the steps, which judge it as before.
-    await sessionFor(config).serverStarting({ through: aheadThrough(report.selected, report.run.selection.tags !== null) });
+    // The peer's flow needs no Cucumber: the install parse, a --command server's start once the
+    // package ID is known, then the builders, the dial and the transaction begin now and run
+    // while the Cucumber runtime loads and runs. The session keeps each stage for the steps,
+    // which judge it as before.
+    await sessionFor(config).startRun({ through: aheadThrough(report.selected, report.run.selection.tags !== null) });
     // Cucumber and the later stages load in slices while the builders and the server run.
     useNativeMatchIndices();
     await requireInTurns([...CUCUMBER_SLICES, ...LATER_STAGES, ...REPORT_WRITERS], require);
