@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,8 +27,16 @@ interface Template {
 
 const PLACEHOLDERS = ['{{title}}', '{{icon}}', '{{css}}', '{{custom_css}}', '{{messages}}', '{{script}}', '{{custom_script}}'] as const;
 
+/** The formatter's files. */
+export interface FormatterFiles {
+  readonly template: string;
+  readonly icon: string;
+  readonly css: string;
+  readonly js: string;
+}
+
 /** The formatter's files, where its stream reads them (its defaults: dist/main.css, dist/main.js, dist/src/icon.url). */
-function formatterFiles(): { template: string; icon: string; css: string; js: string } {
+function formatterFiles(): FormatterFiles {
   const src = dirname(require.resolve('@cucumber/html-formatter'));
   return {
     template: join(src, 'index.mustache'),
@@ -40,8 +47,7 @@ function formatterFiles(): { template: string; icon: string; css: string; js: st
 }
 
 /** The page around the envelopes, or null when the template is not the one this fill knows. */
-export function fillTemplate(): Template | null {
-  const f = formatterFiles();
+export function fillTemplate(f: FormatterFiles = formatterFiles()): Template | null {
   const t = readFileSync(f.template, 'utf8');
   const at = PLACEHOLDERS.map((p) => t.indexOf(p));
   // each placeholder once, in the stream's order

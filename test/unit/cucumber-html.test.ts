@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -33,8 +33,20 @@ const RUN: messages.Envelope[] = [
 ];
 
 describe('cucumber.html (src/report/cucumberHtml.ts)', () => {
-  it("knows the installed formatter's template", () => {
+  it("knows the installed formatter's template, and no other", () => {
     assert.notEqual(fillTemplate(), null);
+    // another version's template (a placeholder missing, or twice): the formatter's stream writes the page
+    let n = 0;
+    const files = (template: string): { template: string; icon: string; css: string; js: string } => {
+      const t = join(dir, `template-${n++}.mustache`);
+      writeFileSync(t, template);
+      return { template: t, icon: t, css: t, js: t };
+    };
+    const all = '{{title}}{{icon}}{{css}}{{custom_css}}{{messages}}{{script}}{{custom_script}}';
+    assert.notEqual(fillTemplate(files(all)), null);
+    assert.equal(fillTemplate(files(all.replace('{{icon}}', ''))), null);
+    assert.equal(fillTemplate(files(`${all}{{messages}}`)), null);
+    assert.equal(fillTemplate(files(all.replace('{{css}}{{custom_css}}', '{{custom_css}}{{css}}'))), null);
   });
 
   for (const [name, envelopes] of [['a run', RUN], ['no envelope at all', []], ['one envelope', RUN.slice(0, 1)]] as const) {
