@@ -65,6 +65,7 @@ function envelopeText(e: messages.Envelope): string {
   return JSON.stringify(e).replace(/</g, '\\x3C');
 }
 
+/** Writes cucumber.html for the run's (redacted) envelopes. */
 export async function writeCucumberHtml(file: string, envelopes: readonly messages.Envelope[]): Promise<void> {
   const page = fillTemplate();
   if (page === null) {
