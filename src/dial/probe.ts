@@ -93,9 +93,6 @@ export interface ProbeOptions {
   readonly now?: Date;
 }
 
-/** Kept for callers that wait for a `host:port` listener (src/server/command.ts). */
-export { splitAddress } from './target.js';
-
 export function summarize(c: CertInfo): CertSummary {
   return {
     subject: c.subject,
