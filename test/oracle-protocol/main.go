@@ -8,8 +8,9 @@
 // the channel's application config and capabilities, the ACL provider, the ledger getter and the
 // deployed-chaincode info provider.
 //
-// It is built inside an extracted Fabric tree at a release tag (see README.md): the two release
-// files (release_25.go, release_31.go) hold everything that differs between the releases' APIs.
+// It is a Go module requiring github.com/hyperledger/fabric at each pinned release (go.mod for
+// 3.1, go.2.5.mod for 2.5; see README.md): the two release files (release_25.go, release_31.go)
+// hold everything that differs between the releases' APIs.
 //
 // Line protocol: one JSON Run per line on stdin, one JSON Outcome per line on stdout.
 package main
@@ -235,7 +236,7 @@ func (e *env) run(r *Run) (out Outcome) {
 	h := &chaincode.Handler{
 		Registry:               registry,
 		ACLProvider:            &mock.ACLProvider{},
-		TXContexts:             chaincode.NewTransactionContexts(),
+		TXContexts:             &contexts{ContextRegistry: chaincode.NewTransactionContexts(), made: map[string]*chaincode.TransactionContext{}},
 		ActiveTransactions:     chaincode.NewActiveTransactions(),
 		BuiltinSCCs:            scc.BuiltinSCCs{"lscc": {}, "cscc": {}, "qscc": {}, "_lifecycle": {}},
 		QueryResponseBuilder:   &chaincode.QueryResponseGenerator{MaxResultLimit: 100},
@@ -365,6 +366,7 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabled
 		timeout = 5 * time.Second
 	}
 	resp, err := h.Execute(params, namespace, transactionMessage(tx), timeout)
+	h.TXContexts.(*contexts).settle(tx.Channel, tx.Txid)
 	if err != nil {
 		o.Error = err.Error()
 	}
@@ -432,6 +434,44 @@ func execute(h *chaincode.Handler, mgr *txmgr.LockBasedTxMgr, db *privacyenabled
 		}
 	}
 	return o
+}
+
+// contexts is Fabric's TransactionContexts, remembering the context each execution was given.
+//
+// Handler.Notify hands the chaincode's COMPLETED or ERROR to Execute and only then closes the
+// transaction's query iterators (TransactionContext.CloseQueryIterators), on the stream's
+// goroutine, while Execute's caller goes on to the simulator's Done, which closes the same
+// iterators (the query helper keeps them too). goleveldb's iterators do not survive two
+// concurrent Releases (a nil dereference in dbIter.Release, met once in 1,000 generated scripts
+// that left an iterator open). The peer's endorser has the same window, only wider apart; here
+// settle closes the iterators under the context's own lock right after Execute returns, so both
+// later closes find them released. The iterators are closed either way: nothing the chaincode
+// or the results see changes.
+type contexts struct {
+	chaincode.ContextRegistry
+	mu   sync.Mutex
+	made map[string]*chaincode.TransactionContext
+}
+
+func (c *contexts) Create(p *ccprovider.TransactionParams) (*chaincode.TransactionContext, error) {
+	t, err := c.ContextRegistry.Create(p)
+	if err == nil {
+		c.mu.Lock()
+		c.made[p.ChannelID+"\x00"+p.TxID] = t
+		c.mu.Unlock()
+	}
+	return t, err
+}
+
+// settle closes the query iterators of the execution that just returned (see contexts).
+func (c *contexts) settle(channel, txid string) {
+	c.mu.Lock()
+	t := c.made[channel+"\x00"+txid]
+	delete(c.made, channel+"\x00"+txid)
+	c.mu.Unlock()
+	if t != nil {
+		t.CloseQueryIterators()
+	}
 }
 
 func hashFunc(data []byte) ([]byte, error) {

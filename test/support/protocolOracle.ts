@@ -123,34 +123,66 @@ export interface OracleOutcome {
   readonly transcript?: readonly OracleMessage[];
 }
 
-/** A running oracle process: one Run per line in, one Outcome per line out. */
+/**
+ * The oracle process: one Run per line in, one Outcome per line out. A run that finds the process
+ * gone fails with its stderr (a Go panic names what broke) and the next run starts a new process,
+ * so fast-check's shrinking asks a live oracle instead of replaying the crash on every smaller case.
+ */
 export class ProtocolOracle {
-  private readonly child: ChildProcessWithoutNullStreams;
-  private readonly lines: AsyncIterator<string>;
+  private child!: ChildProcessWithoutNullStreams;
+  private lines!: AsyncIterator<string>;
   private stderr = '';
+  /** Its stdout ended or an answer was late: its next line is not the next run's answer. */
+  private ended = false;
 
-  constructor(bin: string) {
-    this.child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(private readonly bin: string) {
+    this.start();
+  }
+
+  private start(): void {
+    // one that stopped answering (or hung) is not left running beside its successor
+    const old = this.child as ChildProcessWithoutNullStreams | undefined;
+    if (old !== undefined && old.exitCode === null && old.signalCode === null) old.kill('SIGKILL');
+    this.stderr = '';
+    this.ended = false;
+    this.child = spawn(this.bin, [], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4_000);
     });
+    // a write to a process that died between two runs is reported by the run, not thrown here
+    this.child.stdin.on('error', () => undefined);
     this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
 
+  private get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  private get answering(): boolean {
+    return !this.ended && !this.exited;
+  }
+
   async run(r: OracleRun, timeoutMs = 120_000): Promise<OracleOutcome> {
+    if (!this.answering) this.start();
     this.child.stdin.write(`${JSON.stringify(r)}\n`);
     let timer: NodeJS.Timeout | undefined;
     const line = await Promise.race([
       this.lines.next(),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the protocol oracle gave no answer in ${timeoutMs} ms; stderr: ${this.stderr}`)), timeoutMs))),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => {
+        this.ended = true;
+        reject(new Error(`the protocol oracle gave no answer in ${timeoutMs} ms; stderr: ${this.stderr}`));
+      }, timeoutMs))),
     ]).finally(() => clearTimeout(timer));
-    if (line.done) throw new Error(`the protocol oracle exited; stderr: ${this.stderr}`);
+    if (line.done) {
+      this.ended = true;
+      throw new Error(`the protocol oracle exited; stderr: ${this.stderr}`);
+    }
     return JSON.parse(line.value) as OracleOutcome;
   }
 
   stop(): Promise<void> {
     return new Promise((resolve) => {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+      if (this.exited) {
         resolve();
         return;
       }
