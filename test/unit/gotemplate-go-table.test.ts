@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { unmarshalStringMap } from '../../src/gojson/index.js';
 import { execTemplate } from '../../src/gotemplate/index.js';
+import { sprintf } from '../../src/gotemplate/printf.js';
 import { decodedCap } from '../../src/gotemplate/slicecap.js';
 import { Oracle, oracleUnavailable, type OracleVerdict } from '../property/json-oracle-client.js';
 
 /**
- * Tables of templates run by the twin and by Go's own text/template (test/oracle): slice
- * capacities of decoded JSON arrays around every growth step.
+ * Tables of templates run by the twin and by Go's own text/template and fmt (test/oracle):
+ * slice capacities of decoded JSON arrays around every growth step, and the float formats that
+ * print bits (%b, %x, %X) with every flag.
  */
 
 /** Our result in the oracle's terms: `ok: output` or `error: text`. */
@@ -59,6 +61,41 @@ const BACKING: readonly Case[] = [
   { text: '{{slice .list 0 0}}|{{slice .list 0 1}}', config: '{"list":[]}' },
 ];
 
+/** Doubles whose bits formats are worth a look, as bits (NaN and the infinities included). */
+const FLOATS: readonly number[] = [
+  0, -0, 5e-324, -5e-324, 2.225073858507201e-308, 2.2250738585072014e-308, 1, -1, 0.255, 0.1, 1.5, 2.5, 3.5, 1e300, -1e-300,
+  Number.MAX_VALUE, -Number.MAX_VALUE, 1.03125, 1.09375, 1.9999999999999998, 1.96875, 1.99609375, 15.96875, 255.99999, 1 + 2 ** -52,
+  1 + 2 ** -49, 1 + 3 * 2 ** -53, 0.5 + 2 ** -54, 123456.789, NaN, Infinity, -Infinity,
+];
+
+/** Formats over one float: the bits verbs with precisions, widths and every flag. */
+const FORMATS: readonly string[] = [
+  '%b', '%x', '%X', '%#x', '%#X', '%#b', '%+b', '% b', '%020b', '%-20b|', '%.3b', '%+x', '% x', '%+X', '% X', '%020x', '%-20x|', '%+020X',
+  '% 020x', '%#020x', '%20x', '%#20.3x', '%#.0x', '%#.0X', '%#.3x', '%#.3X', '%#.20x', '%.20x', '%08x', '%-08X|', '%+.1x', '% .2X', '%#g',
+  ...Array.from({ length: 17 }, (_, i) => `%.${i}x`), ...Array.from({ length: 17 }, (_, i) => `%.${i}X`),
+];
+
+const bitsHex = (v: number): string => {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v);
+  return view.getBigUint64(0).toString(16).padStart(16, '0');
+};
+
+/** JSON text for a finite double that decodes back to it exactly (-0 as "-0"). */
+const jsonNumber = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
+
+/** Floats in templates, through the builder's path: decoded from the config, and as constants. */
+const TEMPLATE_FLOATS: readonly Case[] = [
+  ...FLOATS.filter(Number.isFinite).map((v) => ({
+    text: `{{printf "${FORMATS.join('|')}" ${FORMATS.map(() => '.f').join(' ')}}}`,
+    config: `{"f":${jsonNumber(v)}}`,
+  })),
+  { text: '{{printf "%#x %#o %#b" .255 8 5}}', config: '{}' },
+  { text: '{{printf "%x %X %b %#x %#.2x" .255 1e300 -0.0 0.5 1.96875}}', config: '{}' },
+  { text: '{{printf "%x|%b" .list .list}}', config: '{"list":[1.5,0.1,null]}' },
+  { text: '{{printf "%x|%X" .m .m}}', config: '{"m":{"a":1.5,"b":0.255}}' },
+];
+
 describe('gotemplate agrees with Go on tables of cases', () => {
   const skip = oracleUnavailable();
   let oracle: Oracle | null = null;
@@ -90,5 +127,15 @@ describe('gotemplate agrees with Go on tables of cases', () => {
     const answers = await agree(BACKING);
     assert.ok(answers.includes('ok: [e0 e1]'), 'a short slice re-sliced brings back the original elements');
     assert.ok(answers.some((a) => /<nil>/.test(a)), 'past the decoded elements the backing array holds nil');
+  });
+
+  it('printf %b %x %X of floats in templates, with every flag', { skip: skip ?? false, timeout: 120_000 }, async () => {
+    await agree(TEMPLATE_FLOATS);
+  });
+
+  it('fmt %b %x %X of any double (NaN, infinities, denormals), with every flag', { skip: skip ?? false, timeout: 120_000 }, async () => {
+    const cases = FLOATS.flatMap((v) => FORMATS.map((format) => ({ v, format })));
+    const verdicts = await oracle!.askAll(cases.map((c) => ({ mode: 'sprintf-float', input: Buffer.from(c.format, 'utf8'), args: { bits: bitsHex(c.v) } })));
+    cases.forEach((c, i) => assert.equal(sprintf(c.format, [{ t: 'float64', v: c.v }]), String(verdicts[i]!.result?.['output']), `${c.format} of ${bitsHex(c.v)}`));
   });
 });
