@@ -34,12 +34,16 @@ function growthSteps(limit: number): number[] {
 
 interface Case { readonly text: string; readonly config: string }
 
-/** Probes of one list length: slicing up to the capacity renders, one past it fails. */
+/** Probes per list length: at the capacity (renders), one past it (fails), and more around it. */
+const PROBES_PER_LENGTH = 8;
+
+/** Probes of one list length, top-level and nested in an array: slicing up to the capacity renders, one past it fails. */
 function capacityProbes(n: number): Case[] {
-  const config = `{"list":${list(n)}}`;
+  const config = `{"list":${list(n)},"nested":[[],${list(n)}]}`;
   const cap = decodedCap(n);
   const probes = [`{{len (slice .list 0 ${cap})}}`, `{{len (slice .list 0 ${cap + 1})}}`, `{{len (slice .list ${cap})}}`,
-    `{{len (slice .list 0 ${n} ${cap})}}`, `{{len (slice .list 0 ${n} ${cap + 1})}}`, `{{slice .list ${Math.max(n - 1, 0)} ${cap} ${cap}}}`];
+    `{{len (slice .list 0 ${n} ${cap})}}`, `{{len (slice .list 0 ${n} ${cap + 1})}}`, `{{slice .list ${Math.max(n - 1, 0)} ${cap} ${cap}}}`,
+    `{{len (slice (index .nested 1) 0 ${cap})}}`, `{{len (slice (index .nested 1) ${cap + 1})}}`];
   return probes.map((text) => ({ text, config }));
 }
 
@@ -117,9 +121,9 @@ describe('gotemplate agrees with Go on tables of cases', () => {
     const cases = lengths.flatMap(capacityProbes);
     const answers = await agree(cases);
     // The probes straddle the capacity: Go renders at it and fails one past it.
-    for (let i = 0; i < answers.length; i += 6) {
-      assert.match(answers[i]!, /^ok: /, cases[i]!.text);
-      assert.match(answers[i + 1]!, /index out of range/, cases[i + 1]!.text);
+    for (let i = 0; i < answers.length; i += PROBES_PER_LENGTH) {
+      for (const at of [0, 6]) assert.match(answers[i + at]!, /^ok: /, cases[i + at]!.text);
+      for (const past of [1, 7]) assert.match(answers[i + past]!, /index out of range/, cases[i + past]!.text);
     }
   });
 
@@ -130,12 +134,16 @@ describe('gotemplate agrees with Go on tables of cases', () => {
   });
 
   it('printf %b %x %X of floats in templates, with every flag', { skip: skip ?? false, timeout: 120_000 }, async () => {
-    await agree(TEMPLATE_FLOATS);
+    const answers = await agree(TEMPLATE_FLOATS);
+    answers.forEach((a, i) => assert.match(a, /^ok: /, `Go renders ${TEMPLATE_FLOATS[i]!.text.slice(0, 60)}`));
   });
 
   it('fmt %b %x %X of any double (NaN, infinities, denormals), with every flag', { skip: skip ?? false, timeout: 120_000 }, async () => {
     const cases = FLOATS.flatMap((v) => FORMATS.map((format) => ({ v, format })));
     const verdicts = await oracle!.askAll(cases.map((c) => ({ mode: 'sprintf-float', input: Buffer.from(c.format, 'utf8'), args: { bits: bitsHex(c.v) } })));
-    cases.forEach((c, i) => assert.equal(sprintf(c.format, [{ t: 'float64', v: c.v }]), String(verdicts[i]!.result?.['output']), `${c.format} of ${bitsHex(c.v)}`));
+    cases.forEach((c, i) => {
+      assert.ok(verdicts[i]!.ok, `the oracle formats ${c.format} of ${bitsHex(c.v)}: ${verdicts[i]!.error ?? ''}`);
+      assert.equal(sprintf(c.format, [{ t: 'float64', v: c.v }]), String(verdicts[i]!.result?.['output']), `${c.format} of ${bitsHex(c.v)}`);
+    });
   });
 });
