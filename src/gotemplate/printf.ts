@@ -302,7 +302,7 @@ function sharpFloat(num: string, verb: string, prec: number): string {
   return body + tail;
 }
 
-// ---- strconv.FormatFloat(v, e|E|f|g|G|b|x|X, prec, 64) ------------------------------------------------
+// ---- strconv.FormatFloat(v, e|E|f|g|G|b|x|X, prec, 64) ------------------------------------------
 
 /** Decimal digits (no leading zeros, trailing zeros trimmed; '' for zero) and the decimal point position. */
 interface Digs {
