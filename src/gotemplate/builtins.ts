@@ -8,7 +8,7 @@ import { nodeString, type CommandNode, type Node } from './nodes.js';
 import { jsEscape, sprintf, type Operand } from './printf.js';
 import { Unsupported } from './unquote.js';
 import { compareGoStrings } from './format.js';
-import { INVALID, formatVal, isTrue, typeName, unwrap, type Val } from './value.js';
+import { INVALID, formatVal, isTrue, reslice, typeName, unwrap, type Val } from './value.js';
 import type { Final, State } from './exec.js';
 
 interface Sig { readonly numIn: number; readonly variadic: boolean }
@@ -84,17 +84,22 @@ function indexArg(idx: Val, cap: number): { ok: true; x: number } | { ok: false;
   return { ok: true, x: Number(x) };
 }
 
+/**
+ * text/template's slice: indexes checked against the capacity (a string's is its length), the
+ * defaults item[0:len]; a []interface{} keeps its backing elements past the new len (reslice).
+ */
 function slice(item0: Val, indexes: readonly Val[]): { ok: true; v: Val } | { ok: false; error: string } {
   const item = unwrap(item0);
   if (item.k === 'invalid') return { ok: false, error: 'slice of untyped nil' };
   if (indexes.length > 3) return { ok: false, error: `too many slice indexes: ${indexes.length}` };
   let cap: number;
+  let len: number;
   if (item.k === 'string') {
     if (indexes.length === 3) return { ok: false, error: 'cannot 3-index slice a string' };
-    cap = Buffer.byteLength(item.v, 'utf8');
-  } else if (item.k === 'slice') cap = item.v.length;
+    cap = len = Buffer.byteLength(item.v, 'utf8');
+  } else if (item.k === 'slice') [cap, len] = [item.cap, item.v.length];
   else return { ok: false, error: `can't slice item of type ${typeName(item)}` };
-  const idx = [0, cap, 0];
+  const idx = [0, len, cap];
   for (const [i, raw] of indexes.entries()) {
     const r = indexArg(raw, cap);
     if (!r.ok) return r;
@@ -103,7 +108,7 @@ function slice(item0: Val, indexes: readonly Val[]): { ok: true; v: Val } | { ok
   const [lo, hi, max] = idx as [number, number, number];
   if (lo > hi) return { ok: false, error: `invalid slice index: ${lo} > ${hi}` };
   if (indexes.length === 3 && hi > max) return { ok: false, error: `invalid slice index: ${hi} > ${max}` };
-  if (item.k === 'slice') return { ok: true, v: { k: 'slice', v: item.v.slice(lo, hi) } };
+  if (item.k === 'slice') return { ok: true, v: reslice(item, lo, hi, max) };
   const bytes = Buffer.from(item.v, 'utf8').subarray(lo, hi);
   const text = bytes.toString('utf8');
   // A cut inside a UTF-8 sequence gives bytes a JS string cannot hold.

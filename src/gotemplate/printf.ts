@@ -4,12 +4,13 @@
  * plus template integer constants (int). Reproduced from fmt's behaviour: flags `# 0 + - space`,
  * width, precision, the verbs v s q x X d b o O t e E f F g G T and `%%`, bad verbs
  * (`%!d(string=x)`), missing and extra operands, `%!(NOVERB)`, `*` widths and precisions from
- * int operands (`%!(BADWIDTH)`). Argument indexes (`%[2]d`), `%#v`, `%p`, `%c`/`%q`/`%U` on
- * integers and `%b`/`%x` on floats throw Unsupported.
+ * int operands (`%!(BADWIDTH)`). Argument indexes (`%[2]d`), `%#v`, `%p` and `%c`/`%q`/`%U` on
+ * integers throw Unsupported.
  */
 import type { GoAny, GoMap } from '../gojson/index.js';
 import { goQuote, isPrint } from '../gojson/quote.js';
 import { compareGoStrings, formatFloatG } from './format.js';
+import { formatFloatBinary, formatFloatHex } from './ftoa-bits.js';
 import { Unsupported } from './unquote.js';
 
 /** An operand as fmt sees it: nil (an untyped nil interface) or a concrete value. */
@@ -239,9 +240,8 @@ class Printer {
     let fmtVerb: string;
     let prec: number;
     if (verb === 'v') [fmtVerb, prec] = ['g', -1];
-    else if (verb === 'g' || verb === 'G') [fmtVerb, prec] = [verb, -1];
+    else if (verb === 'g' || verb === 'G' || verb === 'b' || verb === 'x' || verb === 'X') [fmtVerb, prec] = [verb, -1];
     else if (verb === 'e' || verb === 'E' || verb === 'f' || verb === 'F') [fmtVerb, prec] = [verb === 'F' ? 'f' : verb, 6];
-    else if (verb === 'b' || verb === 'x' || verb === 'X') throw new Unsupported(`printf %${verb} of a float`);
     else return this.badVerb(verb, o);
     if (this.f.precPresent) prec = this.f.prec;
     let num = formatFloat(o.v, fmtVerb, prec);
@@ -253,7 +253,7 @@ class Printer {
       this.withoutZero(() => this.pad(n));
       return;
     }
-    if (this.f.sharp) num = sharpFloat(num, fmtVerb, prec);
+    if (this.f.sharp && fmtVerb !== 'b') num = sharpFloat(num, fmtVerb, prec);
     if (this.f.plus || num[0] !== '+') {
       if (this.f.zero && !this.f.minus && this.f.widPresent && this.f.wid > num.length) {
         this.out += num[0] as string;
@@ -268,16 +268,18 @@ class Printer {
   }
 }
 
-/** The `#` flag on e/f/g: keep the decimal point, and for g keep trailing zeros. */
+/**
+ * The `#` flag on e/f/g/x/X (num carries its sign): always a point, and for g/G and x the
+ * significant digits padded with zeros up to the precision (6 when none). The exponent tail
+ * (`e+07`, `p-02`) stays at the end; in hex `e`/`E` is a digit, and the `x` of `0x` counts
+ * as a significant one.
+ */
 function sharpFloat(num: string, verb: string, prec: number): string {
-  let digits = verb === 'g' || verb === 'G' ? (prec === -1 ? 6 : prec) : 0;
-  let tail = '';
-  let body = num;
-  const e = body.search(/[eE]/);
-  if (e >= 0) {
-    tail = body.slice(e);
-    body = body.slice(0, e);
-  }
+  let digits = verb === 'g' || verb === 'G' || verb === 'x' ? (prec === -1 ? 6 : prec) : 0;
+  const hex = verb === 'x' || verb === 'X';
+  const tailAt = [...num].findIndex((c, i) => i > 0 && (c === 'p' || c === 'P' || (!hex && (c === 'e' || c === 'E'))));
+  let body = tailAt < 0 ? num : num.slice(0, tailAt);
+  const tail = tailAt < 0 ? '' : num.slice(tailAt);
   let hasPoint = false;
   let sawNonzero = false;
   for (let i = 1; i < body.length; i++) {
@@ -300,7 +302,7 @@ function sharpFloat(num: string, verb: string, prec: number): string {
   return body + tail;
 }
 
-// ---- strconv.FormatFloat(v, e|E|f|g|G, prec, 64) ------------------------------------------------
+// ---- strconv.FormatFloat(v, e|E|f|g|G|b|x|X, prec, 64) ------------------------------------------
 
 /** Decimal digits (no leading zeros, trailing zeros trimmed; '' for zero) and the decimal point position. */
 interface Digs {
@@ -390,6 +392,8 @@ function fmtF(neg: boolean, digs: Digs, prec: number): string {
 export function formatFloat(v: number, verb: string, prec: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  if (verb === 'b') return formatFloatBinary(v);
+  if (verb === 'x' || verb === 'X') return formatFloatHex(v, prec, verb === 'X');
   if (verb === 'g' && prec < 0) return formatFloatG(v);
   const neg = v < 0 || Object.is(v, -0);
   const x = Math.abs(v);

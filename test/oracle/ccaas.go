@@ -10,12 +10,16 @@
 //	template                input = one template text, args.config as above: the string execTempl
 //	                        returns, or its error.
 //	go-alnum                the code-point ranges of unicode.IsLetter and unicode.IsDigit.
+//	sprintf-float           input = a fmt format, args.bits = a float64's bits in hex (any double,
+//	                        NaN and infinities too, which no template can write): fmt.Sprintf's result.
 package main
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"text/template"
 	"unicode"
 	"unicode/utf8"
@@ -128,8 +132,18 @@ func judgeAlnum(Request) Verdict {
 	return Verdict{OK: true, Result: map[string]any{"letter": runeRanges(unicode.IsLetter), "digit": runeRanges(unicode.IsDigit)}}
 }
 
+func judgeSprintfFloat(req Request) Verdict {
+	bits, err := strconv.ParseUint(req.Args["bits"], 16, 64)
+	if err != nil {
+		return Verdict{Error: "bits: " + err.Error()}
+	}
+	out := fmt.Sprintf(string(req.Input), math.Float64frombits(bits))
+	return Verdict{OK: true, Result: map[string]any{"output": out}}
+}
+
 func init() {
 	register("ccaas-build-connection", judgeCcaasBuild)
 	register("template", judgeTemplate)
 	register("go-alnum", judgeAlnum)
+	register("sprintf-float", judgeSprintfFloat)
 }

@@ -62,6 +62,23 @@ describe('gotemplate: execution errors', () => {
   it('nil config: missing key', () => assert.equal(run('{{.host}}', null), 'execute: template: :1:2: executing "" at <.host>: map has no entry for key "host"'));
 });
 
+describe('gotemplate: slice capacity and the bits formats of floats (texts from Go 1.26)', () => {
+  const cases: [string, string][] = [
+    ['{{slice .l 0 2}}', '[1 2]'], ['{{slice .m.b 1 2 4}}', '[s]'], ['{{slice (slice .m.b 0 1) 0 4}}', '[1 s <nil> true]'], ['{{slice .e 0 0}}', '[]'],
+    ['{{printf "%#x %#o %#b" .255 8 5}}', '0x1.051eb851eb852p-02 010 0b101'],
+    ['{{printf "%b|%X|%.0x|%#.2x|%+08.1x" .f .255 1.5 1.96875 .big}}', '7083549724304468p-69|0X1.051EB851EB852P-02|0x1p+01|0x1.f8p+00|+0x1.fp+19'],
+  ];
+  for (const [t, want] of cases) it(`${t} → ${want}`, () => assert.equal(run(t), want));
+  it('past the capacity (4 for a decoded 4-element array) is out of range', () => {
+    assert.equal(run('{{slice .m.b 0 5}}'), 'execute: template: :1:2: executing "" at <slice .m.b 0 5>: error calling slice: index out of range: 5');
+  });
+  it('a 3-element array has capacity 4, the 4th element nil (CI seed 666410207)', () => {
+    const r = unmarshalStringMap(Buffer.from('{"list":["",0,null]}'));
+    assert.ok(r.ok && r.value);
+    assert.equal(run('h{{slice .list  2 3 4}}', r.value), 'h[<nil>]');
+  });
+});
+
 describe('gotemplate: unsupported constructs are explicit', () => {
   for (const t of ['{{printf "%[1]s" .host}}', '{{template "x"}}', '{{0x1F}}', "{{'a'}}", '{{printf "%#v" .host}}', '{{eq .m .m}}', '{{slice "\u00e9" 1}}']) {
     it(t, () => assert.match(run(t), /^unsupported: unsupported template construct: /));
