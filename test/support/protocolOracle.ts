@@ -134,6 +134,8 @@ export class ProtocolOracle {
   private stderr = '';
   /** Its stdout ended or an answer was late: its next line is not the next run's answer. */
   private ended = false;
+  /** Resolves when the current process has exited and its stdio streams are closed. */
+  private closed: Promise<void> = Promise.resolve();
 
   constructor(private readonly bin: string) {
     this.start();
@@ -146,6 +148,8 @@ export class ProtocolOracle {
     this.stderr = '';
     this.ended = false;
     this.child = spawn(this.bin, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = this.child;
+    this.closed = new Promise((resolve) => child.once('close', () => resolve()));
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr = (this.stderr + d.toString()).slice(-4_000);
     });
@@ -175,6 +179,9 @@ export class ProtocolOracle {
     ]).finally(() => clearTimeout(timer));
     if (line.done) {
       this.ended = true;
+      // its stdout can end before the last of its stderr (a Go panic) is read: wait for the close
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([this.closed, new Promise<void>((resolve) => (wait = setTimeout(resolve, 5_000)))]).finally(() => clearTimeout(wait));
       throw new Error(`the protocol oracle exited; stderr: ${this.stderr}`);
     }
     return JSON.parse(line.value) as OracleOutcome;

@@ -39,7 +39,8 @@ const RUN: OracleRun = {
 
 describe('the protocol oracle process (test/support/protocolOracle.ts)', () => {
   it('reports a crash with its stderr, and answers the next run from a new process', async () => {
-    const oracle = new ProtocolOracle(standIn(`read line; echo '${ANSWER}'\nread line; echo 'panic: runtime error: invalid memory address' >&2; exit 2`));
+    // the crash closes stdout before its panic reaches stderr, the order that hid the panic in CI
+    const oracle = new ProtocolOracle(standIn(`read line; echo '${ANSWER}'\nread line; exec 1>&-; sleep 0.2; echo 'panic: runtime error: invalid memory address' >&2; exit 2`));
     try {
       assert.equal((await oracle.run(RUN)).release, 'stand-in');
       await assert.rejects(oracle.run(RUN), /the protocol oracle exited; stderr: panic: runtime error: invalid memory address/);
