@@ -231,7 +231,9 @@ export class State {
 
   idealConstant(n: NumberNode): Val {
     this.at(n);
-    if (n.isFloat && /[.eEpP]/.test(n.text)) return { k: 'float64', v: n.float64 };
+    // a float when it looks like one; a hexadecimal integer's e/E is a digit, not an exponent
+    const hexInt = /^0[xX]/.test(n.text) && !/[pP]/.test(n.text);
+    if (n.isFloat && !hexInt && /[.eEpP]/.test(n.text)) return { k: 'float64', v: n.float64 };
     if (n.isInt) return { k: 'int', v: n.int64 };
     if (n.isUint) this.errorf(`${n.text} overflows int`);
     return INVALID;

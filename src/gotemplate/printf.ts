@@ -4,8 +4,8 @@
  * plus template integer constants (int). Reproduced from fmt's behaviour: flags `# 0 + - space`,
  * width, precision, the verbs v s q x X d b o O t e E f F g G T and `%%`, bad verbs
  * (`%!d(string=x)`), missing and extra operands, `%!(NOVERB)`, `*` widths and precisions from
- * int operands (`%!(BADWIDTH)`). Argument indexes (`%[2]d`), `%#v`, `%p` and `%c`/`%q`/`%U` on
- * integers throw Unsupported.
+ * int operands (`%!(BADWIDTH)`), `%p` of a non-reference operand (a bad verb). Argument indexes (`%[2]d`),
+ * `%#v`, `%p` of a map or slice (an address) and `%c`/`%q`/`%U` on integers throw Unsupported.
  */
 import type { GoAny, GoMap } from '../gojson/index.js';
 import { goQuote, isPrint } from '../gojson/quote.js';
@@ -113,7 +113,12 @@ class Printer {
       this.pad(this.truncate(typeString(o)));
       return;
     }
-    if (verb === 'p') throw new Unsupported('printf %p');
+    if (verb === 'p') {
+      // fmtPointer: the address of a map or slice (not reproducible); any other kind is a bad verb
+      if (o.t === 'map' || o.t === 'slice') throw new Unsupported('printf %p of a map or slice');
+      this.badVerb(verb, o);
+      return;
+    }
     this.value(o, verb, 0);
   }
 

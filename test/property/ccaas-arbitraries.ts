@@ -133,3 +133,11 @@ export const ccaasConnectionDoc: fc.Arbitrary<Buffer> = (() => {
   const obj = objectBytes(fc.array(member, { maxLength: 7 }));
   return fc.oneof({ weight: 10, arbitrary: obj }, { weight: 1, arbitrary: damaged(obj) });
 })();
+
+/**
+ * The constructs the generators can reach (a mutation can make them) whose Go meaning the twin
+ * does not reproduce and reports as such (never a verdict): a slice that cuts a UTF-8 sequence
+ * (Go strings hold any bytes; JS strings cannot), %p of a map or slice (an address), hexadecimal
+ * floats and imaginary numbers. The properties count them and keep them rare.
+ */
+export const LEFT_TO_GO = /slice that cuts a UTF-8 sequence|printf %p of a map or slice|hexadecimal floating-point literal|imaginary number literal/;

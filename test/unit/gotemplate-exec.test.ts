@@ -79,8 +79,21 @@ describe('gotemplate: slice capacity and the bits formats of floats (texts from 
   });
 });
 
+describe('gotemplate: number literals in every base, and %p, as Go 1.26 renders them', () => {
+  it('bases, legacy octal, underscores; a hexadecimal integer stays an int', () => {
+    assert.equal(run('{{0x1F}} {{0o17}} {{017}} {{0b101}} {{1_000}} {{printf "%T %T" 0x1e3 -0x1e3}}'), '31 15 15 5 1000 int float64');
+  });
+  it('Go\'s errors: 08 is an integer overflow, 1__0 illegal syntax', () => {
+    assert.match(run('{{08}}'), /integer overflow: "08"/);
+    assert.match(run('{{1__0}}'), /illegal number syntax: "1__0"/);
+  });
+  it('%p of a string, a number or nil is a bad verb (CI: ccaas-rewrite seed 905080202)', () => {
+    assert.equal(run('{{printf "%p|%6p|%p" "7052" 2.5 nil}}'), '%!p(string=7052)|%!p(float64=   2.5)|%!p(<nil>)');
+  });
+});
+
 describe('gotemplate: unsupported constructs are explicit', () => {
-  for (const t of ['{{printf "%[1]s" .host}}', '{{template "x"}}', '{{0x1F}}', "{{'a'}}", '{{printf "%#v" .host}}', '{{eq .m .m}}', '{{slice "\u00e9" 1}}']) {
+  for (const t of ['{{printf "%[1]s" .host}}', '{{template "x"}}', '{{0x1p-2}}', '{{1i}}', "{{'a'}}", '{{printf "%#v" .host}}', '{{eq .m .m}}', '{{slice "\u00e9" 1}}']) {
     it(t, () => assert.match(run(t), /^unsupported: unsupported template construct: /));
   }
 });

@@ -8,8 +8,8 @@ import { Oracle, oracleUnavailable, type OracleVerdict } from '../property/json-
 
 /**
  * Tables of templates run by the twin and by Go's own text/template and fmt (test/oracle):
- * slice capacities of decoded JSON arrays around every growth step, and the float formats that
- * print bits (%b, %x, %X) with every flag.
+ * slice capacities of decoded JSON arrays around every growth step, the float formats that
+ * print bits (%b, %x, %X) with every flag, number literals in every base, and %p.
  */
 
 /** Our result in the oracle's terms: `ok: output` or `error: text`. */
@@ -100,6 +100,33 @@ const TEMPLATE_FLOATS: readonly Case[] = [
   { text: '{{printf "%x|%X" .m .m}}', config: '{"m":{"a":1.5,"b":0.255}}' },
 ];
 
+/** Number literals the lexer takes as one number: bases, legacy octal, underscores, signs, overflow. */
+const LITERALS: readonly string[] = [
+  '0', '00', '-0', '+0', '07', '017', '08', '09', '0_8', '0_7', '019', '0o17', '0O17', '0o8', '0b101', '0B11', '0b2', '0x1F', '0X1f',
+  '0xg', '0x', '0b', '0o', '-0x1e3', '+0x1E3', '-0x10', '+0x10', '-0b1', '-0o7', '1_000', '1__0', '1_', '0x_1F', '0_x1', '0b_1', '0o_7', '_1', '1_000.5',
+  '1_0e1_0', '1_.5', '1._5', '1e_5', '1e5_', '0x1p-2', '0x1.8p1', '0x1.8', '0x1e3', '0xFFFFFFFFFFFFFFFF', '0x10000000000000000',
+  '0x7FFFFFFFFFFFFFFF', '0x8000000000000000', '-0x8000000000000000', '-0x8000000000000001', '18446744073709551615',
+  '18446744073709551616', '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809',
+  '01777777777777777777777', '02000000000000000000000', '0b' + '1'.repeat(64), '0b1' + '0'.repeat(64), '1e3', '1e400', '0e99999',
+  '.5', '5.', '1.5e+3', '1.0', '00.5', '08.5', '08e1', '0x1.', '1i', '0i', '1e3i', '0x1i', '1.5i', '00i',
+];
+
+/** Each literal three ways: printed, as an int argument (len's result is compared), and as a float. */
+const LITERAL_CASES: readonly Case[] = LITERALS.flatMap((lit) => [
+  { text: `{{${lit}}}`, config: '{}' },
+  { text: `{{printf "%v %T" ${lit} ${lit}}}`, config: '{}' },
+  { text: `{{slice .s ${lit}}}`, config: '{"s":"abcdefghij"}' },
+  { text: `{{index .l ${lit}}}`, config: '{"l":[10,11,12,13,14,15,16,17,18]}' },
+]);
+
+/** %p: a bad verb for every non-reference operand, with flags and widths. */
+const POINTER_CASES: readonly Case[] = [
+  { text: '{{printf "%p|%10p|%-6p|%#p|%+p|%08p" .s .f .b .n .s .f}}', config: '{"s":"7052","f":2.5,"b":true,"n":null}' },
+  { text: '{{printf "%p %p %p" 3 "x" nil}}', config: '{}' },
+  { text: '{{printf "#x|%p#.0X|%+.3x|%020b| %x" .port .port 2.5 .1 .port}}', config: '{"port":"7052"}' },
+  { text: '{{printf "%p" .m}}', config: '{"m":{}}' },
+];
+
 describe('gotemplate agrees with Go on tables of cases', () => {
   const skip = oracleUnavailable();
   let oracle: Oracle | null = null;
@@ -136,6 +163,30 @@ describe('gotemplate agrees with Go on tables of cases', () => {
   it('printf %b %x %X of floats in templates, with every flag', { skip: skip ?? false, timeout: 120_000 }, async () => {
     const answers = await agree(TEMPLATE_FLOATS);
     answers.forEach((a, i) => assert.match(a, /^ok: /, `Go renders ${TEMPLATE_FLOATS[i]!.text.slice(0, 60)}`));
+  });
+
+  it('number literals in every base Go reads, with its overflow and syntax errors', { skip: skip ?? false, timeout: 120_000 }, async () => {
+    const verdicts = await oracle!.askAll(LITERAL_CASES.map((c) => ({ mode: 'template', input: Buffer.from(c.text, 'utf8'), args: { config: c.config } })));
+    let unsupported = 0;
+    LITERAL_CASES.forEach((c, i) => {
+      const mine = ours(c.text, c.config);
+      // what the twin leaves to Go (hexadecimal floats, imaginary numbers) it says so, and Go reads it
+      if (mine.startsWith('unsupported: ')) {
+        assert.match(mine, /hexadecimal floating-point literal|imaginary number literal/, c.text);
+        unsupported++;
+        return;
+      }
+      assert.equal(mine, theirs(verdicts[i]!), `template ${c.text}`);
+    });
+    assert.ok(unsupported < LITERAL_CASES.length / 8, `${unsupported} cases left to Go`);
+    assert.match(ours('{{08}}', '{}'), /integer overflow: "08"/);
+    assert.equal(ours('{{0x1F}} {{0o17}} {{017}} {{0b101}} {{1_000}}', '{}'), 'ok: 31 15 15 5 1000');
+  });
+
+  it('printf %p: a bad verb except on a map or slice (an address, left to Go)', { skip: skip ?? false, timeout: 120_000 }, async () => {
+    const answers = await agree(POINTER_CASES.slice(0, 3));
+    assert.match(answers[0]!, /^ok: %!p\(string=7052\)\|/);
+    assert.match(ours(POINTER_CASES[3]!.text, POINTER_CASES[3]!.config), /^unsupported: .*printf %p of a map or slice/);
   });
 
   it('fmt %b %x %X of any double (NaN, infinities, denormals), with every flag', { skip: skip ?? false, timeout: 120_000 }, async () => {
