@@ -9,14 +9,14 @@ const MANT_BITS = 52n;
 const U64 = (1n << 64n) - 1n;
 
 /** The parts of a finite double: sign, the 53-bit significand and the exponent of its bit 52. */
-interface Parts {
+export interface Parts {
   readonly neg: boolean;
   readonly mant: bigint;
   readonly exp: number;
 }
 
 /** Sign, significand (with the implicit bit for normal numbers) and binary exponent of `v`. */
-function parts(v: number): Parts {
+export function parts(v: number): Parts {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, v);
   const bits = view.getBigUint64(0);

@@ -10,7 +10,7 @@
 import type { GoAny, GoMap } from '../gojson/index.js';
 import { goQuote, isPrint } from '../gojson/quote.js';
 import { compareGoStrings, formatFloatG } from './format.js';
-import { formatFloatBinary, formatFloatHex } from './ftoa-bits.js';
+import { formatFloatBinary, formatFloatHex, parts } from './ftoa-bits.js';
 import { Unsupported } from './unquote.js';
 
 /** An operand as fmt sees it: nil (an untyped nil interface) or a concrete value. */
@@ -323,17 +323,9 @@ function trim(d: Digs): Digs {
 /** The exact decimal expansion of a finite, non-negative double. */
 function exactDigs(x: number): Digs {
   if (x === 0) return { d: '', dp: 0 };
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  const biased = Number((bits >> 52n) & 0x7ffn);
-  let mant = bits & ((1n << 52n) - 1n);
-  let e: number;
-  if (biased === 0) e = -1074;
-  else {
-    mant |= 1n << 52n;
-    e = biased - 1075;
-  }
+  const { mant, exp } = parts(x);
+  // x = mant × 2^e, with e the exponent of the significand's lowest bit
+  const e = exp - 52;
   if (e >= 0) {
     const s = (mant << BigInt(e)).toString();
     return trim({ d: s, dp: s.length });
