@@ -7,16 +7,14 @@ import { enableCompileCache } from './compileCache.js';
 
 enableCompileCache();
 const { main } = require('./cli.js') as typeof import('./cli.js');
-const { EXIT } = require('./exit.js') as typeof import('./exit.js');
+const { EXIT, exitAfterRun } = require('./exit.js') as typeof import('./exit.js');
 const { redact } = require('../report/redact.js') as typeof import('../report/redact.js');
 const { escapeControl } = require('../report/terminal.js') as typeof import('../report/terminal.js');
 
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => exitAfterRun(code),
   (e: unknown) => {
     process.stderr.write(`ccaas-conformance: ${escapeControl(redact(String(e)))}\n`);
-    process.exitCode = EXIT.HARNESS_ERROR;
+    exitAfterRun(EXIT.HARNESS_ERROR);
   },
 );
