@@ -96,6 +96,9 @@ function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
 
 /** How long a server must listen only elsewhere before the harness calls it wrong (a server may open an admin port first). */
 const WRONG_PORT_STABLE_MS = 5_000;
+/** When the harness first looks where a starting server listens, then every LOOK_EVERY_MS. */
+const FIRST_LOOK_MS = 1_000;
+const LOOK_EVERY_MS = 250;
 
 export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
   const started = performance.now();
@@ -177,13 +180,15 @@ export async function launchServer(l: ServerLaunch): Promise<RunningServer> {
   const deadline = Date.now() + (l.startTimeoutMs ?? HARNESS.serverStartTimeoutMs);
   // Listening elsewhere, unchanged for WRONG_PORT_STABLE_MS: what and since when (Linux /proc; null elsewhere).
   let elsewhere = null as { readonly ports: string; readonly since: number } | null;
-  let nextLook = Date.now() + 250;
+  // The first look after FIRST_LOOK_MS: most servers listen within it, and a look costs the CLI's
+  // main thread 10-15 ms (the kernel walks its socket tables for /proc/net/tcp and tcp6).
+  let nextLook = Date.now() + FIRST_LOOK_MS;
   const resolve = lookupOnce();
   while (Date.now() < deadline) {
     if (exited) return { ...base, listeningMs: null, problem: `the server command ended (${exited}) before listening on ${l.address}`, ended: true };
     if (await canConnect(hp.host, hp.port, resolve)) return { ...base, listeningMs: Math.round(performance.now() - started), problem: null, ended: false };
     if (child.pid !== undefined && Date.now() >= nextLook) {
-      nextLook = Date.now() + 250;
+      nextLook = Date.now() + LOOK_EVERY_MS;
       const ls = await groupListeners(child.pid);
       const ports = ls && ls.length > 0 && !ls.some((x) => x.port === hp.port) ? [...new Set(ls.map((x) => joinHostPort(x.ip, x.port)))].sort().join(', ') : null;
       elsewhere = ports === null ? null : elsewhere?.ports === ports ? elsewhere : { ports, since: Date.now() };

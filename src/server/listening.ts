@@ -73,8 +73,6 @@ export async function groupListeners(pgid: number): Promise<Listener[] | null> {
       if (m) inodes.add(m[1] as string);
     }
   }
-  // A group without sockets listens nowhere; reading the tables costs the kernel a walk of every socket.
-  if (inodes.size === 0) return [];
   const tables = ['/proc/net/tcp', '/proc/net/tcp6'].map((f) => tryRead(() => readFileSync(f, 'utf8'), ''));
   return tables.flatMap(parseProcNetTcp).filter((l) => inodes.has(l.inode));
 }

@@ -32,7 +32,7 @@ describe('listening sockets of a process group', () => {
     }
   });
 
-  it('finds no listener in a process group that holds no socket (a server still starting)', { skip: process.platform !== 'linux' ? 'needs Linux /proc' : false }, async () => {
+  it('finds no listener in a process group that listens nowhere (a server still starting)', { skip: process.platform !== 'linux' ? 'needs Linux /proc' : false }, async () => {
     const child = spawn(process.execPath, ['-e', "process.stdout.write('up\\n'); setTimeout(() => undefined, 30000)"], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
