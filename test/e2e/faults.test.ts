@@ -215,7 +215,7 @@ describe('fault suite: hostile inputs through the real CLI', () => {
   /** Everything asserted after a run; returns the problems (empty: the fault was survived). */
   async function judge(c: Case, run: WatchedRun, reportDir: string, tmp: string, interrupted: { sig: string; code: number } | null, shared = false): Promise<string[]> {
     const p: string[] = [];
-    if (run.hung) p.push(`hung (killed after ${HANG_MS} ms)`);
+    if (run.hung) p.push(`hung (killed after ${HANG_MS} ms): ${run.hang ?? 'no description'}`);
     const byShell = run.signal ? 128 + ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[run.signal]! : run.code;
     const finished = byShell !== null && c.exits.includes(byShell);
     const cleanStop = interrupted !== null && byShell === interrupted.code;

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { KeyObject } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { MARKER_VAR } from '../../src/session/children.js';
@@ -154,27 +156,37 @@ export interface WatchedRun {
   readonly peakKb: number;
   /** The test killed it: it did not end within the deadline. */
   readonly hung: boolean;
+  /** For a hung run, what it was doing when killed (see describeHang); null otherwise. */
+  readonly hang: string | null;
   /** Processes that carried its marker when it ended (after a short grace). */
   readonly leftOver: readonly number[];
 }
 
 /**
- * Runs the CLI and watches it: peak memory, a deadline (a hang is SIGKILLed and reported as
- * such), and `onStart(pid, child)` to send signals; when it ends, which of its marked processes
- * are still alive.
+ * Runs the CLI and watches it: peak memory, a deadline (a hang is described, then SIGKILLed and
+ * reported as such), and `onStart(pid, child)` to send signals; when it ends, which of its marked
+ * processes are still alive.
  */
 export function watchCli(args: readonly string[], opts: { env?: Record<string, string>; deadlineMs: number; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void; cwd?: string; coverage?: boolean }): Promise<WatchedRun> {
+  return watchNode([CLI, ...args], opts);
+}
+
+/** `node <argv>` watched as watchCli watches the CLI. */
+export function watchNode(argv: readonly string[], opts: { env?: Record<string, string>; deadlineMs: number; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void; cwd?: string; coverage?: boolean }): Promise<WatchedRun> {
   const started = performance.now();
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
   // c8 sets NODE_V8_COVERAGE; hundreds of hostile runs need not each write a coverage file
   if (opts.coverage === false) delete env.NODE_V8_COVERAGE;
+  // Where Node writes its diagnostic report when a hung run is sent SIGUSR2 (outside the run's TMPDIR, which must stay empty).
+  const reportDir = mkdtempSync(join(tmpdir(), 'ccaas-hang-'));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reportDir}`, ...argv], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = child.pid ?? -1;
     let stdout = '';
     let stderr = '';
     let peakKb = 0;
     let hung = false;
+    let hang: string | null = null;
     child.stdout.on('data', (d: Buffer) => (stdout.length < 4_000_000 ? (stdout += d.toString()) : undefined));
     child.stderr.on('data', (d: Buffer) => (stderr.length < 4_000_000 ? (stderr += d.toString()) : undefined));
     const poll = setInterval(() => {
@@ -188,7 +200,15 @@ export function watchCli(args: readonly string[], opts: { env?: Record<string, s
     }, 50);
     const deadline = setTimeout(() => {
       hung = true;
-      child.kill('SIGKILL');
+      void describeHang(pid, reportDir, (sig) => child.kill(sig)).then((h) => {
+        hang = h;
+        child.kill('SIGKILL');
+        // A process left holding its stdout or stderr would keep 'close' from ever coming.
+        setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+        }, 5_000).unref();
+      });
     }, opts.deadlineMs);
     opts.onSpawn?.((sig) => {
       try {
@@ -210,9 +230,73 @@ export function watchCli(args: readonly string[], opts: { env?: Record<string, s
         }
         return left;
       };
-      void check().then((leftOver) => resolve({ pid, code, signal, stdout, stderr, ms, peakKb, hung, leftOver }));
+      void check().then(async (leftOver) => {
+        await rm(reportDir, { recursive: true, force: true });
+        resolve({ pid, code, signal, stdout, stderr, ms, peakKb, hung, hang, leftOver });
+      });
     });
   });
+}
+
+/** One line per process: pid and command line. */
+async function processLines(pids: readonly number[]): Promise<string> {
+  const lines = await Promise.all(pids.map(async (p) => `${p} ${(await readFile(`/proc/${p}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim().slice(0, 200)}`));
+  return lines.join('; ');
+}
+
+/**
+ * What a run that outlived its deadline was doing, for the failure message. If the process still
+ * runs: Node's diagnostic report (asked for with SIGUSR2, waited for up to 5 s): the handles that
+ * keep its event loop alive and its JavaScript stack; and the processes it started that still
+ * run. If it has ended: who holds its stdout or stderr open.
+ */
+export async function describeHang(pid: number, reportDir: string, signal: (sig: NodeJS.Signals) => void): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'latin1').catch(() => '');
+  const state = stat ? stat.slice(stat.lastIndexOf(')') + 2)[0] : null;
+  const children = await markedBy(pid);
+  const running = children.length > 0 ? `; its processes still running: ${await processLines(children)}` : '; none of its processes still runs';
+  if (state === null || state === 'Z') return `the process had ended, but its stdout or stderr was still open${running}`;
+  signal('SIGUSR2');
+  let text: string | null = null;
+  for (let i = 0; i < 100 && text === null; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const name = (await readdir(reportDir).catch(() => [] as string[])).find((n) => n.endsWith('.json'));
+    // the report is written in one piece, but may be caught half-written: parse it once it parses
+    const t = name ? await readFile(join(reportDir, name), 'utf8').catch(() => null) : null;
+    if (t !== null && parses(t)) text = t;
+  }
+  if (text === null) return `the process still ran (state ${state}) and wrote no diagnostic report within 5 s${running}`;
+  return `the process still ran (state ${state}); ${summarizeReport(text)}${running}`;
+}
+
+function parses(t: string): boolean {
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface NodeReport {
+  readonly javascriptStack?: { readonly message?: string; readonly stack?: readonly string[] };
+  readonly libuv?: ReadonlyArray<{ readonly type?: string; readonly is_active?: boolean; readonly is_referenced?: boolean; readonly [k: string]: unknown }>;
+}
+
+/** The handles that keep a Node process alive and its JavaScript stack, from its diagnostic report. */
+export function summarizeReport(text: string): string {
+  const r = JSON.parse(text) as NodeReport;
+  const handles = (r.libuv ?? [])
+    .filter((h) => h.is_active === true && h.is_referenced === true)
+    .map((h) => {
+      const extra = ['localEndpoint', 'remoteEndpoint', 'filename', 'pid', 'repeat', 'firesInMsFromNow', 'signal']
+        .filter((k) => h[k] !== undefined)
+        .map((k) => `${k}=${JSON.stringify(h[k])}`)
+        .join(' ');
+      return `${h.type ?? '?'}${extra ? ` (${extra})` : ''}`;
+    });
+  const stack = (r.javascriptStack?.stack ?? []).slice(0, 6).map((l) => l.trim()).join(' | ');
+  return `active handles: ${handles.length > 0 ? handles.join(', ') : 'none'}; JavaScript stack: ${r.javascriptStack?.message ?? ''}${stack ? ` | ${stack}` : ''}`;
 }
 
 /** The report files a finished run leaves, and what is wrong with them (empty: a whole report). */
