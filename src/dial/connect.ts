@@ -187,6 +187,17 @@ function waitForReady(client: grpc.Client, deadline: number, givenUp: () => bool
     if (givenUp()) return;
     let state: grpc.connectivityState;
     try {
+      state = channel.getConnectivityState(false);
+      if (state === grpc.connectivityState.READY) {
+        callback();
+        return;
+      }
+      // Past the deadline (a stalled event loop), no new connection attempt: one started in the
+      // tick that closes the client is retried by grpc-js every 500 ms for as long as the process lives.
+      if (Date.now() >= deadline) {
+        callback(new Error('Failed to connect before the deadline'));
+        return;
+      }
       state = channel.getConnectivityState(true);
     } catch {
       callback(new Error('The channel has been closed'));

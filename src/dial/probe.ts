@@ -113,21 +113,38 @@ export function summaryJson(c: CertSummary): Json {
 
 type Conn = Socket | TLSSocket;
 
-/** Resolves with the first value `f` produces, or `onTimeout()` after `ms`; cleanup always runs. */
-function within<T>(ms: number, f: (done: (v: T) => void) => () => void, onTimeout: () => T): Promise<T> {
-  return new Promise((resolve) => {
+/**
+ * Resolves with the first value `f` produces, or `onTimeout()` after `ms`. The cleanup `f` returns
+ * always runs, told whether the wait timed out (what `f` opened and did not hand over must then be
+ * closed: a connection left open keeps the process alive). A synchronous throw of `f` (node:http2
+ * throws on a session the server has just closed) becomes `onThrow(e)` when given.
+ */
+export function within<T>(ms: number, f: (done: (v: T) => void) => (timedOut: boolean) => void, onTimeout: () => T, onThrow?: (e: unknown) => T): Promise<T> {
+  return new Promise((resolve, reject) => {
     let settled = false;
-    let cleanup: () => void = () => undefined;
+    let timedOut = false;
+    let cleanup: ((timedOut: boolean) => void) | null = null;
     const done = (v: T): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      cleanup();
+      cleanup?.(timedOut);
       resolve(v);
     };
-    const timer = setTimeout(() => done(onTimeout()), Math.max(0, ms));
-    cleanup = f(done);
-    if (settled) cleanup();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      done(onTimeout());
+    }, Math.max(0, ms));
+    try {
+      cleanup = f(done);
+    } catch (e) {
+      clearTimeout(timer);
+      settled = true;
+      if (onThrow) resolve(onThrow(e));
+      else reject(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    if (settled) cleanup(timedOut);
   });
 }
 
@@ -182,14 +199,22 @@ function tcpOpen(ep: { host: string; port: number } | { path: string }, ms: numb
     (done) => {
       const s = 'path' in ep ? netConnect({ path: ep.path }) : netConnect({ host: ep.host, port: ep.port });
       s.setNoDelay(true);
+      let handedOver = false;
       const onErr = (e: NodeJS.ErrnoException): void => done({ sock: null, err: e });
       s.once('connect', () => {
         s.off('error', onErr);
         s.on('error', () => undefined);
+        handedOver = true;
         done({ sock: s, err: null });
       });
       s.once('error', onErr);
-      return () => undefined;
+      // A connection that completes after the deadline would stay open, unowned, for as long as the server keeps it.
+      return () => {
+        if (!handedOver) {
+          s.on('error', () => undefined);
+          s.destroy();
+        }
+      };
     },
     () => ({ sock: null, err: null }),
   );
@@ -222,10 +247,18 @@ function tlsOpen(raw: Socket, o: { rootsPem?: string; cert?: string; key?: strin
         // Go's rules decide (gotls.ts); Node's verdict would differ on Common Names, key usage bits...
         rejectUnauthorized: false,
       });
+      let handedOver = false;
       s.on('error', () => undefined);
-      s.once('secureConnect', () => done({ sock: s, timedOut: false, error: null, seen }));
+      s.once('secureConnect', () => {
+        handedOver = true;
+        done({ sock: s, timedOut: false, error: null, seen });
+      });
       s.once('error', (e: NodeJS.ErrnoException) => done({ sock: null, timedOut: false, error: `${e.code ?? ''} ${e.message}`.trim(), seen }));
-      return () => undefined;
+      // Not handed over: the TLS socket goes now, before the caller destroys the raw socket under
+      // it (outermost first: a raw socket destroyed under a live TLSSocket crashes Node 20).
+      return () => {
+        if (!handedOver) s.destroy();
+      };
     },
     () => ({ sock: null, timedOut: true, error: null, seen }),
   );
@@ -500,6 +533,7 @@ export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOpt
         return () => undefined;
       },
       () => ({ ok: false, why: 'timeout' }),
+      (e) => ({ ok: false, why: e instanceof Error ? e.message : String(e) }),
     );
     const seen = tap.seen;
     if (!h2.ok) {
@@ -542,6 +576,8 @@ export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOpt
           };
         },
         () => ({ status: null, type: null, grpcStatus: null, grpcMessage: '', body: '', error: 'timeout' }),
+        // The server's SETTINGS and its close came in one read: the session is gone before the stream opens.
+        (e) => ({ status: null, type: null, grpcStatus: null, grpcMessage: '', body: '', error: e instanceof Error ? e.message : String(e) }),
       );
       if (c.status === 200 && c.type?.startsWith('application/grpc') && (c.grpcStatus === null || c.grpcStatus === 0)) {
         stage('connect', true, t0, `/protos.Chaincode/Connect open (${c.type})`);
