@@ -13,8 +13,8 @@ import { allText, hostilePackage, keyEncodings, leakedLines, reportProblems, wat
  * The fault suite (issue 12): generated hostile inputs through the real CLI — archives (traversal,
  * links, devices, bombs, huge entry counts, garbage), builders (floods, hangs, SIGTERM-ignorers,
  * setsid daemons, key printers), chaincode servers (silence, floods, garbage, oversized frames,
- * trickles, mid-handshake drops), signals at random moments, and concurrent runs on one report
- * directory. After each run: a whole report or a clean interruption, an exit code the README
+ * trickles, mid-handshake drops, SETTINGS then close), signals at random moments, and concurrent
+ * runs on one report directory. After each run: a whole report or a clean interruption, an exit code the README
  * documents (never 3, never a hang), no process and no temporary directory left, no planted key
  * in any encoding in any artifact or console line, no raw control character on the console, and
  * peak memory under a bound.
@@ -149,6 +149,11 @@ const SERVER_CLASSES: Readonly<Record<string, (s: Socket) => void>> = {
   },
   'mid-handshake drop': (s) => {
     s.once('data', () => s.destroy());
+  },
+  'settings then close': (s) => {
+    // an empty HTTP/2 SETTINGS frame and the end of the connection in one write: the client's
+    // session can close between its SETTINGS and the first stream (node:http2 then throws)
+    s.once('data', () => s.end(Buffer.from([0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00])));
   },
 };
 
