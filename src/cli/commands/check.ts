@@ -361,10 +361,12 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     if (!quiet) out.write(`${redact(toConsole(model, reportDir, { color: tty }))}\n`);
     return { exitCode: model.gate.exitCode, model };
   } finally {
-    interrupt.dispose();
     await closeSessions();
     await killEverything();
     await rm(workDir, { recursive: true, force: true });
     if (target && !committed) await discardStaging(target);
+    // Only now: a signal during the cleanup above still finds its handler, which finishes the
+    // cleanup (without one, Node's default action would end the process with the temp files left).
+    interrupt.dispose();
   }
 }

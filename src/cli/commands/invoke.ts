@@ -139,17 +139,18 @@ export async function launchForTransactions(checkArgv: readonly string[]): Promi
   const workDir = mkdtempSync(join(tmpdir(), 'ccaas-conformance-'));
   interrupt.temp.push(workDir);
   const { config } = await buildRunConfig(checkArgv, workDir).catch(async (e: unknown) => {
-    interrupt.dispose();
     await rm(workDir, { recursive: true, force: true });
+    interrupt.dispose();
     throw e;
   });
   const session = new PeerSession({ ...config, peer: { ...(config.peer ?? {}), smokeOnly: true } });
   const close = async (): Promise<void> => {
     await stopSecondChaincodes();
     await session.close();
-    interrupt.dispose();
     await killEverything();
     await rm(workDir, { recursive: true, force: true });
+    // after the cleanup: a signal during it still finds its handler (see check.ts)
+    interrupt.dispose();
   };
   const r = await session.register();
   if (r.disabled || r.failure || !r.handler) {
