@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createPrivateKey } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -126,6 +126,34 @@ describe('hostile runs through the CLI (issue 12)', () => {
       assert.deepEqual(await reportProblems(reportDir), []);
     });
   }
+
+  it('defect 4b: a signal while the finished run removes its temp files still leaves none (the handlers stay until the cleanup is done)', async () => {
+    // 1,500 files in the build output, copied into the durable build directory: removing the
+    // work directory at the end takes long enough for a signal to land in it
+    const many = await writeBuilder(join(dir.path, 'many-files'), { build: 'cp "$1/connection.json" "$3/connection.json" && mkdir "$3/many" && cd "$3/many" && seq 1 1500 | xargs touch' });
+    const reportDir = join(dir.path, 'report-cleanup');
+    const tmp = await cleanTmp('cleanup');
+    const run = await watchCli([plainPkg, '--offline', '--builder', many, '--report-dir', reportDir, '--quiet'], {
+      deadlineMs: HANG_MS,
+      env: { TMPDIR: tmp },
+      onSpawn: (kill) => {
+        // the report is in place and its staging directory gone: the run is in its last step, the cleanup
+        const wait = setInterval(() => {
+          const names = existsSync(reportDir) ? readdirSync(reportDir) : [];
+          if (names.includes('index.html') && !names.some((n) => n.startsWith('.ccaas-staging-'))) {
+            clearInterval(wait);
+            kill('SIGTERM');
+          }
+        }, 5);
+      },
+    });
+    assert.equal(run.hung, false);
+    assert.equal(run.signal, null, `the handler, not Node's default action, ends the process: ${run.stderr}`);
+    assert.ok(run.code === 143 || run.code === 0 || run.code === 1, `exit ${String(run.code)}: ${run.stderr}`);
+    if (run.code === 143) assert.match(run.stderr, /interrupted by SIGTERM.*the report in .* is complete/);
+    assert.deepEqual(await readdir(tmp), [], 'no temporary directory is left');
+    assert.deepEqual(await reportProblems(reportDir), [], 'the report is whole');
+  });
 
   it('defect 5: two runs sharing --report-dir both succeed and leave one whole report', async () => {
     const reportDir = join(dir.path, 'report-shared');
