@@ -162,17 +162,26 @@ export interface WatchedRun {
   readonly leftOver: readonly number[];
 }
 
+/** How a run is watched: its environment, its deadline, signals sent once it runs, whether it writes coverage. */
+export interface WatchOptions {
+  readonly env?: Record<string, string>;
+  readonly deadlineMs: number;
+  readonly onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void;
+  readonly cwd?: string;
+  readonly coverage?: boolean;
+}
+
 /**
  * Runs the CLI and watches it: peak memory, a deadline (a hang is described, then SIGKILLed and
  * reported as such), and `onStart(pid, child)` to send signals; when it ends, which of its marked
  * processes are still alive.
  */
-export function watchCli(args: readonly string[], opts: { env?: Record<string, string>; deadlineMs: number; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void; cwd?: string; coverage?: boolean }): Promise<WatchedRun> {
+export function watchCli(args: readonly string[], opts: WatchOptions): Promise<WatchedRun> {
   return watchNode([CLI, ...args], opts);
 }
 
 /** `node <argv>` watched as watchCli watches the CLI. */
-export function watchNode(argv: readonly string[], opts: { env?: Record<string, string>; deadlineMs: number; onSpawn?: (kill: (sig: NodeJS.Signals) => void) => void; cwd?: string; coverage?: boolean }): Promise<WatchedRun> {
+export function watchNode(argv: readonly string[], opts: WatchOptions): Promise<WatchedRun> {
   const started = performance.now();
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
   // c8 sets NODE_V8_COVERAGE; hundreds of hostile runs need not each write a coverage file
