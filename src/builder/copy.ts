@@ -57,19 +57,109 @@ export function goFileMode(mode: number): number {
 
 class CopyFailure extends Error {}
 
-export async function copyDir(srcRoot: string, destRoot: string): Promise<CopyResult> {
+/** Regular files copied at once. The walk itself stays serial, in Go's order. */
+const FILE_COPIES_IN_FLIGHT = 8;
+
+/** Reads per file: small files take one buffer of their own size, never more than this. */
+const MAX_CHUNK = 256 * 1024;
+
+/** A failure and its place in the walk: the one earliest in walk order is the one Go returns. */
+interface Failure {
+  readonly seq: number;
+  readonly error: CopyFailure;
+}
+
+/**
+ * Go's copyFile: os.Open(src), os.Create(dest), os.Chmod(dest, src mode), io.Copy. Paths are Go
+ * strings (binary); errors are Go's *PathError texts.
+ */
+export async function copyRegularFile(path: string, to: string, mode: number, size: number): Promise<void> {
+  const fsErr = (op: string, p: string, e: unknown): CopyFailure => new CopyFailure(pathError(op, fromBinary(p), e));
+  let input;
+  try {
+    input = await open(fsPath(path), 'r');
+  } catch (e) {
+    throw fsErr('open', path, e);
+  }
+  try {
+    let output;
+    try {
+      output = await open(fsPath(to), 'w', 0o666);
+    } catch (e) {
+      throw fsErr('open', to, e);
+    }
+    try {
+      try {
+        await chmod(fsPath(to), mode);
+      } catch (e) {
+        throw fsErr('chmod', to, e);
+      }
+      try {
+        await copyHandle(input, output, Math.min(MAX_CHUNK, size + 1));
+      } catch (e) {
+        const op = (e as { op?: string }).op === 'write' ? 'write' : 'read';
+        throw fsErr(op, op === 'write' ? to : path, e);
+      }
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+export interface CopyOptions {
+  /** Regular files copied at once (default FILE_COPIES_IN_FLIGHT; 1 copies one file at a time). */
+  readonly inFlight?: number;
+  /**
+   * Copies one regular file (binary paths, the source's permission bits, its size when walked);
+   * throws an Error whose message is the peer's text. Default: Go's copyFile on this disk.
+   */
+  readonly copyFile?: (from: string, to: string, mode: number, size: number) => Promise<void>;
+}
+
+/**
+ * Copies `srcRoot` to `destRoot` as the peer's CopyDir does. The walk (lstat, mkdir, readdir,
+ * symlinks, refusals) is serial in Go's order; the regular files it meets are copied up to
+ * FILE_COPIES_IN_FLIGHT at a time (each is `open`, `create`, `chmod`, `io.Copy`, as in Go, on
+ * distinct paths, so their order is not observable). Go stops at the first error in walk order:
+ * the walk stops starting work after any error, lets the copies already started finish, and
+ * returns the earliest error of all, which is the one Go meets first.
+ */
+export async function copyDir(srcRoot: string, destRoot: string, options: CopyOptions = {}): Promise<CopyResult> {
+  const inFlight = Math.max(1, options.inFlight ?? FILE_COPIES_IN_FLIGHT);
+  const copyFile = options.copyFile ?? copyRegularFile;
   const root = toBinary(srcRoot);
   const dest = toBinary(destRoot);
-  const entries: CopiedEntry[] = [];
-  let truncated = false;
-  const list = (e: CopiedEntry): void => {
-    if (entries.length < MAX_LISTED) entries.push(e);
-    else truncated = true;
-  };
+  /** Walk-order slots of the listed entries; a file's slot is filled when its copy is done. */
+  const listed: Array<CopiedEntry | undefined> = [];
+  let seen = 0;
+  let failure: Failure | null = null;
+  const running = new Set<Promise<void>>();
   const show = fromBinary;
   const fsErr = (op: string, p: string, e: unknown): CopyFailure => new CopyFailure(pathError(op, show(p), e));
+  const fail = (seq: number, e: unknown): void => {
+    const error = e instanceof CopyFailure ? e : new CopyFailure(e instanceof Error ? e.message : String(e));
+    if (failure === null || seq < failure.seq) failure = { seq, error };
+  };
+  const list = (seq: number, e: CopiedEntry): void => {
+    if (seq < MAX_LISTED) listed[seq] = e;
+  };
+
+  /** Starts a file's copy once a slot is free; its failure is recorded with its place in the walk. */
+  const startCopy = async (seq: number, task: () => Promise<CopiedEntry>): Promise<void> => {
+    while (running.size >= inFlight) await Promise.race(running);
+    if (failure !== null) return;
+    const p: Promise<void> = task().then(
+      (entry) => list(seq, entry),
+      (e: unknown) => fail(seq, e),
+    ).finally(() => running.delete(p));
+    running.add(p);
+  };
 
   const visit = async (path: string): Promise<void> => {
+    if (failure !== null) return;
+    const seq = seen++;
     let st;
     try {
       st = await lstat(fsPath(path));
@@ -79,13 +169,15 @@ export async function copyDir(srcRoot: string, destRoot: string): Promise<CopyRe
     const rel = goRel(root, path);
     const to = goJoin(dest, rel);
     const relShown = show(rel);
+    const mode = st.mode & 0o7777;
+    const octal = mode.toString(8).padStart(4, '0');
     if (st.isDirectory()) {
       try {
-        await mkdir(fsPath(to), { recursive: true, mode: st.mode & 0o7777 });
+        await mkdir(fsPath(to), { recursive: true, mode });
       } catch (e) {
         throw fsErr('mkdir', to, e);
       }
-      list({ path: relShown, type: 'dir', mode: (st.mode & 0o7777).toString(8).padStart(4, '0') });
+      list(seq, { path: relShown, type: 'dir', mode: octal });
       let names: string[];
       try {
         names = (await readdir(fsPath(path), { encoding: 'latin1' })) as unknown as string[];
@@ -112,43 +204,15 @@ export async function copyDir(srcRoot: string, destRoot: string): Promise<CopyRe
       } catch (e) {
         throw new CopyFailure(linkError('symlink', show(target), show(to), e));
       }
-      list({ path: relShown, type: 'symlink', mode: '0777', target: show(target) });
+      list(seq, { path: relShown, type: 'symlink', mode: '0777', target: show(target) });
       return;
     }
     if (st.isFile()) {
-      // copyFile: os.Open(src), os.Create(dest), os.Chmod(dest, src mode), io.Copy.
-      let input;
-      try {
-        input = await open(fsPath(path), 'r');
-      } catch (e) {
-        throw fsErr('open', path, e);
-      }
-      try {
-        let output;
-        try {
-          output = await open(fsPath(to), 'w', 0o666);
-        } catch (e) {
-          throw fsErr('open', to, e);
-        }
-        try {
-          try {
-            await chmod(fsPath(to), st.mode & 0o7777);
-          } catch (e) {
-            throw fsErr('chmod', to, e);
-          }
-          try {
-            await copyHandle(input, output);
-          } catch (e) {
-            const op = (e as { op?: string }).op === 'write' ? 'write' : 'read';
-            throw fsErr(op, op === 'write' ? to : path, e);
-          }
-        } finally {
-          await output.close();
-        }
-      } finally {
-        await input.close();
-      }
-      list({ path: relShown, type: 'file', mode: (st.mode & 0o7777).toString(8).padStart(4, '0'), size: st.size });
+      const size = st.size;
+      await startCopy(seq, async () => {
+        await copyFile(path, to, mode, size);
+        return { path: relShown, type: 'file', mode: octal, size };
+      });
       return;
     }
     throw new CopyFailure(`refusing to copy unsupported file ${show(path)} with mode ${goFileMode(st.mode).toString(8)}`);
@@ -156,9 +220,15 @@ export async function copyDir(srcRoot: string, destRoot: string): Promise<CopyRe
 
   try {
     await visit(root);
-    return { ok: true, entries, truncated };
   } catch (e) {
-    await rm(fsPath(dest), { recursive: true, force: true });
-    return { ok: false, rule: 'BLD-09', error: e instanceof Error ? e.message : String(e) };
+    // The walk's own error comes after every copy it started: it is the last place reached so far.
+    fail(seen - 1, e);
   }
+  while (running.size > 0) await Promise.race(running);
+  const failed = failure as Failure | null;
+  if (failed !== null) {
+    await rm(fsPath(dest), { recursive: true, force: true });
+    return { ok: false, rule: 'BLD-09', error: failed.error.message };
+  }
+  return { ok: true, entries: listed.filter((e): e is CopiedEntry => e !== undefined), truncated: seen > MAX_LISTED };
 }

@@ -1,8 +1,11 @@
 import type { FileHandle } from 'node:fs/promises';
 
-/** io.Copy between two open files, in bounded memory. Read errors are thrown as `read`, write errors as `write`. */
-export async function copyHandle(input: FileHandle, output: FileHandle): Promise<void> {
-  const buf = Buffer.allocUnsafe(256 * 1024);
+/**
+ * io.Copy between two open files, in bounded memory (one buffer of `chunk` bytes, at least 1).
+ * Read errors are thrown as `read`, write errors as `write`.
+ */
+export async function copyHandle(input: FileHandle, output: FileHandle, chunk: number = 256 * 1024): Promise<void> {
+  const buf = Buffer.allocUnsafe(Math.max(1, Math.floor(chunk)));
   for (;;) {
     let n: number;
     try {

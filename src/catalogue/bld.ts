@@ -66,7 +66,7 @@ export const BLD_RULES: readonly Rule[] = [
     remedy: 'Nothing to do unless the copy fails (BLD-09).',
   },
   {
-    id: 'BLD-09', family: 'BLD', level: 'MUST', confidence: 'code',
+    id: 'BLD-09', family: 'BLD', level: 'MUST', confidence: 'fabric',
     title: 'Release and build output hold no absolute or escaping symlink and no special file',
     peer: 'CopyDir refuses `absolute symlink <p> -> <t>`, `symlink <p> -> <t> pointing outside of source root` and `unsupported file <p> with mode <octal>`; the install fails `could not move or copy build context release to persistent location ...`, and the durable directory with build-info.json stays, so a second install is served from that half-copied cache.',
     source: [{ repo: 'fabric', path: 'core/container/externalbuilder/copy.go', symbols: ['CopyDir', 'copySymlink'] }, { repo: 'fabric', path: EXTB, symbols: ['Detector.Build'] }],

@@ -17,5 +17,8 @@ var noMetrics = &disabled.Provider{}
 
 func silencePeerLoggers() { flogging.Init(flogging.Config{LogSpec: "fatal", Writer: io.Discard}) }
 
+// peerLogger is a logger of the peer's own kind, for functions that take one (silenced above).
+func peerLogger() *flogging.FabricLogger { return flogging.MustGetLogger("oracle-fabric") }
+
 // userDomain: 2.5's ChaincodeServerUserData has no domain field; the peer ignores the key.
 func userDomain(*externalbuilder.ChaincodeServerUserData) (string, bool) { return "", false }

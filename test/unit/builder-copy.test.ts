@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { copyDir, goFileMode } from '../../src/builder/copy.js';
+import { copyDir, copyRegularFile, goFileMode } from '../../src/builder/copy.js';
 import { goClean, goJoin, goRel } from '../../src/gopath/filepath.js';
 
 /** The peer's CopyDir (BLD-09) and the filepath functions it relies on. */
@@ -94,6 +94,86 @@ describe('copyDir (BLD-09)', () => {
     const r = await copyDir(src, dst);
     assert.ok(r.ok);
     if (r.ok) assert.deepEqual(r.entries.slice(1).map((e) => e.path), ['B', 'a', 'b', 'z', 'é']);
+  });
+});
+
+describe('copyDir copies files concurrently, as if serially (BLD-09)', () => {
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'builder-copy-c-'));
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  const base = (p: string): string => Buffer.from(p, 'latin1').toString('utf8').split('/').pop() ?? '';
+
+  it('lists entries in walk order and copies every byte, whatever order the copies finish in', async () => {
+    const { src } = await fresh('order-c');
+    for (let d = 0; d < 3; d++) {
+      await mkdir(join(src, `d${d}`));
+      for (let i = 0; i < 12; i++) await writeFile(join(src, `d${d}`, `f${i}`), `${d}:${i}:`.repeat(i * 500));
+    }
+    await symlink('d0/f1', join(src, 'link'));
+    const serial = await copyDir(src, join(dir, 'order-c', 'serial'), { inFlight: 1 });
+    // copies that finish in reverse order of their start within each window of 8
+    let n = 0;
+    const shuffled = await copyDir(src, join(dir, 'order-c', 'shuffled'), {
+      inFlight: 8,
+      copyFile: async (from, to, mode, size) => {
+        await delay(8 - (n++ % 8));
+        await copyRegularFile(from, to, mode, size);
+      },
+    });
+    assert.ok(serial.ok && shuffled.ok);
+    if (!serial.ok || !shuffled.ok) return;
+    assert.equal(serial.entries.length, 1 + 3 + 36 + 1);
+    assert.deepEqual(shuffled.entries, serial.entries);
+    for (const e of serial.entries.filter((x) => x.type === 'file')) {
+      assert.deepEqual(await readFile(join(dir, 'order-c', 'shuffled', e.path)), await readFile(join(src, e.path)), e.path);
+    }
+  });
+
+  it('returns the failure earliest in walk order: a slow file copy before a refused symlink', async () => {
+    const { src, dst } = await fresh('first-c');
+    for (const n of ['a', 'b', 'c']) await writeFile(join(src, n), n);
+    await symlink('/etc/passwd', join(src, 'z'));
+    const r = await copyDir(src, dst, {
+      copyFile: async (from, to, mode, size) => {
+        if (base(from) === 'a') {
+          await delay(40);
+          throw new Error(`open ${Buffer.from(from, 'latin1').toString()}: input/output error`);
+        }
+        await copyRegularFile(from, to, mode, size);
+      },
+    });
+    assert.deepEqual(r, { ok: false, rule: 'BLD-09', error: `open ${join(src, 'a')}: input/output error` });
+    await assert.rejects(lstat(dst), 'the destination is removed, after the copies still running');
+  });
+
+  it('a later file failing first does not hide an earlier one', async () => {
+    const { src, dst } = await fresh('later-c');
+    for (const n of ['a', 'b']) await writeFile(join(src, n), n);
+    const r = await copyDir(src, dst, {
+      copyFile: async (from) => {
+        if (base(from) === 'a') await delay(30);
+        throw new Error(`read ${base(from)}: broken`);
+      },
+    });
+    assert.equal(r.ok ? '' : r.error, 'read a: broken');
+  });
+
+  it('starts no more copies once one has failed, as Go stops walking', async () => {
+    const { src, dst } = await fresh('stop-c');
+    for (let i = 0; i < 200; i++) await writeFile(join(src, `f${String(i).padStart(3, '0')}`), 'x');
+    let calls = 0;
+    const r = await copyDir(src, dst, {
+      copyFile: async (from, to, mode, size) => {
+        calls++;
+        if (base(from) === 'f000') throw new Error('open f000: boom');
+        await copyRegularFile(from, to, mode, size);
+      },
+    });
+    assert.equal(r.ok ? '' : r.error, 'open f000: boom');
+    assert.ok(calls < 20, `copies started after the failure: ${calls - 1}`);
   });
 });
 
