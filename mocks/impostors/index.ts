@@ -18,6 +18,7 @@ export type ImpostorKind =
   | 'drop-after-client-hello'
   | 'http1'
   | 'h2-not-grpc'
+  | 'h2-settings-then-close'
   | 'grpc-without-chaincode'
   | 'tls-wrong-san'
   | 'tls-cn-only'
@@ -36,6 +37,7 @@ export const EXPECTED: Readonly<Record<ImpostorKind, { readonly classification: 
   'drop-after-client-hello': { classification: 'dropped', tls: true },
   http1: { classification: 'http1', tls: false },
   'h2-not-grpc': { classification: 'not-grpc', tls: false },
+  'h2-settings-then-close': { classification: 'connect-refused', tls: false },
   'grpc-without-chaincode': { classification: 'no-chaincode-service', tls: false },
   'tls-wrong-san': { classification: 'tls-name-mismatch', tls: true },
   'tls-cn-only': { classification: 'tls-name-mismatch', tls: true },
@@ -67,6 +69,8 @@ export interface ImpostorOptions {
 }
 
 const DAY = 86_400_000;
+/** An HTTP/2 SETTINGS frame with no settings: length 0, type 4, no flags, stream 0. */
+const EMPTY_SETTINGS = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
 
 function listen(server: NetServer | Http2Server): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -142,10 +146,16 @@ export async function startImpostor(kind: ImpostorKind, opts: ImpostorOptions = 
     }
     case 'blackhole':
     case 'drop-after-hello':
-    case 'drop-after-client-hello': {
+    case 'drop-after-client-hello':
+    case 'h2-settings-then-close': {
       const s = createNetServer((sock) => {
         track(sock);
         if (kind === 'blackhole') return;
+        // The fault suite's "settings then close": an empty SETTINGS frame and the end of the connection in one write.
+        if (kind === 'h2-settings-then-close') {
+          sock.once('data', () => sock.end(EMPTY_SETTINGS));
+          return;
+        }
         // Wait for the client's first bytes (HTTP/2 preface or TLS ClientHello), then reset.
         sock.once('data', () => sock.resetAndDestroy());
       });

@@ -96,6 +96,17 @@ export function notGrpcStreamError(status: number, contentType: string | null, b
   return `rpc error: code = ${code} desc = ${parts.join('; ')}${data}`;
 }
 
+/**
+ * grpc-go's stream error when the connection ends under an open stream: the transport's reader
+ * fails with `error reading from server: <cause>`, and the stream's Recv reports that connection
+ * error as Unavailable with its description. The real Fabric 3.1.5 peer (grpc-go v1.81.0) printed
+ * it with cause `EOF` for a server that sends SETTINGS and closes (test/realpeer, case
+ * settings-then-close).
+ */
+export function readerClosedError(cause: string): string {
+  return `rpc error: code = Unavailable desc = error reading from server: ${cause}`;
+}
+
 const GRPC_CODES = ['OK', 'Canceled', 'Unknown', 'InvalidArgument', 'DeadlineExceeded', 'NotFound', 'AlreadyExists', 'PermissionDenied', 'ResourceExhausted', 'FailedPrecondition', 'Aborted', 'OutOfRange', 'Unimplemented', 'Internal', 'Unavailable', 'DataLoss', 'Unauthenticated'];
 
 export function grpcStatusError(code: number, message: string): string {

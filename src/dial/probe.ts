@@ -7,7 +7,7 @@ import type { Json } from '../findings.js';
 import { sanRemedy } from '../connection/certlint.js';
 import { certInfo, type CertInfo } from '../pki/certinfo.js';
 import type { DialTarget } from './connect.js';
-import { afterTimeout, grpcStatusError, immediate, notGrpcStreamError, onStream, tlsLog, transportLog, type PeerView } from './grpcgo.js';
+import { afterTimeout, grpcStatusError, immediate, notGrpcStreamError, onStream, readerClosedError, tlsLog, transportLog, type PeerView } from './grpcgo.js';
 import { ERR_NO_ALPN, GO_CLIENT_CIPHERS, goVerifyServer, peerTlsConfig, verifiedName, type PeerTlsConfig } from './gotls.js';
 import { endpointOf, joinHostPort, peerDialed } from './redirect.js';
 import { parseTarget } from './target.js';
@@ -374,6 +374,38 @@ function remedyForBind(address: string): string {
   return `Start the chaincode server before the peer dials, listening on the port of ${address}; inside a container bind 0.0.0.0 (not 127.0.0.1) and make the host name resolve to it from the peer.`;
 }
 
+/** How the server's side ended while /protos.Chaincode/Connect waited for its first answer. */
+export interface StreamEnd {
+  /** The server closed the connection (end of stream on the socket). */
+  readonly eof: boolean;
+  /** The server reset the connection. */
+  readonly reset: boolean;
+  /** The server sent GOAWAY. */
+  readonly goaway: boolean;
+  /** node:http2's error for the stream or the session, if it gave one. */
+  readonly error: string | null;
+}
+
+/**
+ * What the peer says of a Connect stream the server ended without an answer (no HTTP status).
+ * The peer's blocking dial succeeds once the server's SETTINGS arrive, Connect opens the stream,
+ * and the first Recv fails with the transport's reader error. A server that closes right after its
+ * SETTINGS gave `error reading from server: EOF` on the real peer (settled); a reset or a GOAWAY
+ * is composed from grpc-go's format (inferred).
+ */
+export function unansweredStream(end: StreamEnd): { readonly explanation: string; readonly peer: PeerView } {
+  if (end.goaway) {
+    return { explanation: `the server sent GOAWAY before answering /protos.Chaincode/Connect${end.error ? ` (${end.error})` : ''}`, peer: onStream(`rpc error: code = Unavailable desc = ${end.error ?? 'closed'}`, 'inferred') };
+  }
+  if (end.reset) {
+    return { explanation: 'the server completed HTTP/2, then reset the connection before answering /protos.Chaincode/Connect', peer: onStream(readerClosedError('read tcp <peer>-><server>: read: connection reset by peer'), 'inferred') };
+  }
+  if (end.eof) {
+    return { explanation: 'the server completed HTTP/2 (its SETTINGS), then closed the connection without answering /protos.Chaincode/Connect', peer: onStream(readerClosedError('EOF'), 'settled') };
+  }
+  return { explanation: `the stream failed: ${end.error ?? 'no response'}`, peer: onStream(`rpc error: code = Unavailable desc = ${end.error ?? 'closed'}`, 'inferred') };
+}
+
 /** Runs the stages in order and stops at the first failure. */
 export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOptions = {}): Promise<ProbeReport> {
   const started = performance.now();
@@ -548,6 +580,8 @@ export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOpt
       if (opts.connect === false) return report('ok', `the server completed ${cfg ? 'TLS and ' : ''}HTTP/2`, '', null);
       // /protos.Chaincode/Connect, as the peer opens it: no deadline, no metadata.
       t0 = performance.now();
+      let goaway = false;
+      s.on('goaway', () => (goaway = true));
       const c = await within<{ status: number | null; type: string | null; grpcStatus: number | null; grpcMessage: string; body: string; error: string | null }>(
         left(),
         (done) => {
@@ -596,13 +630,14 @@ export async function probe(target: DialTarget, budgetMs: number, opts: ProbeOpt
         }
         return report('connect-refused', `the server refused /protos.Chaincode/Connect: ${err}`, 'Check the chaincode server\'s logs for why it rejects the stream.', onStream(err, 'inferred'));
       }
-      stage('connect', false, t0, c.error ?? `HTTP ${c.status ?? '?'} ${c.type ?? ''}`.trim());
+      stage('connect', false, t0, c.error ?? (c.status !== null ? `HTTP ${c.status} ${c.type ?? ''}`.trim() : `no response headers${seen.eof ? '; the server closed the connection' : ''}`));
       if (c.status !== null) {
         const err = notGrpcStreamError(c.status, c.type, c.body);
         return report('not-grpc', `${target.address} is an HTTP/2 server but not gRPC: /protos.Chaincode/Connect got HTTP ${c.status}${c.type ? ` (${c.type})` : ''}`,
           'Point address at the chaincode server\'s gRPC port, not at a web server or an HTTP proxy.', onStream(err, c.status === 404 ? 'settled' : 'inferred'));
       }
-      return report('connect-refused', `the stream failed: ${c.error ?? 'no response'}`, 'Check the chaincode server\'s logs.', onStream(`rpc error: code = Unavailable desc = ${c.error ?? 'closed'}`, 'inferred'));
+      const ended = unansweredStream({ eof: seen.eof, reset: seen.reset, goaway, error: c.error });
+      return report('connect-refused', ended.explanation, 'Check the chaincode server\'s logs: it accepted the connection and the HTTP/2 handshake, then ended the connection instead of serving the stream (a server or proxy that shuts down, crashes or drops new connections does this).', ended.peer);
     } finally {
       s.destroy();
     }

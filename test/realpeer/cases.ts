@@ -166,6 +166,7 @@ export const CASES: readonly Case[] = [
   { id: 'nothing-listens', title: 'nothing listens at the address', group: 'server', server: { kind: 'endpoint', endpoint: 'closed' } },
   { id: 'blackhole', title: 'a server that accepts TCP and never answers, dial_timeout 2s', group: 'server', server: { kind: 'endpoint', endpoint: 'blackhole' }, connection: (c) => ({ ...plain(c), dial_timeout: '2s' }) },
   { id: 'http1', title: 'an HTTP/1.1 server', group: 'server', server: { kind: 'endpoint', endpoint: 'http1' } },
+  { id: 'settings-then-close', title: 'a server that answers the HTTP/2 preface with an empty SETTINGS frame and closes', group: 'server', server: { kind: 'endpoint', endpoint: 'h2-settings-then-close' } },
   {
     id: 'grpc-no-chaincode',
     title: 'a gRPC server without protos.Chaincode',

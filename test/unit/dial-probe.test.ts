@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { EXPECTED, startImpostor, type Impostor, type ImpostorKind } from '../../mocks/impostors/index.js';
 import type { DialTarget } from '../../src/dial/connect.js';
 import { DEADLINE } from '../../src/dial/grpcgo.js';
-import { probe } from '../../src/dial/probe.js';
+import { probe, unansweredStream } from '../../src/dial/probe.js';
 import { createCA, issue, type Credential } from '../../src/pki/index.js';
 import { timed } from '../support/timing.js';
 
@@ -76,6 +76,30 @@ describe('staged probe: each impostor gets its classification and the peer\'s wo
     const svc = (await run('grpc-without-chaincode')).r;
     assert.equal(svc.peer?.streamError, 'rpc error: code = Unimplemented desc = The server does not implement the method /protos.Chaincode/Connect');
     assert.equal(svc.stages.at(-1)?.name, 'connect');
+  });
+
+  it('SETTINGS then close: the dial succeeds and the stream fails with the real peer\'s reader error', async () => {
+    const { r } = await run('h2-settings-then-close');
+    assert.deepEqual(r.stages.map((s) => [s.name, s.ok]), [['resolve', true], ['tcp', true], ['http2', true], ['connect', false]]);
+    assert.match(r.explanation, /closed the connection without answering \/protos\.Chaincode\/Connect/);
+    // As the real Fabric 3.1.5 peer printed it (test/realpeer case settings-then-close, 9 runs out of 9).
+    assert.deepEqual(r.peer, { dialError: null, streamError: 'rpc error: code = Unavailable desc = error reading from server: EOF', log: null, logger: null, when: 'on the stream', certainty: 'settled' });
+  });
+
+  it('a stream the server ends unanswered: EOF is settled, a reset or a GOAWAY only inferred', () => {
+    const eof = unansweredStream({ eof: true, reset: false, goaway: false, error: 'The session has been destroyed' });
+    assert.equal(eof.peer.streamError, 'rpc error: code = Unavailable desc = error reading from server: EOF');
+    assert.equal(eof.peer.certainty, 'settled');
+    const reset = unansweredStream({ eof: true, reset: true, goaway: false, error: 'read ECONNRESET' });
+    assert.equal(reset.peer.streamError, 'rpc error: code = Unavailable desc = error reading from server: read tcp <peer>-><server>: read: connection reset by peer');
+    assert.equal(reset.peer.certainty, 'inferred');
+    const goaway = unansweredStream({ eof: true, reset: false, goaway: true, error: null });
+    assert.match(goaway.explanation, /GOAWAY/);
+    assert.equal(goaway.peer.certainty, 'inferred');
+    const other = unansweredStream({ eof: false, reset: false, goaway: false, error: 'Stream closed with error code NGHTTP2_REFUSED_STREAM' });
+    assert.equal(other.peer.streamError, 'rpc error: code = Unavailable desc = Stream closed with error code NGHTTP2_REFUSED_STREAM');
+    assert.equal(other.peer.certainty, 'inferred');
+    assert.equal(other.peer.when, 'on the stream');
   });
 
   it('TLS verification failures carry Go\'s x509 texts, the SANs and the name dialled', async () => {
