@@ -1,7 +1,7 @@
 import type { Rule } from './types.js';
 
 const COMM = 'internal/pkg/comm/config.go';
-const SETTLED = "Settled with a Go program that dials exactly as the peer does (grpc-go v1.82.1, the peer's version, WithBlock and FailOnNonTempDialError, Fabric's TLS configuration) against the misbehaving endpoints in mocks/impostors";
+const SETTLED = "Settled with a Go program that dials exactly as the peer does (grpc-go v1.82.1, WithBlock and FailOnNonTempDialError, Fabric's TLS configuration; the pinned peers vendor v1.81.0 (3.1.5) and v1.79.3 (2.5.16), and the real-peer corpus, test/realpeer, checks the 3.1.5 peer's own texts) against the misbehaving endpoints in mocks/impostors";
 
 /** DIAL: how the peer connects to the chaincode server (reference §5). */
 export const DIAL_RULES: readonly Rule[] = [

@@ -12,7 +12,7 @@ import { decodePem, encodePem } from '../pki/pem.js';
  *   the leaf, then the host name (SANs only, never the Common Name), then a chain to root_cert,
  *   then extended key usage serverAuth along the chain.
  * Texts are Go 1.26's (crypto/tls, crypto/x509) and were checked against a Go program dialling with
- * grpc-go v1.82.1, the peer's version.
+ * grpc-go v1.82.1 (the pinned peers vendor v1.81.0 and v1.79.3; test/realpeer checks the 3.1.5 peer's own texts).
  */
 
 export interface TlsSettings {
