@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { BUNDLE } from '../cucumber/index.js';
+import { useNativeMatchIndices } from './matchIndices.js';
+
 /**
  * The modules a check loads after it has started the chaincode server and the builders, loaded in
  * slices with the event loop turning between them. A `require` holds the process until the module
@@ -23,6 +27,17 @@ export const CUCUMBER_SLICES: readonly string[] = [
   '@cucumber/cucumber/lib/support_code_library_builder/world',
   '@cucumber/cucumber/lib/models/data_table',
 ];
+
+/**
+ * What a check loads of Cucumber in turns: the bundle, one file, when `npm run build` made it
+ * (src/cucumber/index.ts); else Cucumber's modules in CUCUMBER_SLICES, with the native match
+ * indices put in the polyfill's place first.
+ */
+export function cucumberSlices(): readonly string[] {
+  if (existsSync(BUNDLE)) return [BUNDLE];
+  useNativeMatchIndices();
+  return CUCUMBER_SLICES;
+}
 
 /**
  * Requires each specifier in turn, yielding to the event loop after each. A specifier that does

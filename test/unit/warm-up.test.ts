@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CUCUMBER_SLICES, requireInTurns } from '../../src/cli/warmUp.js';
+import { existsSync } from 'node:fs';
+import { BUNDLE } from '../../src/cucumber/index.js';
+import { CUCUMBER_SLICES, cucumberSlices, requireInTurns } from '../../src/cli/warmUp.js';
 
 describe('loading in slices (src/cli/warmUp.ts)', () => {
   it('loads each module in order, and the event loop turns between two of them', async () => {
@@ -27,10 +29,16 @@ describe('loading in slices (src/cli/warmUp.ts)', () => {
   });
 
   it('names modules of the installed Cucumber: what its runner loads, then what the steps import, never its index', () => {
-    require('@cucumber/cucumber/lib/api/run_cucumber');
-    require('../../steps/cucumber.js');
+    // Cucumber from node_modules, as src/cucumber/runtime.ts loads it without the bundle
+    require('../../src/cucumber/runtime.js');
     for (const id of CUCUMBER_SLICES) assert.ok(require.cache[require.resolve(id)], `${id} is loaded by Cucumber's runner or the steps`);
     // the index loads Cucumber's CLI and configuration loaders (yaml), which a check never uses
     assert.ok(!CUCUMBER_SLICES.includes('@cucumber/cucumber'));
+  });
+
+  it('loads the bundle in one turn when the build made it, and the modules otherwise', () => {
+    const slices = cucumberSlices();
+    if (existsSync(BUNDLE)) assert.deepEqual(slices, [BUNDLE]);
+    else assert.deepEqual(slices, CUCUMBER_SLICES);
   });
 });

@@ -15,8 +15,8 @@ import { closeSessions, sessionFor } from '../../session/registry.js';
 import { RULE_STAGE } from '../../session/stages/rules.js';
 import { STAGE_ORDER, type StageName } from '../../session/types.js';
 import { LATER_STAGES } from '../../session/session.js';
-import { CUCUMBER_SLICES, requireInTurns } from '../warmUp.js';
-import { useNativeMatchIndices } from '../matchIndices.js';
+import { cucumberSlices, requireInTurns } from '../warmUp.js';
+import { cucumberRuntime } from '../../cucumber/index.js';
 import { readPeerBuilderSetup, STOCK_VM_ENDPOINT } from '../../builder/peerConfig.js';
 import { bool, checkPaths, list, parseArgs, positiveInt, quantity, str, unreadable, type FlagSpec, type Parsed } from '../args.js';
 import { CHECK_OPTIONS } from '../flags.js';
@@ -285,10 +285,8 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     // which judge it as before.
     await sessionFor(config).startRun({ through: aheadThrough(report.selected, report.run.selection.tags !== null) });
     // Cucumber and the later stages load in slices while the builders and the server run.
-    useNativeMatchIndices();
-    await requireInTurns([...CUCUMBER_SLICES, ...LATER_STAGES, ...REPORT_WRITERS], require);
-    // Only the runner: Cucumber's api index also loads its configuration loader (see cucumberRun.ts).
-    const { runCucumber } = require('@cucumber/cucumber/lib/api/run_cucumber') as Pick<typeof import('@cucumber/cucumber/api'), 'runCucumber'>;
+    await requireInTurns([...cucumberSlices(), ...LATER_STAGES, ...REPORT_WRITERS], require);
+    const { runCucumber } = cucumberRuntime();
     const features = join(PROJECT_ROOT, 'features', 'conformance');
     const steps = join(PROJECT_ROOT, 'dist', 'steps');
     const userFeatures = await userFeaturePaths(argv);
