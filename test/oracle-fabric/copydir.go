@@ -11,16 +11,12 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 
+	"ccaas-conformance/oracle/oracleio"
 	"github.com/hyperledger/fabric/core/container/externalbuilder"
 )
 
@@ -44,36 +40,21 @@ func judgeCopyDir(req Request) Verdict {
 
 // copyListing lists every entry under root with its kind, permission bits and content (or target).
 func copyListing(root string) []string {
-	lines := []string{}
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == root {
-			return nil
-		}
-		rel, _ := filepath.Rel(root, p)
-		var st syscall.Stat_t
-		if e := syscall.Lstat(p, &st); e != nil {
-			lines = append(lines, rel+" ? 0")
-			return nil
+	return oracleio.ListTree(root, func(rel, p string, st *syscall.Stat_t) string {
+		if st == nil {
+			return rel + " ? 0"
 		}
 		mode := st.Mode & 0o7777
 		switch st.Mode & syscall.S_IFMT {
 		case syscall.S_IFDIR:
-			lines = append(lines, fmt.Sprintf("%s d %o", rel, mode))
+			return fmt.Sprintf("%s d %o", rel, mode)
 		case syscall.S_IFLNK:
 			target, _ := os.Readlink(p)
-			lines = append(lines, fmt.Sprintf("%s l %s", rel, target))
+			return fmt.Sprintf("%s l %s", rel, target)
 		case syscall.S_IFREG:
-			sum := "-"
-			if b, e := os.ReadFile(p); e == nil {
-				s := sha256.Sum256(b)
-				sum = hex.EncodeToString(s[:])
-			}
-			lines = append(lines, fmt.Sprintf("%s f %o %d %s", rel, mode, st.Size, sum))
+			return fmt.Sprintf("%s f %o %d %s", rel, mode, st.Size, oracleio.FileSum(p))
 		default:
-			lines = append(lines, fmt.Sprintf("%s ? %o", rel, mode))
+			return fmt.Sprintf("%s ? %o", rel, mode)
 		}
-		return nil
 	})
-	sort.Strings(lines)
-	return lines
 }

@@ -85,7 +85,22 @@ func Serve() {
 // TreeListing describes every path under root (excluding root), sorted:
 // "<path> <d|f|?> <mode octal> <size> <sha256 or ->".
 func TreeListing(root string) []string {
-	var lines []string
+	return ListTree(root, func(rel, p string, st *syscall.Stat_t) string {
+		if st == nil {
+			return rel + " ? 0 0 -"
+		}
+		mode := st.Mode & 0o7777
+		if st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
+			return fmt.Sprintf("%s d %o 0 -", rel, mode)
+		}
+		return fmt.Sprintf("%s f %o %d %s", rel, mode, st.Size, FileSum(p))
+	})
+}
+
+// ListTree walks root (excluding root itself) and returns line(rel, path, lstat) for every
+// entry, sorted; the lstat is nil when it failed.
+func ListTree(root string, line func(rel, p string, st *syscall.Stat_t) string) []string {
+	lines := []string{}
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == root {
 			return nil
@@ -93,24 +108,24 @@ func TreeListing(root string) []string {
 		rel, _ := filepath.Rel(root, p)
 		var st syscall.Stat_t
 		if e := syscall.Lstat(p, &st); e != nil {
-			lines = append(lines, rel+" ? 0 0 -")
+			lines = append(lines, line(rel, p, nil))
 			return nil
 		}
-		mode := st.Mode & 0o7777
-		if d.IsDir() {
-			lines = append(lines, fmt.Sprintf("%s d %o 0 -", rel, mode))
-			return nil
-		}
-		sum := "-"
-		if b, e := os.ReadFile(p); e == nil {
-			s := sha256.Sum256(b)
-			sum = hex.EncodeToString(s[:])
-		}
-		lines = append(lines, fmt.Sprintf("%s f %o %d %s", rel, mode, st.Size, sum))
+		lines = append(lines, line(rel, p, &st))
 		return nil
 	})
 	sort.Strings(lines)
 	return lines
+}
+
+// FileSum is the hex sha256 of a file's content (following links), or "-" when it cannot be read.
+func FileSum(p string) string {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return "-"
+	}
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }
 
 // UntarJudge is the `untar` mode over an extraction function: the code.tar.gz bytes are
