@@ -57,6 +57,11 @@ export function goFileMode(mode: number): number {
 
 class CopyFailure extends Error {}
 
+/** Go's *PathError text for an operation on a binary path. */
+function fsErr(op: string, p: string, e: unknown): CopyFailure {
+  return new CopyFailure(pathError(op, fromBinary(p), e));
+}
+
 /** Regular files copied at once. The walk itself stays serial, in Go's order. */
 const FILE_COPIES_IN_FLIGHT = 8;
 
@@ -74,7 +79,6 @@ interface Failure {
  * strings (binary); errors are Go's *PathError texts.
  */
 export async function copyRegularFile(path: string, to: string, mode: number, size: number): Promise<void> {
-  const fsErr = (op: string, p: string, e: unknown): CopyFailure => new CopyFailure(pathError(op, fromBinary(p), e));
   let input;
   try {
     input = await open(fsPath(path), 'r');
@@ -137,7 +141,6 @@ export async function copyDir(srcRoot: string, destRoot: string, options: CopyOp
   let failure: Failure | null = null;
   const running = new Set<Promise<void>>();
   const show = fromBinary;
-  const fsErr = (op: string, p: string, e: unknown): CopyFailure => new CopyFailure(pathError(op, show(p), e));
   const fail = (seq: number, e: unknown): void => {
     const error = e instanceof CopyFailure ? e : new CopyFailure(e instanceof Error ? e.message : String(e));
     if (failure === null || seq < failure.seq) failure = { seq, error };
