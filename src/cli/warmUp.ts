@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { BUNDLE } from '../cucumber/index.js';
+import { BUNDLE, bundleInUse } from '../cucumber/index.js';
 import { useNativeMatchIndices } from './matchIndices.js';
 
 /**
@@ -34,7 +33,7 @@ export const CUCUMBER_SLICES: readonly string[] = [
  * indices put in the polyfill's place first.
  */
 export function cucumberSlices(): readonly string[] {
-  if (existsSync(BUNDLE)) return [BUNDLE];
+  if (bundleInUse()) return [BUNDLE];
   useNativeMatchIndices();
   return CUCUMBER_SLICES;
 }

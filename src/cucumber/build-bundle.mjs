@@ -11,9 +11,10 @@
 // - Cucumber's own `import()` calls (custom formatters, plugins, ESM support code: a check uses
 //   none) go through dist/src/cucumber/dynamicImport.js, outside the bundle: the bundle is compiled
 //   from the code cache, where Node 20 gives a script's `import()` no loader.
-// Written to a temporary name and renamed, so a run never reads half a bundle.
-import { build } from 'esbuild';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+// Written to a temporary name and renamed, so a run never reads half a bundle. Where it cannot be
+// built (esbuild has no binary for this platform, say), any older bundle is removed and checks load
+// Cucumber from node_modules, the same code, only slower to load; with CI=true that is an error.
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,27 +43,39 @@ const realDynamicImport = {
   },
 };
 
-const result = await build({
-  entryPoints: [join(dir, 'runtime.js')],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  write: false,
-  outfile: out,
-  external: ['@cucumber/tag-expressions', '@cucumber/html-formatter'],
-  plugins: [nativeMatchIndices, realDynamicImport],
-  logLevel: 'warning',
-  metafile: true,
-  banner: { js: '// Cucumber for ccaas-conformance checks: built by src/cucumber/build-bundle.mjs from node_modules. Do not edit.' },
-});
-const inputs = Object.keys(result.metafile.inputs);
-if (inputs.some((p) => p.includes('regexp-tree') || p.includes('regexp-match-indices/'))) {
-  throw new Error('the bundle still holds the regexp-match-indices polyfill');
+async function bundle() {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [join(dir, 'runtime.js')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    write: false,
+    outfile: out,
+    external: ['@cucumber/tag-expressions', '@cucumber/html-formatter'],
+    plugins: [nativeMatchIndices, realDynamicImport],
+    logLevel: 'warning',
+    metafile: true,
+    banner: { js: '// Cucumber for ccaas-conformance checks: built by src/cucumber/build-bundle.mjs from node_modules. Do not edit.' },
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  if (inputs.some((p) => p.includes('regexp-tree') || p.includes('regexp-match-indices/'))) {
+    throw new Error('the bundle still holds the regexp-match-indices polyfill');
+  }
+  const code = result.outputFiles[0].text;
+  if (/\bimport\(/.test(code)) throw new Error('the bundle holds an import() of its own (see realDynamicImport)');
+  const tmp = `${out}.${process.pid}.tmp`;
+  writeFileSync(tmp, result.outputFiles[0].contents);
+  renameSync(tmp, out);
+  process.stdout.write(`cucumber bundle: ${inputs.length} modules, ${(result.outputFiles[0].contents.length / 1024).toFixed(0)} KiB -> ${out}\n`);
 }
-const code = result.outputFiles[0].text;
-if (/\bimport\(/.test(code)) throw new Error('the bundle holds an import() of its own (see realDynamicImport)');
-const tmp = `${out}.${process.pid}.tmp`;
-writeFileSync(tmp, result.outputFiles[0].contents);
-renameSync(tmp, out);
-process.stdout.write(`cucumber bundle: ${inputs.length} modules, ${(result.outputFiles[0].contents.length / 1024).toFixed(0)} KiB -> ${out}\n`);
+
+try {
+  await bundle();
+} catch (e) {
+  rmSync(out, { force: true });
+  const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  process.stderr.write(`cucumber bundle: not built (${why}); checks load Cucumber from node_modules\n`);
+  if (process.env.CI === 'true') process.exitCode = 1;
+}

@@ -8,7 +8,8 @@ import type * as Runtime from './runtime.js';
  * its dependencies as one file built by `npm run build` from the installed packages, when that
  * file is there; otherwise from node_modules through src/cucumber/runtime.ts, with the native
  * match indices put in the polyfill's place first (src/cli/matchIndices.ts; the bundle has them
- * built in), and also when Cucumber's modules already run in the process. Either way the same
+ * built in), and also when Cucumber's modules already run in the process, or when
+ * CCAAS_CUCUMBER_BUNDLE=0 says so (to tell whether the bundle is at fault). Either way the same
  * code runs: the bundle is made from the installed packages.
  */
 
@@ -18,6 +19,11 @@ let loaded: CucumberRuntime | null = null;
 
 /** Where the bundle is, beside this module. */
 export const BUNDLE = join(__dirname, 'bundle.js');
+
+/** Whether a check loads the bundle: it is there, and CCAAS_CUCUMBER_BUNDLE=0 does not turn it off. */
+export function bundleInUse(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env['CCAAS_CUCUMBER_BUNDLE'] !== '0' && existsSync(BUNDLE);
+}
 
 /**
  * Whether Cucumber's modules from node_modules already run in this process: the step
@@ -35,7 +41,7 @@ function modulesAlreadyLoaded(): boolean {
 /** Loads Cucumber (once). */
 export function cucumberRuntime(): CucumberRuntime {
   if (loaded) return loaded;
-  if (existsSync(BUNDLE) && !modulesAlreadyLoaded()) {
+  if (bundleInUse() && !modulesAlreadyLoaded()) {
     loaded = require(BUNDLE) as CucumberRuntime;
   } else {
     (require('../cli/matchIndices.js') as typeof import('../cli/matchIndices.js')).useNativeMatchIndices();

@@ -45,6 +45,20 @@ describe('walking skeleton: the CLI against the real Node shim server', () => {
     assert.match(await run.file('cucumber.html'), /<html/i);
   });
 
+  it('gives the same verdict with Cucumber loaded from node_modules (CCAAS_CUCUMBER_BUNDLE=0) as from its bundle', async () => {
+    const port = await freePort();
+    const pkg = await writeSamplePackage(join(dir.path, 'sample-modules.tgz'), { address: `localhost:${port}` });
+    const bundled = await runCli([pkg, '--command', nodeServerCommand(), '--quiet'], { reportDir: join(dir.path, 'bundled') });
+    const modules = await runCli([pkg, '--command', nodeServerCommand(), '--quiet'], { reportDir: join(dir.path, 'modules'), env: { CCAAS_CUCUMBER_BUNDLE: '0' } });
+    assert.equal(bundled.code, 0, bundled.stderr);
+    assert.equal(modules.code, 0, modules.stderr);
+    const [a, b] = [await bundled.result(), await modules.result()];
+    assert.equal(b.verdict, 'conformant');
+    const statuses = (r: typeof a): string[] => r.rules.map((x) => `${x.id} ${x.status}`);
+    assert.deepEqual(statuses(b), statuses(a));
+    assert.deepEqual(b.counts, a.counts);
+  });
+
   it('reports a server registered with the wrong package ID in seconds, not after 300 s', async () => {
     const port = await freePort();
     const pkg = await writeSamplePackage(join(dir.path, 'wrong-id.tgz'), { address: `localhost:${port}` });

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BUNDLE, cucumberRuntime } from '../../src/cucumber/index.js';
+import { BUNDLE, bundleInUse, cucumberRuntime } from '../../src/cucumber/index.js';
 import { dynamicImport } from '../../src/cucumber/dynamicImport.js';
 import { ROOT } from '../support/cli.js';
 
@@ -13,9 +13,20 @@ import { ROOT } from '../support/cli.js';
  * indices instead of the polyfill, and one Cucumber per process for the CLI and the steps.
  */
 
-const skip = existsSync(BUNDLE) ? false : 'no bundle: `npm run build` makes dist/src/cucumber/bundle.js';
+const missing = existsSync(BUNDLE) ? null : 'no bundle: `npm run build` makes dist/src/cucumber/bundle.js';
+/** Without the bundle these skip with the reason, except in CI, where the build must have made it. */
+const skip = missing !== null && process.env['CI'] !== 'true' ? missing : false;
 
 describe('the Cucumber bundle', () => {
+  it('is there (npm run build made it)', { skip }, () => {
+    assert.equal(missing, null);
+  });
+
+  it('is used unless CCAAS_CUCUMBER_BUNDLE=0 turns it off', { skip }, () => {
+    assert.equal(bundleInUse({}), true);
+    assert.equal(bundleInUse({ CCAAS_CUCUMBER_BUNDLE: '0' }), false);
+  });
+
   it('exports what Cucumber\'s own modules export for a check', { skip }, () => {
     const bundled = require(BUNDLE) as Record<string, unknown>;
     const modules = require('../../src/cucumber/runtime.js') as Record<string, unknown>;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { existsSync } from 'node:fs';
-import { BUNDLE } from '../../src/cucumber/index.js';
+import { BUNDLE, bundleInUse } from '../../src/cucumber/index.js';
 import { CUCUMBER_SLICES, cucumberSlices, requireInTurns } from '../../src/cli/warmUp.js';
 
 describe('loading in slices (src/cli/warmUp.ts)', () => {
@@ -38,7 +37,7 @@ describe('loading in slices (src/cli/warmUp.ts)', () => {
 
   it('loads the bundle in one turn when the build made it, and the modules otherwise', () => {
     const slices = cucumberSlices();
-    if (existsSync(BUNDLE)) assert.deepEqual(slices, [BUNDLE]);
+    if (bundleInUse()) assert.deepEqual(slices, [BUNDLE]);
     else assert.deepEqual(slices, CUCUMBER_SLICES);
   });
 });
