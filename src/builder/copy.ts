@@ -65,9 +65,6 @@ function fsErr(op: string, p: string, e: unknown): CopyFailure {
 /** Regular files copied at once. The walk itself stays serial, in Go's order. */
 const FILE_COPIES_IN_FLIGHT = 8;
 
-/** Reads per file: small files take one buffer of their own size, never more than this. */
-const MAX_CHUNK = 256 * 1024;
-
 /** A failure and its place in the walk: the one earliest in walk order is the one Go returns. */
 interface Failure {
   readonly seq: number;
@@ -99,7 +96,7 @@ export async function copyRegularFile(path: string, to: string, mode: number, si
         throw fsErr('chmod', to, e);
       }
       try {
-        await copyHandle(input, output, Math.min(MAX_CHUNK, size + 1));
+        await copyHandle(input, output, size);
       } catch (e) {
         const op = (e as { op?: string }).op === 'write' ? 'write' : 'read';
         throw fsErr(op, op === 'write' ? to : path, e);

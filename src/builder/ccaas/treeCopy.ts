@@ -64,7 +64,7 @@ async function fileCopy(src: string, dest: string, info: Stat): Promise<void> {
     try {
       await chmod(fsPath(dest), Number(info.mode) & 0o7777).catch(() => undefined);
       try {
-        await copyHandle(input, output, Math.min(256 * 1024, Number(info.size) + 1));
+        await copyHandle(input, output, Number(info.size));
       } catch (e) {
         const op = (e as { op?: string }).op === 'write' ? 'write' : 'read';
         throw new GoError(pathError(op, show(op === 'write' ? dest : src), e));
