@@ -1,7 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { pack as tarPack } from 'tar-stream';
 import { labelError } from './label.js';
 
 /**
@@ -65,7 +64,8 @@ export function metadataJson(type: string, label: string): Buffer {
 }
 
 async function tarOf(files: ReadonlyArray<{ name: string; data: Buffer }>): Promise<Buffer> {
-  const p = tarPack();
+  // tar-stream is required here, not at the top: a check loads this module but never packs (9 ms of its start-up)
+  const p = (require('tar-stream') as typeof import('tar-stream')).pack();
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     p.on('data', (c: unknown) => { chunks.push(c as Buffer); });

@@ -1,5 +1,5 @@
-import { createWriteStream, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -16,13 +16,15 @@ import type * as messages from '@cucumber/messages';
  * and the script. The page is filled here in one piece from the same files, byte for byte what
  * the stream writes (test/unit/cucumber-html.test.ts compares them), without the stream's many
  * chunked reads and event-loop turns; a template without the expected placeholders (another
- * formatter version) is written by the formatter's stream itself.
+ * formatter version) is written by the formatter's stream itself. The formatter's files (about
+ * 1 MB) are read ahead, while the run still waits on the chaincode server (`prepareCucumberHtml`),
+ * and written as read, so the page's constant part is neither read nor encoded after the run.
  */
 
 interface Template {
-  /** The text before the envelopes and after them (the script included). */
-  readonly before: string;
-  readonly after: string;
+  /** The bytes before the envelopes and after them (the script included). */
+  readonly before: Buffer;
+  readonly after: Buffer;
 }
 
 const PLACEHOLDERS = ['{{title}}', '{{icon}}', '{{css}}', '{{custom_css}}', '{{messages}}', '{{script}}', '{{custom_script}}'] as const;
@@ -47,16 +49,26 @@ function formatterFiles(): FormatterFiles {
 }
 
 /** The page around the envelopes, or null when the template is not the one this fill knows. */
-export function fillTemplate(f: FormatterFiles = formatterFiles()): Template | null {
-  const t = readFileSync(f.template, 'utf8');
+export async function fillTemplate(f: FormatterFiles = formatterFiles()): Promise<Template | null> {
+  const [template, icon, css, js] = await Promise.all([readFile(f.template, 'utf8'), readFile(f.icon), readFile(f.css), readFile(f.js)]);
+  const t = template;
   const at = PLACEHOLDERS.map((p) => t.indexOf(p));
   // each placeholder once, in the stream's order
   if (at.some((i, k) => i < 0 || (k > 0 && i <= (at[k - 1] as number)) || t.indexOf(PLACEHOLDERS[k] as string, i + 1) >= 0)) return null;
-  const between = (k: number): string => t.slice((at[k] as number) + (PLACEHOLDERS[k] as string).length, at[k + 1]);
-  const read = (file: string): string => readFileSync(file, 'utf8');
-  const before = t.slice(0, at[0]) + 'Cucumber' + between(0) + read(f.icon) + between(1) + read(f.css) + between(2) + between(3);
-  const after = between(4) + read(f.js) + between(5) + t.slice((at[6] as number) + (PLACEHOLDERS[6] as string).length);
+  const between = (k: number): Buffer => Buffer.from(t.slice((at[k] as number) + (PLACEHOLDERS[k] as string).length, at[k + 1]));
+  const before = Buffer.concat([Buffer.from(t.slice(0, at[0])), Buffer.from('Cucumber'), between(0), icon, between(1), css, between(2), between(3)]);
+  const after = Buffer.concat([between(4), js, between(5), Buffer.from(t.slice((at[6] as number) + (PLACEHOLDERS[6] as string).length))]);
   return { before, after };
+}
+
+let prepared: Promise<Template | null> | null = null;
+
+/** Starts reading the installed formatter's files for the run's cucumber.html (once per process). */
+export function prepareCucumberHtml(): void {
+  if (prepared) return;
+  prepared = fillTemplate();
+  // a failure is met again, and reported, by writeCucumberHtml
+  prepared.catch(() => undefined);
 }
 
 /** One envelope as the formatter writes it into the page's script element. */
@@ -67,11 +79,12 @@ function envelopeText(e: messages.Envelope): string {
 
 /** Writes cucumber.html for the run's (redacted) envelopes. */
 export async function writeCucumberHtml(file: string, envelopes: readonly messages.Envelope[]): Promise<void> {
-  const page = fillTemplate();
+  prepareCucumberHtml();
+  const page = await (prepared as Promise<Template | null>);
   if (page === null) {
     const { CucumberHtmlStream } = require('@cucumber/html-formatter') as typeof import('@cucumber/html-formatter');
     await pipeline(Readable.from(envelopes), new CucumberHtmlStream(), createWriteStream(file));
     return;
   }
-  await writeFile(file, page.before + envelopes.map(envelopeText).join(',') + page.after);
+  await writeFile(file, Buffer.concat([page.before, Buffer.from(envelopes.map(envelopeText).join(',')), page.after]));
 }

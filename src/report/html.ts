@@ -4,7 +4,7 @@ import type { Json, Status } from '../findings.js';
 import { rerunLine, rerunWords } from './console.js';
 import { type Bar, type ComplianceModel, type Evidence, type RuleResult, type Section } from './model.js';
 import { shellQuote } from './selection.js';
-import { count, inlineCodeHtml, TALLIES, TALLY_MEANING, TALLY_WORD, tallies, tallyOf, type Tally } from './words.js';
+import { count, grouped, inlineCodeHtml, TALLIES, TALLY_MEANING, TALLY_WORD, tallies, tallyOf, type Tally } from './words.js';
 
 /**
  * `index.html`, the compliance report: one self-contained page (inline CSS and script, no
@@ -507,7 +507,7 @@ ${item('label', f?.label ? `<code>${esc(f.label)}</code>` : dash)}
 ${item('type', f?.type ? `<code>${esc(f.type)}</code>` : dash)}
 ${item('builder', detected ? `<code>${esc(detected)}</code>` : peer ? esc(peer.builders.join(', ')) : dash)}
 ${item('peers', peer ? esc(peer.peers.join(', ')) : dash)}
-${item('size', f?.size !== null && f?.size !== undefined ? `${f.size.toLocaleString('en-US')} bytes` : dash)}
+${item('size', f?.size !== null && f?.size !== undefined ? `${grouped(f.size)} bytes` : dash)}
 ${item('file', f?.path ? `<code>${esc(f.path)}</code>` : dash, false, 'span3')}
 </dl></section>`;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { RUN_PATTERNS } from '../../src/report/knownKeys.js';
-import { BASE64_BLOCK } from '../../src/report/redact.js';
+import { BASE64_BLOCK, hasBase64Run, KEY_FIELD_NAMES, KEY_WORD, REDACTED, redact } from '../../src/report/redact.js';
 import { propertyRuns, propertySeed } from './json-oracle-client.js';
 
 /**
@@ -36,4 +36,24 @@ describe('redaction patterns: the lookbehind changes no match', () => {
       }), { seed, numRuns: RUNS });
     });
   }
+});
+
+describe('redaction: the quick tests that skip a pattern change nothing', () => {
+  it(`a run of 40 base64 characters is there exactly when the base64 block pattern matches, on ${RUNS} generated texts`, () => {
+    const seed = propertySeed('redact-patterns base64 run');
+    const once = new RegExp(BASE64_BLOCK.source);
+    fc.assert(fc.property(text, (s) => {
+      assert.equal(hasBase64Run(s), once.test(s));
+    }), { seed, numRuns: RUNS });
+  });
+
+  it('every key-named field holds `key`, so a text without it is left as it is by those patterns', () => {
+    for (const name of KEY_FIELD_NAMES) assert.match(name, KEY_WORD);
+    const keyless = 'the "client_secret": "abc" and CORE_PEER_TLS_ROOTCERT_FILE=/x and &quot;tls_cert&quot;: &quot;y&quot;';
+    assert.equal(redact(keyless), keyless);
+    // and with it, each is still redacted (any case, each encoding)
+    assert.equal(redact('{"Client_Key": "abc"}'), `{"Client_Key": "${REDACTED}"}`);
+    assert.equal(redact('CORE_TLS_KEY=abc'), `CORE_TLS_KEY=${REDACTED}`);
+    assert.equal(redact('&quot;tlsKey&quot;: &quot;abc&quot;'), `&quot;tlsKey&quot;: &quot;${REDACTED}&quot;`);
+  });
 });

@@ -33,8 +33,8 @@ const RUN: messages.Envelope[] = [
 ];
 
 describe('cucumber.html (src/report/cucumberHtml.ts)', () => {
-  it("knows the installed formatter's template, and no other", () => {
-    assert.notEqual(fillTemplate(), null);
+  it("knows the installed formatter's template, and no other", async () => {
+    assert.notEqual(await fillTemplate(), null);
     // another version's template (a placeholder missing, or twice): the formatter's stream writes the page
     let n = 0;
     const files = (template: string): { template: string; icon: string; css: string; js: string } => {
@@ -43,10 +43,10 @@ describe('cucumber.html (src/report/cucumberHtml.ts)', () => {
       return { template: t, icon: t, css: t, js: t };
     };
     const all = '{{title}}{{icon}}{{css}}{{custom_css}}{{messages}}{{script}}{{custom_script}}';
-    assert.notEqual(fillTemplate(files(all)), null);
-    assert.equal(fillTemplate(files(all.replace('{{icon}}', ''))), null);
-    assert.equal(fillTemplate(files(`${all}{{messages}}`)), null);
-    assert.equal(fillTemplate(files(all.replace('{{css}}{{custom_css}}', '{{custom_css}}{{css}}'))), null);
+    assert.notEqual(await fillTemplate(files(all)), null);
+    assert.equal(await fillTemplate(files(all.replace('{{icon}}', ''))), null);
+    assert.equal(await fillTemplate(files(`${all}{{messages}}`)), null);
+    assert.equal(await fillTemplate(files(all.replace('{{css}}{{custom_css}}', '{{custom_css}}{{css}}'))), null);
   });
 
   for (const [name, envelopes] of [['a run', RUN], ['no envelope at all', []], ['one envelope', RUN.slice(0, 1)]] as const) {

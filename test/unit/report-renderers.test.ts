@@ -87,6 +87,8 @@ describe('renderers', () => {
     assert.match(html, /blocked by <a href="#rule-DIAL-03">DIAL-03<\/a>/);
     assert.match(html, /id="stage-package"[\s\S]*id="stage-build"[\s\S]*id="stage-dial"/);
     assert.match(html, /--run DIAL-03,DIAL-05/);
+    // the package's size with its thousands grouped (without toLocaleString: src/report/words.ts grouped)
+    assert.match(html, /<dt>size<\/dt><dd>5,143 bytes<\/dd>/);
   });
 
   it('one vocabulary: the tallies of each level add up to its rules in the console, index.html, junit.xml and result.json', () => {

@@ -249,14 +249,16 @@ const REPORT_WRITERS: readonly string[] = ['model', 'console', 'cucumberHtml', '
 /** The report writers, from the modules REPORT_WRITERS names. */
 function reportWriters(): typeof import('../../report/model.js') &
   Pick<typeof import('../../report/console.js'), 'toConsole'> &
-  Pick<typeof import('../../report/cucumberHtml.js'), 'writeCucumberHtml'> &
+  Pick<typeof import('../../report/cucumberHtml.js'), 'prepareCucumberHtml' | 'writeCucumberHtml'> &
   Pick<typeof import('../../report/html.js'), 'toHtml'> &
   Pick<typeof import('../../report/junit.js'), 'toJunit'> &
   Pick<typeof import('../../report/result.js'), 'toResultJson'> {
+  const cucumberHtml = require('../../report/cucumberHtml.js') as typeof import('../../report/cucumberHtml.js');
   return {
     ...(require('../../report/model.js') as typeof import('../../report/model.js')),
     toConsole: (require('../../report/console.js') as typeof import('../../report/console.js')).toConsole,
-    writeCucumberHtml: (require('../../report/cucumberHtml.js') as typeof import('../../report/cucumberHtml.js')).writeCucumberHtml,
+    prepareCucumberHtml: cucumberHtml.prepareCucumberHtml,
+    writeCucumberHtml: cucumberHtml.writeCucumberHtml,
     toHtml: (require('../../report/html.js') as typeof import('../../report/html.js')).toHtml,
     toJunit: (require('../../report/junit.js') as typeof import('../../report/junit.js')).toJunit,
     toResultJson: (require('../../report/result.js') as typeof import('../../report/result.js')).toResultJson,
@@ -286,6 +288,8 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     await sessionFor(config).startRun({ through: aheadThrough(report.selected, report.run.selection.tags !== null) });
     // Cucumber and the later stages load in slices while the builders and the server run.
     await requireInTurns([...cucumberSlices(), ...LATER_STAGES, ...REPORT_WRITERS], require);
+    // cucumber.html's constant part is read off the main thread while the run goes on
+    reportWriters().prepareCucumberHtml();
     const { runCucumber } = cucumberRuntime();
     const features = join(PROJECT_ROOT, 'features', 'conformance');
     const steps = join(PROJECT_ROOT, 'dist', 'steps');
