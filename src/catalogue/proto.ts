@@ -122,8 +122,11 @@ export const PROTO_RULES: readonly Rule[] = [
   {
     id: 'PROTO-16', family: 'PROTO', level: 'MUST', confidence: 'fabric',
     title: 'The stream is kept open while transactions run',
-    peer: 'When the stream ends, in-flight executions fail with `chaincode stream terminated` and the next invocation relaunches.',
-    source: [{ repo: 'fabric', path: HANDLER, symbols: ['ProcessStream'] }],
+    peer: 'When the stream ends, in-flight executions fail with `chaincode stream terminated` and the next invocation relaunches. A stream that ends right after it registers races the invocation that launched it: the peer prints `error sending: chaincode stream terminated` when the invocation found the handler first, and `claimed to start chaincode container for <ccid> but could not find handler` when the end was processed first (both seen on the real 3.1.5 peer with the same server).',
+    source: [
+      { repo: 'fabric', path: HANDLER, symbols: ['ProcessStream'] },
+      { repo: 'fabric', path: 'core/chaincode/chaincode_support.go', symbols: ['Launch'] },
+    ],
     remedy: 'Do not exit the chaincode process while the peer is connected.',
   },
   {

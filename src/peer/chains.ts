@@ -61,6 +61,11 @@ export const chains = {
     release === '2.5'
       ? `chaincode registration failed: connection to ${ccid} terminated`
       : `connection to ${ccid} failed: error handling chaincode stream for ${ccid}: ${streamError}`,
+  /**
+   * ChaincodeSupport.Launch: the launch completed (the chaincode registered) but the handler was
+   * gone when Launch looked it up, because the stream had ended in between (both releases).
+   */
+  handlerGone: (ccid: string): string => `claimed to start chaincode container for ${ccid} but could not find handler`,
   /** comm.ClientConfig.Dial */
   dial: (grpcError: string): string => `failed to create new connection: ${grpcError}`,
   /** RuntimeLauncher: startup timeout */

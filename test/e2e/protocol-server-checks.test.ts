@@ -14,7 +14,7 @@ import { runCli, tempDir, type CliRun } from '../support/cli.js';
  * rule they break, through the real CLI (--address).
  */
 
-type Quirk = 'smoke-500' | 'none' | 'stray-request' | 'hang-unknown' | 'error-unknown' | 'ok-unknown' | 'garbled-unknown' | 'hangup-unknown' | 'one-peer' | 'shared-state';
+type Quirk = 'smoke-500' | 'none' | 'stray-request' | 'hang-unknown' | 'error-unknown' | 'ok-unknown' | 'garbled-unknown' | 'hangup-unknown' | 'hangup-registered' | 'one-peer' | 'shared-state';
 
 /** What the servers of one impostor share: open connections and, for 'shared-state', one handler state. */
 interface Shared {
@@ -35,6 +35,12 @@ function script(packageId: string, quirk: Quirk, shared: Shared) {
     const state = quirk === 'shared-state' ? shared : { get state() { return own; }, set state(v: Shared['state']) { own = v; } };
     state.state = 'created';
     c.send({ type: T.REGISTER, payload: encodeChaincodeId(packageId) });
+    if (quirk === 'hangup-registered') {
+      // as the real-peer corpus's ends-stream impostor: gone as soon as the peer says REGISTERED
+      await c.nextOf(T.REGISTERED, 60_000);
+      c.end();
+      return;
+    }
     for (;;) {
       const m = await c.next(60_000);
       if (!m) return;
@@ -174,6 +180,16 @@ describe('the protocol stage judges the server (impostors through the CLI)', () 
     assert.equal(rules.get('PROTO-16')?.status, 'failed', rules.get('PROTO-16')?.message);
     assert.match(rules.get('PROTO-16')?.message ?? '', /ended the stream when asked for an unknown function/);
     assert.doesNotMatch(rules.get('PROTO-07')?.message ?? '', /unknown function/);
+  });
+
+  it('ending the stream right after REGISTERED fails PROTO-16 on the first transaction, naming both texts the peer prints for it', async () => {
+    const rules = await judge('hangup-registered');
+    const p16 = rules.get('PROTO-16');
+    assert.equal(p16?.status, 'failed', p16?.message);
+    assert.match(p16?.message ?? '', /^the transaction failed: error in simulation: failed to execute transaction [0-9a-f]+: /);
+    // the peer's race (ChaincodeSupport.Launch): whichever side the harness's timing took, both texts are named
+    assert.ok(p16?.message.includes('error sending: chaincode stream terminated'), p16?.message);
+    assert.ok(p16?.message.includes(`claimed to start chaincode container for ${packageId} but could not find handler`), p16?.message);
   });
 
   it('a server that takes one peer at a time fails PROTO-19', async () => {

@@ -149,14 +149,24 @@ export interface Agreement {
   readonly why: string;
 }
 
-/** Do the real peer and the harness agree? The step must be the same, and the quoted text found in the peer's. */
-export function judge(peer: PeerOutcome, harness: HarnessOutcome, peerText: string): Agreement {
+/**
+ * Do the real peer and the harness agree? The step must be the same, and the quoted text found in
+ * the peer's; or, for a case with a race in the peer (`race`), the peer printed the race's other
+ * text and the harness's finding names it.
+ */
+export function judge(peer: PeerOutcome, harness: HarnessOutcome, peerText: string, race: { readonly texts: readonly string[]; readonly source: string } | null = null): Agreement {
   if (peer.step !== harness.step) return { agrees: false, why: `the peer stopped at ${peer.step}, the harness predicted ${harness.step}${harness.decisive ? ` (${harness.decisive.id})` : ''}` };
   if (peer.step === 'ok') return { agrees: true, why: 'both ran the transaction' };
   const d = harness.decisive;
   if (!d) return { agrees: false, why: `the peer stopped at ${peer.step} but the harness failed no MUST rule` };
   if (!d.peerError) return { agrees: false, why: `${d.id} quotes no peer error text` };
   const q = quotedErrorAgrees(d.peerError, peerText);
+  const side = !q.agrees && race ? race.texts.find((t) => unescapeCli(peerText).includes(t)) : undefined;
+  if (race && side !== undefined) {
+    return d.peerError.includes(side) || d.message.includes(side)
+      ? { agrees: true, why: `both stop at ${peer.step}; the peer printed one side of a race ${d.id} names (${race.source}): "${side}"` }
+      : { agrees: false, why: `the peer printed "${side}" (one side of a race, ${race.source}), which ${d.id} does not name` };
+  }
   if (!q.agrees) return { agrees: false, why: `${d.id} quotes text the peer did not print: ${q.missing.map((m) => JSON.stringify(m)).join(', ') || '(nothing literal to compare)'}` };
   return { agrees: true, why: `both stop at ${peer.step}; ${d.id}'s quoted text is in the peer's output` };
 }

@@ -223,7 +223,7 @@ export async function runCase(c: Case, o: RunnerOptions): Promise<CaseRecord> {
     await server.start(packageId);
     const peer = await onPeer(c, o, pkgFile, packageId, label);
     const harness = await onHarness(c, pkgFile, join(dir, 'report'), o.net);
-    const agreement = judge(peer.outcome, harness.outcome, peer.text);
+    const agreement = judge(peer.outcome, harness.outcome, peer.text, c.peerRace ?? null);
     const wait = /startuptimeout \((\d+) ?s\)|(\d+) ?s\b[^.]*startuptimeout|startuptimeout[^.]*?(\d+) ?s/.exec(harness.text);
     return {
       id: c.id,

@@ -55,4 +55,24 @@ describe('real-peer outcomes', () => {
     assert.match(judge(peer('launch', 'x'), harnessOutcome(1, 'x', [rule('DIAL-03', 'dial', null)]), 'x').why, /quotes no peer error text/);
     assert.equal(judge(peer('ok', null), harnessOutcome(0, 'conformant', []), '').agrees, true);
   });
+
+  it('accepts either side of a race in the peer only when the harness names that side', () => {
+    // ends-stream on a loaded host: the real 3.1.5 peer printed Launch's text instead of the stream's end
+    const launchSide = `Error: endorsement failure during invoke. response: status:500 message:"error in simulation: failed to execute transaction 3b59: claimed to start chaincode container for ${CCID} but could not find handler"`;
+    const streamSide = 'Error: endorsement failure during invoke. response: status:500 message:"error in simulation: failed to execute transaction 99c1: error sending: chaincode stream terminated"';
+    const race = { texts: ['error sending: chaincode stream terminated', 'but could not find handler'], source: 'core/chaincode/chaincode_support.go ChaincodeSupport.Launch' };
+    const quote = 'error in simulation: failed to execute transaction <txid>: error sending: chaincode stream terminated';
+    const named = harnessOutcome(1, 'x', [{ ...rule('PROTO-16', 'transaction', quote), message: `the transaction failed: ${quote}. If the stream ended right after it registered, the peer prints this when its invocation found the stream's handler first, and 'claimed to start chaincode container for ${CCID} but could not find handler' when the end was processed first` }]);
+    assert.equal(judge(peer('transaction', launchSide), named, launchSide, race).agrees, true);
+    assert.equal(judge(peer('transaction', streamSide), named, streamSide, race).agrees, true);
+    // the harness on Launch's side, naming the stream's end: both peer sides agree too
+    const launchQuote = `error in simulation: failed to execute transaction <txid>: claimed to start chaincode container for ${CCID} but could not find handler`;
+    const other = harnessOutcome(1, 'x', [{ ...rule('PROTO-16', 'transaction', launchQuote), message: `the transaction failed: ${launchQuote}. The stream ended right after it registered: ... and 'error sending: chaincode stream terminated' when the invocation finds the handler first` }]);
+    assert.equal(judge(peer('transaction', streamSide), other, streamSide, race).agrees, true);
+    assert.equal(judge(peer('transaction', launchSide), other, launchSide, race).agrees, true);
+    // without the race, or with a finding that does not name the side the peer took, it is a disagreement
+    assert.match(judge(peer('transaction', launchSide), named, launchSide).why, /quotes text the peer did not print/);
+    const unnamed = harnessOutcome(1, 'x', [rule('PROTO-16', 'transaction', quote)]);
+    assert.match(judge(peer('transaction', launchSide), unnamed, launchSide, race).why, /which PROTO-16 does not name/);
+  });
 });

@@ -6,6 +6,7 @@ import { ERROR_EXECUTION_TIMEOUT, PeerHandler, type MisroutedCompletion, type Re
 import type { RegisterStage, SessionContext, StageResult, TransactionStage } from '../types.js';
 import { serverChecks } from './serverChecks.js';
 import { isChaincodeError, smokeAnswer, type ChaincodeAnswer } from '../../peer/answers.js';
+import type { ProposalResult } from '../../peer/endorser.js';
 import { define, ruleOfPeerError, sessionPeer, settings, smoke } from './sessionPeer.js';
 
 /**
@@ -98,6 +99,31 @@ export function misroutedFailure(c: MisroutedCompletion, peerError: string, exec
   };
 }
 
+/**
+ * The first invocation is the one whose launch the register stage ran: the peer's Invoke launches
+ * (Launch waits for the chaincode to register), looks the handler up, then executes on it. A
+ * stream that ends right after it registers races that lookup in the real peer: the invocation
+ * fails with `error sending: chaincode stream terminated` when it found the handler first, and with
+ * ChaincodeSupport.Launch's `claimed to start chaincode container ... but could not find handler`
+ * when the end was processed first. The harness gives the text of the side its own timing took
+ * (its handler already gone before the invocation: Launch's) and names the other.
+ */
+export function launchRace(ccid: string, handlerGone: boolean): string {
+  return handlerGone
+    ? `. The stream ended right after it registered: the peer prints this when the end is processed before its invocation looks the handler up, and 'error sending: chaincode stream terminated' when the invocation finds the handler first: one race in the peer, the same failure`
+    : `. If the stream ended right after it registered, the peer prints this when its invocation found the stream's handler first, and '${chains.handlerGone(ccid)}' when the end was processed first: one race in the peer, the same failure`;
+}
+
+/**
+ * The first invocation's result as the peer gives it: when the stream was gone before the
+ * invocation (`handlerGone`), Launch's text in place of the mock peer's own.
+ */
+export function launchedInvocation(sent: ProposalResult, handlerGone: boolean, ccid: string): ProposalResult {
+  if (!handlerGone || sent.peerError === null) return sent;
+  const lost = chains.simulation(sent.txId, chains.handlerGone(ccid));
+  return { ...sent, peerError: lost, response: { ...sent.response, message: lost } };
+}
+
 export async function transactionStage(s: SessionContext): Promise<TransactionStage> {
   const r = await s.register();
   if (r.disabled) return { findings: [], failure: null, disabled: r.disabled, outcome: null, txId: null };
@@ -107,7 +133,9 @@ export async function transactionStage(s: SessionContext): Promise<TransactionSt
   const peer = sessionPeer(s);
   const name = pkg.inspected.label ?? ccid;
   const fn = s.config.smoke.fn;
-  const first = await smoke(peer, s, name);
+  // the stream already gone: the peer's Launch would not find the handler it just launched
+  const handlerGone = r.handler.isEnded;
+  const first = launchedInvocation(await smoke(peer, s, name), handlerGone, ccid);
   const findings: Finding[] = [];
   const outcome = first.peerError
     ? ({ kind: 'failed', ms: first.ms, peerError: first.peerError } as const)
@@ -120,7 +148,7 @@ export async function transactionStage(s: SessionContext): Promise<TransactionSt
     const dropped = rule === 'PROTO-15' ? r.handler.misroutedFor(first.txId) : null;
     const f: PeerFailure = dropped
       ? misroutedFailure(dropped, first.peerError, s.config.executeTimeoutMs, first.ms)
-      : { rule, peerError: first.peerError, message: rule === 'PROTO-15' ? `no COMPLETED or ERROR within ${s.config.executeTimeoutMs} ms` : `the transaction failed: ${first.peerError}` };
+      : { rule, peerError: first.peerError, message: rule === 'PROTO-15' ? `no COMPLETED or ERROR within ${s.config.executeTimeoutMs} ms` : `the transaction failed: ${first.peerError}${rule === 'PROTO-16' ? launchRace(ccid, handlerGone) : ''}` };
     return { findings: [failed(f)], failure: f, outcome, txId: first.txId };
   }
   // The chaincode answered (COMPLETED with a Response, or its own ERROR): the peer's protocol
