@@ -151,8 +151,8 @@ export interface Agreement {
 
 /**
  * Do the real peer and the harness agree? The step must be the same, and the quoted text found in
- * the peer's; or, for a case with a race in the peer (`race`), the peer printed the race's other
- * text and the harness's finding names it.
+ * the peer's; or, for a case with a race in the peer (`race`), the peer printed one of the race's
+ * texts and the harness's decisive finding names that one (in its quote or its message).
  */
 export function judge(peer: PeerOutcome, harness: HarnessOutcome, peerText: string, race: { readonly texts: readonly string[]; readonly source: string } | null = null): Agreement {
   if (peer.step !== harness.step) return { agrees: false, why: `the peer stopped at ${peer.step}, the harness predicted ${harness.step}${harness.decisive ? ` (${harness.decisive.id})` : ''}` };

@@ -37,8 +37,11 @@ describe('the launch race of a stream that ends right after it registers', () =>
     assert.ok(launchRace(CCID, false).includes(`'claimed to start chaincode container for ${CCID} but could not find handler' when the end was processed first`));
   });
 
-  it('an invocation that did not fail is left as it is, gone stream or not', () => {
+  it('an invocation that did not fail, or that the peer refuses before it launches, is left as it is', () => {
     const ok = sent(null);
     assert.equal(launchedInvocation(ok, true, CCID), ok);
+    // CheckInvocation comes before Launch in ChaincodeSupport.Invoke: its error stands
+    const refused = sent(`error in simulation: failed to execute transaction ${TXID}: invalid invocation: chaincode 'asset_ccaas' has not been initialized for this version, must call as init first`);
+    assert.equal(launchedInvocation(refused, true, CCID), refused);
   });
 });

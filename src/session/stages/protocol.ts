@@ -116,10 +116,12 @@ export function launchRace(ccid: string, handlerGone: boolean): string {
 
 /**
  * The first invocation's result as the peer gives it: when the stream was gone before the
- * invocation (`handlerGone`), Launch's text in place of the mock peer's own.
+ * invocation (`handlerGone`) and that is what failed it, Launch's text in place of the mock
+ * peer's own. (An invocation the peer refuses before it launches, `invalid invocation: ...`,
+ * keeps its text.)
  */
 export function launchedInvocation(sent: ProposalResult, handlerGone: boolean, ccid: string): ProposalResult {
-  if (!handlerGone || sent.peerError === null) return sent;
+  if (!handlerGone || sent.peerError === null || ruleOfPeerError(sent.peerError) !== 'PROTO-16') return sent;
   const lost = chains.simulation(sent.txId, chains.handlerGone(ccid));
   return { ...sent, peerError: lost, response: { ...sent.response, message: lost } };
 }

@@ -65,9 +65,9 @@ export function describeResult(r: ProposalResult): string {
 /**
  * Which rule a failed invocation breaks, from the peer's error text: no answer within
  * executetimeout (PROTO-15), a COMPLETED whose Response does not decode (PROTO-08), the stream
- * ending under it, or before it (Launch found no handler), or no server left to send it to
- * (PROTO-16); anything else, an ERROR from the
- * chaincode included, is the transaction's own outcome (PROTO-07).
+ * ending under it or just before it (Launch found no handler), or no server left to send it to
+ * (PROTO-16); anything else, an ERROR from the chaincode included, is the transaction's own
+ * outcome (PROTO-07).
  */
 export function ruleOfPeerError(peerError: string): 'PROTO-07' | 'PROTO-08' | 'PROTO-15' | 'PROTO-16' {
   if (/timeout expired while executing transaction/.test(peerError)) return 'PROTO-15';
