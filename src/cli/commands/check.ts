@@ -288,8 +288,9 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     await sessionFor(config).startRun({ through: aheadThrough(report.selected, report.run.selection.tags !== null) });
     // Cucumber and the later stages load in slices while the builders and the server run.
     await requireInTurns([...cucumberSlices(), ...LATER_STAGES, ...REPORT_WRITERS], require);
+    const writers = reportWriters();
     // cucumber.html's constant part is read off the main thread while the run goes on
-    reportWriters().prepareCucumberHtml();
+    writers.prepareCucumberHtml();
     const { runCucumber } = cucumberRuntime();
     const features = join(PROJECT_ROOT, 'features', 'conformance');
     const steps = join(PROJECT_ROOT, 'dist', 'steps');
@@ -336,7 +337,7 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
     const finalKeys = knownKeysGeneration();
     for (let i = 0; i < lines.length; i++) if (redactedAt[i] !== finalKeys) lines[i] = redact(lines[i] as string);
     const stream = lines.join('\n');
-    const { buildModel, parseEnvelopes, toConsole, toHtml, toJunit, toResultJson, writeCucumberHtml } = reportWriters();
+    const { buildModel, parseEnvelopes, toConsole, toHtml, toJunit, toResultJson, writeCucumberHtml } = writers;
     const envelopes = parseEnvelopes(stream);
     // Cucumber's own HTML report embeds the same (redacted) envelopes.
     await Promise.all([writeFile(messagesFile, lines.length > 0 ? `${stream}\n` : ''), writeCucumberHtml(join(t.staging, 'cucumber.html'), envelopes)]);
