@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { dial } from '../src/dial/connect.js';
 import { MessageType } from '../src/peer/codec.js';
 import { launchServer } from '../src/server/command.js';
@@ -15,6 +15,11 @@ import type { ProbeResult } from './support/cpuProbe.js';
  * until its REGISTER arrives), measured in the same run. The harness's share is the difference
  * (issue 13's target: at most 400 ms). Also the CLI process's own CPU time (its children, the
  * server and the builders, excluded) and how many modules it loaded, from bench/support/cpuProbe.ts.
+ *
+ * BENCH_ROUNDS sets the rounds (3). BENCH_BUILDER=DIR runs the demo with that external builder
+ * (`--builder DIR`) instead of the bundled twin of the ccaas builder: with
+ * bench/support/shell-builder, whose programs cost next to nothing, the share is what the harness
+ * itself takes, without the builders' start-ups.
  */
 
 function median(xs: number[]): number {
@@ -44,10 +49,10 @@ async function serverStartup(packageId: string, address: string): Promise<number
   }
 }
 
-function runCliOnce(pkg: string, reportDir: string, probeFile: string): Promise<{ ms: number; code: number | null; probe: ProbeResult | null }> {
+function runCliOnce(pkg: string, reportDir: string, probeFile: string, builder: string | null): Promise<{ ms: number; code: number | null; probe: ProbeResult | null }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
-    const args = ['-r', join(__dirname, 'support', 'cpuProbe.js'), CLI, pkg, '--command', nodeServerCommand(), '--quiet', '--report-dir', reportDir];
+    const args = ['-r', join(__dirname, 'support', 'cpuProbe.js'), CLI, pkg, '--command', nodeServerCommand(), '--quiet', '--report-dir', reportDir, ...(builder ? ['--builder', builder] : [])];
     const c = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore', env: { ...process.env, CCAAS_BENCH_PROBE: probeFile } });
     c.on('close', (code) => {
       const ms = performance.now() - t0;
@@ -109,6 +114,8 @@ async function main(): Promise<void> {
   const dir = await tempDir('ccaas-bench-');
   try {
     const rounds = Number(process.env['BENCH_ROUNDS'] ?? 3);
+    const builderDir = process.env['BENCH_BUILDER'];
+    const builder = builderDir ? resolvePath(builderDir) : null;
     const totals: number[] = [];
     const startups: number[] = [];
     const shares: number[] = [];
@@ -119,7 +126,7 @@ async function main(): Promise<void> {
       const port = await freePort();
       const address = `localhost:${port}`;
       const pkg = await writeSamplePackage(join(dir.path, `sample-${i}.tgz`), { address });
-      const run = await runCliOnce(pkg, join(dir.path, `r${i}`), join(dir.path, `probe-${i}.json`));
+      const run = await runCliOnce(pkg, join(dir.path, `r${i}`), join(dir.path, `probe-${i}.json`), builder);
       if (run.code !== 0) throw new Error(`demo run exited ${run.code}`);
       totals.push(run.ms);
       const startup = await serverStartup('bench:0', `localhost:${await freePort()}`);
@@ -136,7 +143,8 @@ async function main(): Promise<void> {
     const share = median(shares);
     const cpu = cpus.length > 0 ? `${median(cpus).toFixed(0)} ms` : 'unknown';
     process.stdout.write(
-      `skeleton: time to verdict ${total.toFixed(0)} ms (median of ${rounds}); chaincode server start-up to REGISTER ${startup.toFixed(0)} ms; ` +
+      (builder ? `skeleton: builders: --builder ${builder} (BENCH_BUILDER), not the bundled twin\n` : '') +
+        `skeleton: time to verdict ${total.toFixed(0)} ms (median of ${rounds}); chaincode server start-up to REGISTER ${startup.toFixed(0)} ms; ` +
         `harness share ${(total - startup).toFixed(0)} ms (median of the rounds' shares ${share.toFixed(0)} ms; target <= 400 ms; ratio total/server ${(total / startup).toFixed(2)}); ` +
         `harness CPU ${cpu} (the CLI process alone, median), ${modules} modules loaded\n` +
         `skeleton: load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${availableParallelism()} cores (figures scale with it)\n` +

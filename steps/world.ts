@@ -16,6 +16,12 @@ export interface WorldParameters {
   readonly config: RunConfig;
   /** The run's own options (baseline, selection, gate level), attached once to the stream. */
   readonly run?: RunInfo;
+  /**
+   * `caller`: whoever started Cucumber closes the sessions once it is done (the check, while it
+   * writes the reports), so the run's AfterAll leaves them open. Unset (Cucumber's own CLI, the
+   * users' CI): AfterAll closes them, and no chaincode server outlives the run.
+   */
+  readonly sessionsClosedBy?: 'caller';
 }
 
 const evidenceDone = new Map<string, Set<string>>();
@@ -69,6 +75,6 @@ Before(function (this: PeerWorld) {
 setDefaultTimeout(10 * 60 * 1000);
 
 AfterAll(async function () {
-  await closeSessions();
   evidenceDone.clear();
+  if (this.parameters['sessionsClosedBy'] !== 'caller') await closeSessions();
 });

@@ -300,7 +300,8 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutcome> {
       // The users' step library only with users' features: Cucumber tries every step of a run
       // against every definition, so the conformance steps alone match in a quarter of the time.
       require: userFeatures.length > 0 ? [join(steps, '*.js')] : [join(steps, 'world.js'), join(steps, 'conformance.steps.js')],
-      worldParameters: JSON.parse(JSON.stringify({ config, run: report.run })) as { [key: string]: Json },
+      // The sessions are closed below, once Cucumber is done, while the reports are written.
+      worldParameters: JSON.parse(JSON.stringify({ config, run: report.run, sessionsClosedBy: 'caller' })) as { [key: string]: Json },
       tags: report.tags,
     });
     // Every envelope, redacted, feeds the live progress and stays in memory for the verdict and
